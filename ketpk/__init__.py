@@ -1,0 +1,69 @@
+"""ketpk: pharmacokinetics of racemic and S(+)-ketamine and norketamine.
+
+A research and teaching tool, never a dosing device: its curves are model predictions from
+published population studies, not advice for any patient.
+
+>>> import ketpk
+>>> result = ketpk.simulate("esketamine", ketpk.Infusion(start="0 min", amount="10 mg",
+...                         duration="30 min"), times=ketpk.Q_([30, 60], "min"))
+>>> result.concentration("ketamine", unit="ng/mL").units
+<Unit('nanogram / milliliter')>
+"""
+
+from __future__ import annotations
+
+from importlib import metadata as _metadata
+
+from . import models
+from .citations import Citation
+from .errors import (
+    CovariateRangeWarning,
+    KetpkError,
+    KetpkWarning,
+    ModelNotFoundError,
+    ParameterError,
+    ProtocolLimitWarning,
+    RegimenError,
+    SolverError,
+    UnitError,
+)
+from .model import DrugModel, Parameter, Route
+from .regimen import Bolus, Infusion, Regimen
+from .result import SimulationResult
+from .simulate import simulate
+from .solvers import ExactSolver, OdeSolver
+from .subject import Subject
+from .units import Q_, ureg
+
+try:
+    __version__ = _metadata.version("ketpk")
+except _metadata.PackageNotFoundError:  # running from a source tree without installing
+    __version__ = "0+unknown"
+
+__all__ = (
+    "__version__",
+    "Q_",
+    "ureg",
+    "simulate",
+    "models",
+    "Subject",
+    "Bolus",
+    "Infusion",
+    "Regimen",
+    "DrugModel",
+    "Parameter",
+    "Route",
+    "Citation",
+    "SimulationResult",
+    "ExactSolver",
+    "OdeSolver",
+    "KetpkError",
+    "UnitError",
+    "ParameterError",
+    "RegimenError",
+    "ModelNotFoundError",
+    "SolverError",
+    "KetpkWarning",
+    "CovariateRangeWarning",
+    "ProtocolLimitWarning",
+)

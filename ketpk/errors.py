@@ -1,0 +1,55 @@
+"""Exceptions and warnings raised by ketpk.
+
+Every ketpk exception also subclasses the matching builtin, so ``except ValueError`` in user
+code keeps working. Messages name the argument, the rule, the value received and the fix.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "KetpkError",
+    "UnitError",
+    "ParameterError",
+    "RegimenError",
+    "ModelNotFoundError",
+    "SolverError",
+    "KetpkWarning",
+    "CovariateRangeWarning",
+    "ProtocolLimitWarning",
+]
+
+
+class KetpkError(Exception):
+    """Base class of every error ketpk raises."""
+
+
+class UnitError(KetpkError, TypeError):
+    """A physical argument has no unit, the wrong dimension, or is a bare number."""
+
+
+class ParameterError(KetpkError, ValueError):
+    """A model parameter or covariate is missing, non-finite or out of its domain."""
+
+
+class RegimenError(KetpkError, ValueError):
+    """A dose or regimen is inconsistent, out of range or uses a route the model lacks."""
+
+
+class ModelNotFoundError(KetpkError, LookupError):
+    """No model (or protocol) is registered under the requested name."""
+
+
+class SolverError(KetpkError, RuntimeError):
+    """A numerical solver failed or was asked for something it cannot do."""
+
+
+class KetpkWarning(UserWarning):
+    """Base class of ketpk warnings."""
+
+
+class CovariateRangeWarning(KetpkWarning):
+    """A covariate lies outside the range in which the model was validated."""
+
+
+class ProtocolLimitWarning(KetpkWarning):
+    """A regimen exceeds a published maximum of its protocol."""

@@ -1,0 +1,96 @@
+"""Turn resolved doses into piecewise-constant inputs that both solvers consume.
+
+A :class:`Schedule` holds breakpoints ``t_0 = 0 < t_1 < ...`` (min); at each breakpoint a jump
+(bolus amounts, µmol) is added to the state and a new input rate (µmol/min) holds until the next.
+Subjects whose event times differ (per-weight durations, individual lag times) are grouped so
+that each group shares its breakpoints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import RegimenError
+from .model import DrugModel, Params, System
+from .regimen import ResolvedDose
+from .species import molar_mass
+
+__all__ = ["Schedule", "build_schedules"]
+
+
+@dataclass
+class Schedule:
+    """Inputs for a group of subjects: breakpoints (B,), jumps and rates (B, S, n), x0 (S, n)."""
+
+    breakpoints: np.ndarray
+    jumps: np.ndarray
+    rates: np.ndarray
+    x0: np.ndarray
+
+
+def _arr(value: object, n: int) -> np.ndarray:
+    return np.broadcast_to(np.asarray(value, dtype=float), (n,))
+
+
+def _events(model: DrugModel, params: Params, system: System, doses: list[ResolvedDose]):
+    """Per-input events: (state index, start (S,), end (S,) or None, value (S,))."""
+    n = params.n
+    to_umol = 1000.0 / molar_mass("ketamine")  # mg of ketamine base -> µmol
+    events = []
+    for dose in doses:
+        route = model.route(dose.route)
+        is_infusion = dose.duration is not None
+        if is_infusion and not route.infusion:
+            raise RegimenError(
+                f"route {route.name!r} of model {model.id!r} takes boluses only (its absorption "
+                "has a zero-order phase of its own); give a Bolus, or several."
+            )
+        for inp in route.inputs(params, dose.amount):
+            state = system.index(inp.state)
+            fraction, lag = _arr(inp.fraction, n), _arr(inp.lag, n)
+            start = dose.time + lag
+            if is_infusion:
+                if inp.duration is not None:
+                    raise RegimenError(
+                        f"route {route.name!r} of model {model.id!r} has zero-order absorption; "
+                        "an Infusion by this route is undefined. Give Bolus doses."
+                    )
+                events.append((state, start, start + dose.duration, fraction * dose.rate * to_umol))
+            elif inp.duration is None:
+                events.append((state, start, None, fraction * dose.amount * to_umol))
+            else:
+                duration = _arr(inp.duration, n)
+                events.append((state, start, start + duration,
+                               fraction * dose.amount * to_umol / duration))
+    return events
+
+
+def build_schedules(model: DrugModel, params: Params, system: System,
+                    doses: list[ResolvedDose]) -> list[tuple[np.ndarray, Schedule]]:
+    """Group subjects by shared event times; return (subject indices, Schedule) per group."""
+    n, n_states = params.n, len(system.states)
+    events = _events(model, params, system, doses)
+    columns = [np.zeros(n)]
+    for _, start, end, _ in events:
+        columns.append(start)
+        if end is not None:
+            columns.append(end)
+    times = np.stack(columns, axis=1)
+    rows, inverse = np.unique(times, axis=0, return_inverse=True)
+    groups = []
+    for g, row in enumerate(rows):
+        idx = np.flatnonzero(inverse.ravel() == g)
+        bps = np.unique(row)
+        jumps = np.zeros((len(bps), len(idx), n_states))
+        rates = np.zeros((len(bps), len(idx), n_states))
+        for state, start, end, value in events:
+            k0 = np.searchsorted(bps, start[idx[0]])
+            if end is None:
+                jumps[k0, :, state] += value[idx]
+            else:
+                k1 = np.searchsorted(bps, end[idx[0]])
+                rates[k0:k1, :, state] += value[idx]
+        groups.append((idx, Schedule(bps, jumps, rates, np.zeros((len(idx), n_states)))))
+    return groups

@@ -1,0 +1,139 @@
+"""The front door: :func:`simulate` validates, resolves, dispatches and wraps."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+
+from .errors import CovariateRangeWarning, ParameterError, RegimenError
+from .model import DrugModel
+from .regimen import Bolus, Infusion, Regimen
+from .result import SimulationResult
+from .schedule import build_schedules
+from .solvers import get_solver
+from .subject import SubjectBatch, as_batch
+from .units import to_canonical
+
+__all__ = ["simulate"]
+
+_RECORD = ("all", "plasma")
+
+
+def _times(times: Any) -> np.ndarray:
+    minutes = np.atleast_1d(np.asarray(to_canonical(times, "[time]", "times"), dtype=float))
+    if minutes.ndim != 1 or minutes.size == 0:
+        raise ParameterError(f"`times` must be a non-empty 1-D array of times; got shape {minutes.shape}.")
+    if not np.all(np.isfinite(minutes)) or minutes[0] < 0:
+        raise ParameterError("`times` must be finite and >= 0 (time from the start of the regimen).")
+    if np.any(np.diff(minutes) <= 0):
+        raise ParameterError(
+            "`times` must be strictly increasing (sorted, no duplicates); sort them first, "
+            "e.g. np.unique(times)."
+        )
+    return minutes
+
+
+def _model(model: Any) -> DrugModel:
+    if isinstance(model, str):
+        from . import models
+
+        return models.get(model)
+    if not isinstance(model, DrugModel):
+        raise ParameterError(
+            f"`model` must be a DrugModel or a model id such as 'esketamine'; got {model!r}."
+        )
+    return model
+
+
+def _regimen(regimen: Any) -> Regimen:
+    if isinstance(regimen, (Bolus, Infusion)):
+        return Regimen([regimen])
+    if not isinstance(regimen, Regimen):
+        raise RegimenError(
+            f"`regimen` must be a Regimen, Bolus or Infusion; got {regimen!r} of type "
+            f"{type(regimen).__name__}."
+        )
+    return regimen
+
+
+def _warn_covariates(model: DrugModel, batch: SubjectBatch) -> None:
+    for name, (low, high) in model.covariate_range.items():
+        values = batch.covariates.get(name)
+        if values is None:
+            continue
+        outside = (low is not None and np.any(values < low)) or (high is not None and np.any(values > high))
+        if outside:
+            warnings.warn(
+                f"{name} {np.min(values):g}–{np.max(values):g} lies outside the range "
+                f"{low}–{high} in which model {model.id!r} was validated; results are extrapolated.",
+                CovariateRangeWarning, stacklevel=3,
+            )
+
+
+def simulate(model: Any, regimen: Any, times: Any, *, subjects: Any = None,
+             solver: Any = "exact", record: str = "all") -> SimulationResult:
+    """Simulate plasma concentrations of ketamine and its metabolites.
+
+    Parameters
+    ----------
+    model : DrugModel or str
+        A model object or registry id (``"esketamine"``, ``"racemic"``, ``"esketamine.otto2021"``).
+    regimen : Regimen, Bolus or Infusion
+        The doses; per-weight doses are resolved with each subject's weight.
+    times : Quantity or str [time]
+        Output times from the start of the regimen, sorted, >= 0 (e.g. ``Q_(np.arange(0, 601), "min")``).
+    subjects : Subject, list of Subject, or population, optional
+        Who is dosed. ``None`` means the model's typical subject (70 kg); per-weight doses then
+        need an explicit weight.
+    solver : {"exact", "ode"} or solver object
+        ``"exact"`` (matrix exponential, default) or ``"ode"`` (scipy ``solve_ivp``).
+    record : {"all", "plasma"}
+        ``"all"`` also keeps every compartment's amount; ``"plasma"`` keeps concentrations only.
+
+    Returns
+    -------
+    SimulationResult
+
+    Raises
+    ------
+    UnitError, RegimenError, ParameterError, ModelNotFoundError, SolverError
+    """
+    model = _model(model)
+    regimen = _regimen(regimen)
+    minutes = _times(times)
+    engine = get_solver(solver)
+    if record not in _RECORD:
+        raise ParameterError(f"`record` must be one of {_RECORD}; got {record!r}.")
+    batch = as_batch(subjects)
+    _warn_covariates(model, batch)
+    params = model.individual(batch.covariates, batch.etas, batch.n)
+    system = model.system(params)
+    doses = regimen.resolve(batch.weights, batch.n)
+    analytes = tuple(system.observe)
+    n_states = len(system.states)
+    rows = [system.observe[a] for a in analytes]
+    C = np.stack(rows, axis=1)
+    if record == "all":
+        C = np.concatenate([C, np.broadcast_to(np.eye(n_states), (batch.n, n_states, n_states))], axis=1)
+    outputs = np.empty((batch.n, C.shape[1], minutes.size))
+    for idx, schedule in build_schedules(model, params, system, doses):
+        outputs[idx] = engine.solve(system.A[idx], schedule, minutes, C[idx])
+    used_routes = {dose.route for dose in regimen}
+    assumptions = model.assumptions + tuple(
+        f"route {r}: {a}" for r in sorted(used_routes) for a in model.route(r).assumptions
+    )
+    return SimulationResult(
+        times_min=minutes,
+        concentrations_umol_per_l={a: outputs[:, i] for i, a in enumerate(analytes)},
+        states=system.states,
+        species=system.species,
+        amounts_umol=outputs[:, len(analytes):] if record == "all" else None,
+        model=model,
+        regimen=regimen,
+        solver=engine.name,
+        single=batch.single,
+        assumptions=assumptions,
+        metadata={"seed": batch.seed},
+    )

@@ -1,0 +1,114 @@
+"""Subjects (covariates) and the batch form the engine works on."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .errors import ParameterError
+from .units import as_quantity, to_canonical
+
+__all__ = ["Subject", "SubjectBatch", "as_batch"]
+
+_SEXES = ("female", "male")
+_MINUTES_PER_YEAR = 365.25 * 24 * 60  # pint's (Julian) year
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """One virtual subject, typical for the model except for the covariates given.
+
+    Parameters
+    ----------
+    weight : Quantity or str [mass], optional
+        Body weight, e.g. ``"70 kg"``. Needed for per-weight doses and weight-scaled models;
+        when omitted, weight-scaled models use their reference weight (70 kg).
+    age : Quantity or str [time], optional
+        Age, e.g. ``"45 year"``.
+    sex : {"female", "male"}, optional
+    """
+
+    weight: Any = None
+    age: Any = None
+    sex: str | None = None
+    _covariates: dict[str, float] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        covariates: dict[str, float] = {}
+        if self.weight is not None:
+            object.__setattr__(self, "weight", as_quantity(self.weight, "weight"))
+            kg = float(to_canonical(self.weight, "[mass]", "weight")) / 1e6
+            if not math.isfinite(kg) or kg <= 0:
+                raise ParameterError(f"`weight` must be finite and positive; got {self.weight}.")
+            covariates["weight"] = kg
+        if self.age is not None:
+            object.__setattr__(self, "age", as_quantity(self.age, "age"))
+            years = float(to_canonical(self.age, "[time]", "age")) / _MINUTES_PER_YEAR
+            if not math.isfinite(years) or years < 0:
+                raise ParameterError(f"`age` must be finite and non-negative; got {self.age}.")
+            covariates["age"] = years
+        if self.sex is not None:
+            if self.sex not in _SEXES:
+                raise ParameterError(f"`sex` must be 'female' or 'male'; got {self.sex!r}.")
+            covariates["female"] = 1.0 if self.sex == "female" else 0.0
+        object.__setattr__(self, "_covariates", covariates)
+
+    @property
+    def covariates(self) -> dict[str, float]:
+        """Covariates in canonical units: weight (kg), age (year), female (0/1)."""
+        return dict(self._covariates)
+
+
+@dataclass(frozen=True)
+class SubjectBatch:
+    """Subjects as arrays: covariates and etas (inter-individual random effects) per subject.
+
+    ``weights_given`` is False when no weight was given by the user, so per-weight doses fail
+    clearly instead of silently using a reference weight.
+    """
+
+    n: int
+    covariates: Mapping[str, np.ndarray]
+    etas: Mapping[str, np.ndarray] = field(default_factory=dict)
+    single: bool = False
+    weights_given: bool = True
+    seed: Any = None
+
+    @property
+    def weights(self) -> np.ndarray | None:
+        """Body weights in kg when given for every subject, else None."""
+        return np.asarray(self.covariates["weight"]) if self.weights_given else None
+
+
+def as_batch(subjects: Any) -> SubjectBatch:
+    """Turn ``None``, a :class:`Subject`, a sequence of them, or a population into a batch."""
+    if subjects is None:
+        return SubjectBatch(1, {}, single=True, weights_given=False)
+    if hasattr(subjects, "_as_batch"):
+        return subjects._as_batch()
+    single = isinstance(subjects, Subject)
+    group: Sequence[Any] = [subjects] if single else list(subjects) if isinstance(
+        subjects, (list, tuple)) else [subjects]
+    if not group:
+        raise ParameterError("`subjects` is empty; give at least one ketpk.Subject.")
+    for s in group:
+        if not isinstance(s, Subject):
+            raise ParameterError(
+                f"`subjects` must be a ketpk.Subject, a list of them or a population; got "
+                f"{s!r} of type {type(s).__name__}."
+            )
+    names = set().union(*(s.covariates for s in group))
+    covariates: dict[str, np.ndarray] = {}
+    for name in names:
+        missing = [i for i, s in enumerate(group) if name not in s.covariates]
+        if missing:
+            raise ParameterError(
+                f"covariate {name!r} is given for some subjects but not for subjects {missing}; "
+                "give it for all or none."
+            )
+        covariates[name] = np.array([s.covariates[name] for s in group])
+    return SubjectBatch(len(group), covariates, single=single, weights_given="weight" in names)

@@ -1,0 +1,173 @@
+"""The one pint registry of ketpk, and the conversions at the public boundary.
+
+Canonical internal units (every private function computes on plain floats in these):
+
+========================  ===========
+quantity                  unit
+========================  ===========
+time                      min
+amount in a compartment   µmol
+volume                    L
+concentration             µmol/L (= nmol/mL)
+clearance, flow           L/min
+rate constant             1/min
+dose mass                 mg
+========================  ===========
+
+Public functions accept a pint Quantity or a string such as ``"0.35 mg/kg/h"``. A bare number
+for a physical argument is rejected. Per-weight doses (mg/kg, µg/kg/min) are recognised from the
+unit *expression* (a mass unit to the power -1), never from the dimensionality, because pint
+treats mg/kg as dimensionless and mg/kg/h as a rate constant.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pint
+
+from .errors import UnitError
+
+__all__ = ["ureg", "Q_", "CANONICAL", "as_quantity", "to_canonical", "parse_dose"]
+
+#: Canonical unit per dimensionality, the single table every conversion uses.
+CANONICAL: dict[str, str] = {
+    "[time]": "min",
+    "[substance]": "umol",
+    "[length] ** 3": "L",
+    "[substance] / [length] ** 3": "umol/L",
+    "[length] ** 3 / [time]": "L/min",
+    "1 / [time]": "1/min",
+    "[mass]": "mg",
+    "[mass] / [time]": "mg/min",
+    "[substance] / [time]": "umol/min",
+    "[mass] / [length] ** 3": "mg/L",
+    "dimensionless": "",
+}
+
+
+@lru_cache(maxsize=1)
+def _registry() -> pint.UnitRegistry:
+    # Built on first use (and cached on disk by pint) so that `import ketpk` stays fast.
+    try:
+        registry = pint.UnitRegistry(cache_folder=":auto:")
+    except Exception:  # pragma: no cover - read-only home directory
+        registry = pint.UnitRegistry()
+    registry.formatter.default_format = "~P"
+    return registry
+
+
+class _LazyRegistry:
+    """Proxy for the package registry; builds it on first attribute access."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(_registry(), name)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return _registry()(*args, **kwargs)
+
+
+ureg: Any = _LazyRegistry()
+
+
+def Q_(value: Any, unit: str | None = None) -> pint.Quantity:  # noqa: N802 - pint's own name
+    """Make a Quantity in ketpk's registry: ``Q_(25, "mg")`` or ``Q_("25 mg")``."""
+    if unit is None:
+        return _registry().Quantity(value)
+    return _registry().Quantity(value, unit)
+
+
+def as_quantity(value: Any, name: str) -> pint.Quantity:
+    """Return ``value`` as a Quantity of the package registry.
+
+    Accepts a pint Quantity (of any registry) or a string such as ``"25 mg"``. Anything else,
+    a bare number above all, raises :class:`UnitError` naming ``name``.
+    """
+    if isinstance(value, pint.Quantity):
+        if value._REGISTRY is _registry():
+            return value
+        return _registry().Quantity(value.magnitude, str(value.units))
+    if isinstance(value, str):
+        try:
+            quantity = _registry().Quantity(value)
+        except (pint.errors.PintError, ValueError, TypeError, AttributeError) as err:
+            raise UnitError(
+                f"`{name}` could not be read as a quantity; got {value!r} ({err}). "
+                "Write a number and a unit, e.g. '25 mg' or '0.35 mg/kg/h'."
+            ) from err
+        if not isinstance(quantity, pint.Quantity):
+            raise UnitError(f"`{name}` needs a unit; got {value!r}. Write e.g. '25 mg'.")
+        return quantity
+    raise UnitError(
+        f"`{name}` must be a pint Quantity or a string with a unit such as '25 mg'; "
+        f"got {value!r} of type {type(value).__name__}. A bare number is ambiguous: "
+        f"use ketpk.Q_({value!r}, '<unit>') or a string."
+    )
+
+
+def _dimension_key(quantity: pint.Quantity) -> str:
+    dims = quantity.dimensionality
+    return "dimensionless" if not dims else str(dims)
+
+
+def to_canonical(value: Any, dimension: str, name: str) -> Any:
+    """Convert a public physical argument to a float (or array) in the canonical unit.
+
+    Parameters
+    ----------
+    value : Quantity or str
+        The user's input.
+    dimension : str
+        The expected pint dimensionality, a key of :data:`CANONICAL` such as ``"[time]"``.
+    name : str
+        The argument name, used in error messages.
+    """
+    quantity = as_quantity(value, name)
+    if _per_weight_unit(quantity) is not None:
+        raise UnitError(
+            f"`{name}` must be a plain {dimension} quantity; got {quantity} which is per body "
+            "weight. Per-weight values are accepted only for doses and rates."
+        )
+    if _dimension_key(quantity) != dimension:
+        raise UnitError(
+            f"`{name}` must have dimension {dimension} (e.g. {CANONICAL[dimension] or '1'}); "
+            f"got {quantity} with dimension {_dimension_key(quantity)}."
+        )
+    magnitude = quantity.to(CANONICAL[dimension]).magnitude
+    return np.asarray(magnitude, dtype=float) if np.ndim(magnitude) else float(magnitude)
+
+
+def _per_weight_unit(quantity: pint.Quantity) -> str | None:
+    """Name of the body-weight unit a quantity is divided by (``kg`` in mg/kg), else None."""
+    registry = _registry()
+    for unit_name, exponent in quantity.unit_items():
+        if exponent == -1 and registry.Quantity(1, unit_name).dimensionality == {"[mass]": 1}:
+            return unit_name
+    return None
+
+
+def parse_dose(value: Any, name: str, *, kind: str) -> tuple[float, bool]:
+    """Read a dose amount (``kind="amount"``) or a dose rate (``kind="rate"``).
+
+    Returns ``(magnitude, per_weight)``: the magnitude is in mg (amount) or mg/min (rate), per kg
+    of body weight when ``per_weight`` is true. Doses are masses of the free base.
+    """
+    quantity = as_quantity(value, name)
+    expected = "[mass]" if kind == "amount" else "[mass] / [time]"
+    example = "'25 mg' or '0.5 mg/kg'" if kind == "amount" else "'20 mg/h' or '0.35 mg/kg/h'"
+    weight_unit = _per_weight_unit(quantity)
+    per_weight = weight_unit is not None
+    absolute = quantity * _registry().Quantity(1, weight_unit) if per_weight else quantity
+    if _dimension_key(absolute) != expected:
+        other = "a rate" if kind == "amount" else "an amount"
+        hint = ""
+        if _dimension_key(absolute) == ("[mass] / [time]" if kind == "amount" else "[mass]"):
+            hint = f" This looks like {other}; pass it as `{'rate' if kind == 'amount' else 'amount'}`."
+        raise UnitError(
+            f"`{name}` must be a dose {kind} in {expected}, absolute or per kg of body weight "
+            f"(e.g. {example}); got {quantity}.{hint}"
+        )
+    magnitude = float(absolute.to("mg" if kind == "amount" else "mg/min").magnitude)
+    return magnitude, per_weight
