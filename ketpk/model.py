@@ -115,6 +115,14 @@ class OmegaBlock:
             raise ParameterError(f"`transforms` must be 'log' or 'logit' per name; got {transforms}.")
         object.__setattr__(self, "transforms", tuple(transforms))
 
+    @classmethod
+    def diagonal(cls, variances: Mapping[str, float], transforms: tuple[str, ...] | None = None,
+                 source: str = "") -> OmegaBlock:
+        """Independent etas: ``{name: omega^2}`` in the order given."""
+        names = tuple(variances)
+        omega = tuple(tuple(variances[a] if a == b else 0.0 for b in names) for a in names)
+        return cls(names, omega, transforms, source)
+
 
 @dataclass(frozen=True, slots=True)
 class ResidualError:
