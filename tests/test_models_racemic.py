@@ -5,6 +5,9 @@ Exact-vs-ODE agreement for every model and route is checked in test_models_core.
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -138,3 +141,13 @@ def test_elkomy_published_regimen_holds_a_plateau(weight):
 def test_models_warn_outside_their_validated_weight_range():
     with pytest.warns(CovariateRangeWarning, match="outside the range"):
         simulate("racemic.herd2007", Bolus("0 min", "1 mg/kg"), Q_([10.0], "min"), subjects=Subject(weight="90 kg"))
+
+
+def test_docs_model_table_is_up_to_date():
+    """docs/models.md is generated from the registry; regenerate with scripts/model_table.py."""
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("model_table", root / "scripts" / "model_table.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    assert (root / "docs" / "models.md").read_text(encoding="utf-8") == script.render(), (
+        "docs/models.md is stale: run python3 scripts/model_table.py")

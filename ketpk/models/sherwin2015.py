@@ -16,12 +16,13 @@ from ._mammillary import clearance_structure
 
 _ABS = "abstract"
 _WT, _WT75 = (Allometric(1.0),), (Allometric(0.75),)
+_EXPONENT = "weight exponent {} assumed; the abstract gives only the value per 70 kg"
 
 PARAMETERS = (
-    Parameter("V1", "20.5 L", "central volume, 70 kg", _ABS, _WT),
-    Parameter("V2", "220 L", "peripheral volume, 70 kg", _ABS, _WT),
-    Parameter("Q", "87.3 L/h", "inter-compartmental clearance, 70 kg", _ABS, _WT75),
-    Parameter("CL", "87.9 L/h", "total body clearance, 70 kg", _ABS, _WT75),
+    Parameter("V1", "20.5 L", "central volume, 70 kg", _ABS, _WT, _EXPONENT.format(1)),
+    Parameter("V2", "220 L", "peripheral volume, 70 kg", _ABS, _WT, _EXPONENT.format(1)),
+    Parameter("Q", "87.3 L/h", "inter-compartmental clearance, 70 kg", _ABS, _WT75, _EXPONENT.format(0.75)),
+    Parameter("CL", "87.9 L/h", "total body clearance, 70 kg", _ABS, _WT75, _EXPONENT.format(0.75)),
 )
 
 SHERWIN2015 = DrugModel(
