@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import textwrap
 import tomllib
 
 import numpy as np
@@ -206,3 +207,14 @@ def test_unreadable_toml_is_a_ketpk_error(tmp_path):
         models.from_toml(path)
     with pytest.raises(ParameterError, match="could not be read"):
         models.from_toml(tmp_path / "missing.toml")
+
+
+def test_the_documented_example_card_builds():
+    """The card in ketpk/usermodels.py's docstring is valid (the documentation cannot rot)."""
+    from ketpk import usermodels
+
+    text = usermodels.__doc__.split("::", 1)[1].split("Every problem", 1)[0]
+    model = models.from_dict(tomllib.loads(textwrap.dedent(text)))
+    assert set(model.routes) == {"iv", "oral"}
+    res = simulate(model, Bolus("0 min", "20 mg", route="oral"), Q_([30.0], "min"))
+    assert res.concentration("ketamine").magnitude[0] > 0
