@@ -67,6 +67,13 @@ def test_kamp_values_lie_in_the_meta_analysis_confidence_intervals():
     assert 69 <= clearance * 60 <= 90
 
 
+def test_kamp_half_lives_match_the_research_file():
+    """pk_models.md §7 [DER] from the same opentiva values: 0.047, 0.47 and 3.06 h."""
+    A, _, _ = _disposition("racemic.kamp2020")
+    half_lives = np.sort(np.log(2) / -np.linalg.eigvals(A).real) / 60
+    assert half_lives == pytest.approx([0.047, 0.47, 3.06], rel=0.01)
+
+
 @pytest.mark.parametrize("model_id, cl, vss", [
     ("racemic.herd2007", 90, 38.7 + 102),
     ("racemic.sherwin2015", 87.9, 20.5 + 220),
