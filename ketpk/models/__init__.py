@@ -17,10 +17,11 @@ import pkgutil
 from functools import lru_cache
 from typing import NamedTuple
 
-from ..errors import ModelNotFoundError
+from ..errors import ModelNotFoundError, ParameterError
 from ..model import DrugModel
+from ..usermodels import from_dict, from_toml
 
-__all__ = ["available", "get", "DEFAULTS", "ModelSummary"]
+__all__ = ["available", "get", "DEFAULTS", "ModelSummary", "from_dict", "from_toml", "register", "unregister"]
 
 #: The default model id for each drug form.
 DEFAULTS: dict[str, str] = {
@@ -55,17 +56,47 @@ def _registry() -> dict[str, DrugModel]:
     return dict(sorted(found.items()))
 
 
+#: User models added with :func:`register` (this session only).
+_USER: dict[str, DrugModel] = {}
+
+
+def _all() -> dict[str, DrugModel]:
+    return {**_registry(), **dict(sorted(_USER.items()))}
+
+
+def register(model: DrugModel, *, replace: bool = False) -> DrugModel:
+    """Make a user model (e.g. from :func:`from_toml`) known to :func:`get` and :func:`available`.
+
+    Built-in ids and the default names cannot be taken; ``replace=True`` re-registers a user id.
+    """
+    if not isinstance(model, DrugModel):
+        raise ParameterError(f"`model` must be a DrugModel (e.g. from ketpk.models.from_toml); got {model!r}.")
+    if model.id in _registry() or model.id in DEFAULTS:
+        raise ParameterError(f"model id {model.id!r} is taken by a built-in model; choose another `id`.")
+    if model.id in _USER and not replace:
+        raise ParameterError(f"model id {model.id!r} is already registered; pass replace=True to replace it.")
+    _USER[model.id] = model
+    return model
+
+
+def unregister(model_id: str) -> None:
+    """Forget a user model registered with :func:`register`."""
+    if model_id not in _USER:
+        raise ModelNotFoundError(f"no user model {model_id!r} is registered; registered: {sorted(_USER)}.")
+    del _USER[model_id]
+
+
 def available() -> list[ModelSummary]:
     """Every registered model: id, drug form, routes, population, sampling, evidence, citation."""
     return [
         ModelSummary(m.id, m.drug, tuple(m.routes), m.population, m.sampling, m.evidence, str(m.citation))
-        for m in _registry().values()
+        for m in _all().values()
     ]
 
 
 def get(model_id: str) -> DrugModel:
     """The model registered as ``model_id`` (or a default: ``"esketamine"``, ``"racemic"``)."""
-    registry = _registry()
+    registry = _all()
     key = DEFAULTS.get(model_id, model_id)
     try:
         return registry[key]
