@@ -24,8 +24,8 @@ __all__ = ["available", "get", "DEFAULTS", "ModelSummary"]
 
 #: The default model id for each drug form.
 DEFAULTS: dict[str, str] = {
-    "esketamine": "esketamine.otto2021",
-    "racemic": "racemic.domino1982",
+    "esketamine": "esketamine.multiroute",
+    "racemic": "racemic.multiroute",
 }
 
 
