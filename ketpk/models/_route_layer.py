@@ -150,7 +150,7 @@ def route_layer(values: Mapping[str, RouteValue], *, iv: Route, central: Targets
         used = names + (ROUTE_PARAMETERS["oral"] if route in _MUCOSAL else ())
         routes[route] = pathway_route(
             route, _pathways(route), central=central, metabolite=metabolite, species=species,
-            basis="mass", description=_description(route),
+            basis="mass", description=f"{_description(route)} [parameters: {', '.join(used)}]",
             sources=tuple(dict.fromkeys(values[n].source for n in used if not values[n].assumption)),
             assumptions=tuple(f"{n} (default {values[n].value}) is an assumption: {values[n].source}"
                               for n in used if values[n].assumption),
@@ -230,3 +230,16 @@ def buccal_like_sublingual(values: Mapping[str, RouteValue]) -> dict[str, RouteV
                                                         f"{reason} (sublingual: {v.source})")
         for name, v in values.items() if name.endswith("_sublingual")
     }
+
+
+def route_table(values: Mapping[str, RouteValue]) -> str:
+    """A plain-text table of every route's values; ``A`` marks an ASSUMPTION (see ``describe()``)."""
+    columns = ("F", "ka", "lag", "D", "fpre", "fsw", "ffast")
+
+    def cell(route: str, what: str) -> str:
+        v = values.get(f"{what}_{route}")
+        return "-" if v is None else v.value + (" A" if v.assumption else "")
+
+    rows = [("route", *columns), ("iv", "1", *("-" for _ in columns[1:]))]
+    rows += [(route, *(cell(route, c) for c in columns)) for route in list(ROUTE_PARAMETERS)[1:]]
+    return "\n".join((f"{r[0]:<12}" + "".join(f"{c:<15}" for c in r[1:])).rstrip() for r in rows)

@@ -6,27 +6,9 @@ see :mod:`ketpk.models.otto2021`. Routes: :mod:`ketpk.models._route_layer`; pres
 S-norketamine enters the S-norketamine central compartment mass-for-mass, like systemic
 formation in Otto's model.
 
-Route table (typical values; A = ASSUMPTION, its reasoning in the parameter's source)
-
-============ ====== ============== ============== ========== ======================================
-route        F      ka             lag / zero-ord fpre (NK)  source
-============ ====== ============== ============== ========== ======================================
-iv           1      –              –              –          –
-im           0.93 A 0.0247/min A   0              –          racemic F (Clements 1982, secondary);
-                                                             ka from Tmax 15 min (Hirlinger 1984)
-sc           0.93 A 0.0126/min A   0              –          none: IM F, Tmax 30 min
-oral         0.09   0.97/h         D 0.32 h       0.81       F: Peltoniemi 2016 8-11 % (Fanta 0.08);
-                                                             ka, D: Perez-Ruixo 2021; fpre: fitted to
-                                                             Fanta 2015 NK/K AUC 16.5
-sublingual   0.26   0.04/min       D 13.1 min     via fsw    Simons 2022 (F, KA1, D1); fsw 0.737 =
-                                                             1 - F1 (rest of the film swallowed)
-buccal       0.26 A 0.04/min A     D 13.1 min A   via fsw    as sublingual (Simons pooled both)
-intranasal   0.487  2.93/h         0              via fsw    Perez-Ruixo 2021 FRn(56 mg), ka_n;
-                                                             fsw 0.563 = 1 - FRn_eff(56 mg)
-rectal       0.27 A 0.0087/min A   0              0.20 A     half portal drainage; Tmax 42 min
-transdermal  0.92 A 0.01/min A     D 24 h         –          fentanyl analogue; Azevedo 2000 (24 h)
-inhaled      0.70   0.05/min (slow) 0             –          Jonkman 2017; fast/slow split 0.5 A
-============ ====== ============== ============== ========== ======================================
+Route table: appended below from the parameter values (``A`` = ASSUMPTION; every value's
+source or reasoning is in ``model.describe()``). D = zero-order phase, fpre = dose fraction
+reaching the circulation as norketamine formed presystemically, fsw = swallowed fraction.
 
 Mucosal routes (sublingual, buccal, intranasal): a fraction fsw of the dose is swallowed and
 follows the oral route (F_oral, fpre_oral, D_oral, ka_oral); the mucosal share's parent
@@ -38,7 +20,8 @@ from __future__ import annotations
 from ..model import DrugModel
 from ..routes import iv_route
 from . import otto2021
-from ._route_layer import COMMON, RouteValue, assumed, buccal_like_sublingual, route_layer, route_parameters
+from ._route_layer import (COMMON, RouteValue, assumed, buccal_like_sublingual, route_layer,
+                           route_parameters, route_table)
 
 _SPECIFIC: dict[str, RouteValue] = {
     "F_im": assumed("0.93", "IM bioavailability",
@@ -83,6 +66,7 @@ _SPECIFIC: dict[str, RouteValue] = {
 
 VALUES = {**COMMON, **_SPECIFIC}
 VALUES.update(buccal_like_sublingual(VALUES))
+__doc__ = f"{__doc__}\n{route_table(VALUES)}\n"
 
 ESKETAMINE_DEFAULT = DrugModel(
     id="esketamine.multiroute",

@@ -16,24 +16,9 @@ Checks (scripts/check_default_models.py; numbers in the issue-3 note): total ket
 79 (69-90) L/h; the venous model under-predicts early arterial peaks (Kamp 2020) and the 2-min
 Cmax of a 10-mg IV bolus (Pharmacotherapy 2022, 296 ng/mL).
 
-Route table (typical values; A = ASSUMPTION, reasoning in the parameter's source)
-
-============ ====== ============== ============== ========== ======================================
-route        F      ka             lag / zero-ord fpre (NK)  source
-============ ====== ============== ============== ========== ======================================
-iv           1      –              –              –          –
-im           0.93   0.0247/min A   0              –          Clements 1982 (secondary); Tmax 15 min
-sc           0.93 A 0.0126/min A   0              –          none: IM F, Tmax 30 min
-oral         0.20   see VALUES     D 0.32 h       fitted     Yanagihara 2003 ≈0.20 (17-24 %);
-                                                             ka, fpre fitted to Chong 2006
-sublingual   0.30   fitted         D 13.1 min     via fsw    Yanagihara 2003, Rolan 2014, Chong 2006
-buccal       0.30 A as sublingual  as sublingual  via fsw    as sublingual (Simons pooled both)
-intranasal   0.45   2.93/h         0              via fsw    Yanagihara 2003; ka Perez-Ruixo 2021;
-                                                             fsw 0.46 A (spray analogue)
-rectal       0.30   0.0087/min A   0              A          Yanagihara 2003; half portal drainage
-transdermal  0.92 A 0.01/min A     D 24 h         –          fentanyl analogue; Azevedo 2000 (24 h)
-inhaled      0.70 A 0.05/min (slow) 0             –          Jonkman 2017 (S-ketamine); split 0.5 A
-============ ====== ============== ============== ========== ======================================
+Route table: appended below from the parameter values (``A`` = ASSUMPTION; every value's
+source or reasoning is in ``model.describe()``). D = zero-order phase, fpre = dose fraction
+reaching the circulation as norketamine formed presystemically, fsw = swallowed fraction.
 """
 
 from __future__ import annotations
@@ -42,7 +27,8 @@ from ..citations import Citation
 from ..model import DrugModel, Parameter, Params, SystemBuilder
 from ..routes import iv_route
 from . import otto2021
-from ._route_layer import COMMON, RouteValue, assumed, buccal_like_sublingual, route_layer, route_parameters
+from ._route_layer import (COMMON, RouteValue, assumed, buccal_like_sublingual, route_layer,
+                           route_parameters, route_table)
 
 _COMPOSITE = "composite assumption: "
 
@@ -93,10 +79,15 @@ _SPECIFIC: dict[str, RouteValue] = {
                                  "Chong 2006 sublingual: parent + norketamine 54 % 'as ketamine "
                                  "equivalents' = F_sublingual + fsw × fpre_oral [DER: 0.24/0.39]"),
     "ka_sublingual": RouteValue("0.04 1/min", "sublingual mucosal absorption rate constant",
-                                "Simons 2022 Table 4, KA1 (S-ketamine film), via nlmixr2lib"),
+                                "Simons 2022 Table 4, KA1 (S-ketamine film), via nlmixr2lib; gives "
+                                "the Chong 2006 sublingual Tmax (0.76 h) in this disposition"),
     "F_intranasal": RouteValue("0.45", "intranasal racemic bioavailability (parent, whole dose)",
                                "Yanagihara 2003, 25 mg spray ≈0.45 (children 0.50, Malinovsky 1996; "
                                "Pharmacotherapy 2022: 0.11-0.17 at 10-50 mg)"),
+    "ka_intranasal": assumed("0.12 1/min", "intranasal (nasal mucosa) absorption rate constant",
+                             "chosen to give a parent Tmax of 17 min in this disposition, the "
+                             "geometric-mean Tmax of Pharmacotherapy 2022 Table 6 (14-23 min at "
+                             "10-50 mg); Perez-Ruixo's esketamine ka_n (2.93 /h) would give 33 min"),
     "fsw_intranasal": assumed("0.46", "fraction of an intranasal dose swallowed",
                               "the esketamine nasal-spray value 1 - FRn (FRn 0.54 per device, "
                               "Perez-Ruixo 2021) applied to racemic sprays"),
@@ -113,6 +104,7 @@ _SPECIFIC: dict[str, RouteValue] = {
 
 VALUES = {**COMMON, **_SPECIFIC}
 VALUES.update(buccal_like_sublingual(VALUES))
+__doc__ = f"{__doc__}\n{route_table(VALUES)}\n"
 
 _HALVES = (("s_ketamine.central", 0.5), ("r_ketamine.central", 0.5))
 
