@@ -243,3 +243,10 @@ def route_table(values: Mapping[str, RouteValue]) -> str:
     rows = [("route", *columns), ("iv", "1", *("-" for _ in columns[1:]))]
     rows += [(route, *(cell(route, c) for c in columns)) for route in list(ROUTE_PARAMETERS)[1:]]
     return "\n".join((f"{r[0]:<12}" + "".join(f"{c:<15}" for c in r[1:])).rstrip() for r in rows)
+
+
+def complete(specific: Mapping[str, RouteValue]) -> dict[str, RouteValue]:
+    """A form's full route values: :data:`COMMON`, then its own, then buccal = sublingual."""
+    values = {**COMMON, **specific}
+    values.update(buccal_like_sublingual(values))
+    return values

@@ -20,8 +20,7 @@ from __future__ import annotations
 from ..model import DrugModel
 from ..routes import iv_route
 from . import otto2021
-from ._route_layer import (COMMON, RouteValue, assumed, buccal_like_sublingual, route_layer,
-                           route_parameters, route_table)
+from ._route_layer import RouteValue, assumed, complete, route_layer, route_parameters, route_table
 
 _SPECIFIC: dict[str, RouteValue] = {
     "F_im": assumed("0.93", "IM bioavailability",
@@ -64,8 +63,7 @@ _SPECIFIC: dict[str, RouteValue] = {
                             "(lower at high concentrations, not modelled)"),
 }
 
-VALUES = {**COMMON, **_SPECIFIC}
-VALUES.update(buccal_like_sublingual(VALUES))
+VALUES = complete(_SPECIFIC)
 __doc__ = f"{__doc__}\n{route_table(VALUES)}\n"
 
 ESKETAMINE_DEFAULT = DrugModel(

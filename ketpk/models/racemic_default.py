@@ -27,8 +27,7 @@ from ..citations import Citation
 from ..model import DrugModel, Parameter, Params, SystemBuilder
 from ..routes import iv_route
 from . import otto2021
-from ._route_layer import (COMMON, RouteValue, assumed, buccal_like_sublingual, route_layer,
-                           route_parameters, route_table)
+from ._route_layer import RouteValue, assumed, complete, route_layer, route_parameters, route_table
 
 _COMPOSITE = "composite assumption: "
 
@@ -102,8 +101,7 @@ _SPECIFIC: dict[str, RouteValue] = {
                          "inhalation PK"),
 }
 
-VALUES = {**COMMON, **_SPECIFIC}
-VALUES.update(buccal_like_sublingual(VALUES))
+VALUES = complete(_SPECIFIC)
 __doc__ = f"{__doc__}\n{route_table(VALUES)}\n"
 
 _HALVES = (("s_ketamine.central", 0.5), ("r_ketamine.central", 0.5))
