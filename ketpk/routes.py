@@ -8,12 +8,23 @@ overridden per call with ``model.with_parameters(...)``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Union
+
+import numpy as np
 
 from .errors import ParameterError
-from .model import Input, Params, Route, SystemBuilder
+from .model import DrugModel, Input, Params, Route, SystemBuilder
+from .regimen import Bolus
+from .subject import as_batch
 
-__all__ = ["iv_route", "absorption_route"]
+__all__ = ["iv_route", "absorption_route", "Pathway", "pathway_route", "route_bioavailability"]
+
+#: A fraction: a parameter name, or a function ``(params, amount_mg) -> array``.
+Fraction = Union[str, Callable[[Params, np.ndarray], Any]]
+#: Where absorbed drug goes: one state, or ``[(state, share), ...]`` (a racemate's S and R).
+Targets = Union[str, Sequence[tuple[str, float]]]
 
 
 def iv_route(central: str = "ketamine.central", *, split: Sequence[tuple[str, float]] | None = None,
@@ -32,36 +43,135 @@ def iv_route(central: str = "ketamine.central", *, split: Sequence[tuple[str, fl
     )
 
 
-def absorption_route(name: str, *, central: str, F: str, ka: str, lag: str | None = None,
-                     presystemic: str | None = None, metabolite: str | None = None,
-                     species: str = "ketamine", sources: Sequence[str] = (),
-                     assumptions: Sequence[str] = (), description: str = "",
-                     infusion: bool = True) -> Route:
-    """First-order absorption from a depot, with optional lag and first-pass metabolite.
+def _targets(targets: Targets) -> tuple[tuple[str, float], ...]:
+    return ((targets, 1.0),) if isinstance(targets, str) else tuple(targets)
 
-    A fraction ``F + presystemic`` of the dose enters the depot (after ``lag``); it is absorbed
-    at ``ka`` (1/min); of what is absorbed, ``F/(F + presystemic)`` reaches ``central`` as parent
-    and the rest reaches ``metabolite`` (molar) as metabolite formed in gut wall and liver. So the
-    parent bioavailability is exactly ``F`` and metabolite formation shares the absorption time
-    course. Arguments F, ka, lag and presystemic are parameter names of the model.
+
+def _value(fraction: Fraction | None, p: Params, amount, default: float = 0.0):
+    if fraction is None:
+        return default
+    return p[fraction] if isinstance(fraction, str) else fraction(p, amount)
+
+
+@dataclass(frozen=True, slots=True)
+class Pathway:
+    """One absorption pathway of a route (fields other than ``depot`` name model parameters).
+
+    A fraction ``share`` of the dose (all of it if None) takes this pathway into the depot
+    ``<species>.depot_<depot>``, after ``lag`` (min) and over a zero-order phase ``duration``
+    (min, None = at once). It is absorbed at ``ka`` (1/min; None = straight into the central
+    compartments, no depot). Of the pathway's share, ``F`` reaches the parent central
+    compartment(s) and ``presystemic`` the metabolite compartment(s) (gut-wall and hepatic
+    first pass), both with the absorption time course. ``F`` and ``share`` may be functions of
+    ``(params, amount_mg)``; ``presystemic`` needs ``F`` as a parameter name.
     """
-    depot = f"{species}.depot_{name}"
-    if presystemic and not metabolite:
-        raise ParameterError(f"route {name!r}: `presystemic` needs the `metabolite` compartment.")
 
-    def absorbed(p: Params):
-        return p[F] + (p[presystemic] if presystemic else 0.0)
+    depot: str
+    F: Fraction
+    ka: str | None = None
+    lag: str | None = None
+    duration: str | None = None
+    presystemic: str | None = None
+    share: Fraction | None = None
+
+    def inputs(self, p: Params, amount, species: str, central: Targets) -> list[Input]:
+        """Inputs of a dose of ``amount`` mg (per-subject array) along this pathway."""
+        share = _value(self.share, p, amount, 1.0)
+        absorbed = _value(self.F, p, amount) + _value(self.presystemic, p, amount)
+        lag = _value(self.lag, p, amount)
+        duration = None if self.duration is None else p[self.duration]
+        if self.ka is None:
+            return [Input(state, share * absorbed * frac, lag, duration) for state, frac in _targets(central)]
+        return [Input(f"{species}.depot_{self.depot}", share * absorbed, lag, duration)]
+
+    def build(self, builder: SystemBuilder, p: Params, species: str, central: Targets,
+              metabolite: Targets | None, basis: str) -> None:
+        """Add this pathway's depot and its first-order absorption flow."""
+        if self.ka is None:
+            if self.presystemic:
+                raise ParameterError(f"pathway {self.depot!r}: `presystemic` needs a depot (`ka`).")
+            return
+        depot = f"{species}.depot_{self.depot}"
+        builder.compartment(depot, species)
+        parent = 1.0
+        yields = {}
+        if self.presystemic:
+            if not (isinstance(self.F, str) and metabolite):
+                raise ParameterError(
+                    f"pathway {self.depot!r}: `presystemic` needs `F` as a parameter name and the "
+                    "`metabolite` compartment."
+                )
+            total = p[self.F] + p[self.presystemic]
+            parent = p[self.F] / total
+            yields = {state: frac * p[self.presystemic] / total for state, frac in _targets(metabolite)}
+        yields.update({state: frac * parent for state, frac in _targets(central)})
+        builder.transfer(depot, p[self.ka], yields, basis=basis)
+
+
+def pathway_route(name: str, pathways: Sequence[Pathway], *, central: Targets,
+                  metabolite: Targets | None = None, species: str = "ketamine",
+                  basis: str = "molar", sources: Sequence[str] = (),
+                  assumptions: Sequence[str] = (), description: str = "") -> Route:
+    """A route made of parallel absorption pathways (e.g. mucosal + swallowed, fast + slow).
+
+    The parent bioavailability is the sum over pathways of ``share × F``. ``basis`` is how
+    presystemic parent becomes metabolite ("molar", or "mass" for models that move parent mass
+    into an apparent metabolite volume). Routes with a zero-order phase take boluses only.
+    """
+    pathways = tuple(pathways)
 
     def inputs(p: Params, amount):
-        return [Input(depot, absorbed(p), p[lag] if lag else 0.0)]
+        return [i for way in pathways for i in way.inputs(p, amount, species, central)]
 
     def build(builder: SystemBuilder, p: Params) -> None:
-        builder.compartment(depot, species)
-        total = absorbed(p)
-        targets = {central: p[F] / total}
-        if presystemic:
-            targets[metabolite] = p[presystemic] / total
-        builder.transfer(depot, p[ka], targets)
+        for way in pathways:
+            way.build(builder, p, species, central, metabolite, basis)
 
     return Route(name=name, inputs=inputs, description=description, sources=tuple(sources),
-                 assumptions=tuple(assumptions), infusion=infusion, build=build)
+                 assumptions=tuple(assumptions), build=build,
+                 infusion=all(way.duration is None for way in pathways))
+
+
+def absorption_route(name: str, *, central: Targets, F: str, ka: str, lag: str | None = None,
+                     presystemic: str | None = None, metabolite: Targets | None = None,
+                     species: str = "ketamine", duration: str | None = None,
+                     basis: str = "molar", sources: Sequence[str] = (),
+                     assumptions: Sequence[str] = (), description: str = "") -> Route:
+    """First-order absorption from one depot, with optional lag, zero-order phase and first pass.
+
+    A fraction ``F + presystemic`` of the dose enters the depot ``<species>.depot_<name>`` (after
+    ``lag``, over ``duration`` if given); it is absorbed at ``ka`` (1/min); of what is absorbed,
+    ``F/(F + presystemic)`` reaches ``central`` as parent and the rest reaches ``metabolite`` as
+    metabolite formed in gut wall and liver. So the parent bioavailability is exactly ``F`` and
+    metabolite formation shares the absorption time course. Arguments F, ka, lag, duration and
+    presystemic are parameter names of the model.
+    """
+    if presystemic and not metabolite:
+        raise ParameterError(f"route {name!r}: `presystemic` needs the `metabolite` compartment.")
+    way = Pathway(name, F, ka, lag=lag, duration=duration, presystemic=presystemic)
+    return pathway_route(name, [way], central=central, metabolite=metabolite, species=species,
+                         basis=basis, sources=sources, assumptions=assumptions,
+                         description=description)
+
+
+def route_bioavailability(model: DrugModel, route: str, amount: Any = "25 mg", *,
+                          analyte: str = "ketamine", subject: Any = None) -> float:
+    """AUC(route)/AUC(IV) of ``analyte`` for one dose of ``amount``, from the system matrix.
+
+    The AUC to infinity of a linear system dosed with input vector ``b`` is ``c (-A)^-1 b``;
+    lag and zero-order phases do not change it. For the parent this is the route's F; for a
+    metabolite it is the metabolite exposure relative to the same IV dose.
+    """
+    batch = as_batch(subject)
+    params = model.individual(batch.covariates, batch.etas, 1)
+    system = model.system(params)
+    A, c = system.A[0], system.observe[analyte][0]
+
+    def auc(route_name: str) -> float:
+        dose = Bolus("0 min", amount, route_name).resolve(batch.weights, 1)
+        b = np.zeros(len(system.states))
+        for inp in model.route(route_name).inputs(params, dose.amount):
+            b[system.index(inp.state)] += float(np.broadcast_to(inp.fraction, (1,))[0])
+        return float(c @ np.linalg.solve(-A, b))
+
+    return auc(route) / auc("iv")

@@ -78,7 +78,7 @@ def test_otto2021_half_lives_match_the_derived_values():
 
 def test_result_carries_model_and_citation():
     res = simulate("esketamine", Bolus("0 min", "10 mg"), Q_([1.0], "h"))
-    assert res.model_id == "esketamine.otto2021"
+    assert res.model_id == models.DEFAULTS["esketamine"]
     assert res.citation.doi == "10.1007/s00228-021-03104-1"
 
 

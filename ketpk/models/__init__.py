@@ -25,8 +25,8 @@ __all__ = ["available", "get", "DEFAULTS", "ModelSummary", "from_dict", "from_to
 
 #: The default model id for each drug form.
 DEFAULTS: dict[str, str] = {
-    "esketamine": "esketamine.otto2021",
-    "racemic": "racemic.domino1982",
+    "esketamine": "esketamine.multiroute",
+    "racemic": "racemic.multiroute",
 }
 
 

@@ -43,18 +43,32 @@ PARAMETERS = (
 )
 
 
+def add_disposition(s: SystemBuilder, p: Params, *, parent: str = "ketamine",
+                    metabolite: str = "norketamine", species: tuple[str, str] = ("s_ketamine", "s_norketamine"),
+                    analytes: tuple[tuple[str, ...], tuple[str, ...]] = (("ketamine",), ("norketamine",)),
+                    CL=None, CL_NK=None) -> None:
+    """Add the Otto 2021 parent (3 cmt) and metabolite (2 cmt) to ``s``.
+
+    States are ``<parent>.central``, ``<parent>.peripheral1/2``, ``<metabolite>.central`` and
+    ``<metabolite>.peripheral``. ``CL`` and ``CL_NK`` (L/min) default to ``p.CL`` and ``p.CL_NK``;
+    the racemic composite passes scaled R-enantiomer clearances.
+    """
+    central, nk = f"{parent}.central", f"{metabolite}.central"
+    s.compartment(central, species[0], volume=p.V1, analytes=analytes[0])
+    s.compartment(f"{parent}.peripheral1", species[0], volume=p.Vp1)
+    s.compartment(f"{parent}.peripheral2", species[0], volume=p.Vp2)
+    s.compartment(nk, species[1], volume=p.V_NK, analytes=analytes[1])
+    s.compartment(f"{metabolite}.peripheral", species[1], volume=p.Vp_NK)
+    s.exchange(central, f"{parent}.peripheral1", p.Q1)
+    s.exchange(central, f"{parent}.peripheral2", p.Q2)
+    s.clearance(central, p.CL if CL is None else CL, to=nk, basis="mass")
+    s.exchange(nk, f"{metabolite}.peripheral", p.Q_NK)
+    s.clearance(nk, p.CL_NK if CL_NK is None else CL_NK)
+
+
 def _structure(p: Params) -> SystemBuilder:
     s = SystemBuilder(p.n)
-    s.compartment("ketamine.central", "s_ketamine", volume=p.V1, analytes=("ketamine",))
-    s.compartment("ketamine.peripheral1", "s_ketamine", volume=p.Vp1)
-    s.compartment("ketamine.peripheral2", "s_ketamine", volume=p.Vp2)
-    s.compartment("norketamine.central", "s_norketamine", volume=p.V_NK, analytes=("norketamine",))
-    s.compartment("norketamine.peripheral", "s_norketamine", volume=p.Vp_NK)
-    s.exchange("ketamine.central", "ketamine.peripheral1", p.Q1)
-    s.exchange("ketamine.central", "ketamine.peripheral2", p.Q2)
-    s.clearance("ketamine.central", p.CL, to="norketamine.central", basis="mass")
-    s.exchange("norketamine.central", "norketamine.peripheral", p.Q_NK)
-    s.clearance("norketamine.central", p.CL_NK)
+    add_disposition(s, p)
     return s
 
 
