@@ -219,12 +219,9 @@ def read_event_table(source: Any, *, model: Any = None, cmt: Mapping[str, int] |
         raise RegimenError(f"the event table lacks column(s) {', '.join(missing)}; it has "
                            f"{', '.join(rows[0])}. Required: TIME, EVID, AMT, CMT.")
     mapping = cmt_map(model) if model is not None else dict(cmt or ROUTE_CMT)
-    routes: dict[int, str] = {}
+    routes: dict[int, list[str]] = {}
     for route, number in mapping.items():
-        if number in routes:
-            raise RegimenError(f"CMT {number} is used by routes {routes[number]!r} and {route!r}; "
-                               "pass `cmt=` with one route per compartment.")
-        routes[number] = route
+        routes.setdefault(number, []).append(route)
     ids = sorted({str(r.get("ID", "1")).strip() for r in rows})
     if id is None and len(ids) > 1:
         raise RegimenError(f"the event table has IDs {', '.join(ids)}; pass `id=` to choose one.")
@@ -244,7 +241,10 @@ def read_event_table(source: Any, *, model: Any = None, cmt: Mapping[str, int] |
         if number not in routes:
             raise RegimenError(f"row {line}: CMT {number} is not in the mapping {mapping}; pass the "
                                "model (or `cmt=`) the table was written for.")
-        route = routes[number]
+        if len(routes[number]) > 1:
+            raise RegimenError(f"row {line}: CMT {number} is the entry of routes {routes[number]}; "
+                               "pass `cmt=` naming one route for it.")
+        route = routes[number][0]
         dose = _dose(row, line, route, scale, model)
         ii, addl = _number(row, "II", line, 0.0), int(_number(row, "ADDL", line, 0.0))
         if addl < 0 or (addl and ii <= 0):

@@ -29,13 +29,15 @@ __all__ = ["SteadyState"]
 
 
 class SteadyState:
-    """The steady state of ``period`` (a dose or Regimen) repeated ``every`` (None: constant infusion)."""
+    """The steady state of ``period`` (a dose, list of doses or Regimen) repeated ``every`` (None: constant infusion)."""
 
     __slots__ = ("period", "every", "_tau")
 
     def __init__(self, period: Any, every: Any = None) -> None:
         if isinstance(period, (Bolus, Infusion)):
             period = Regimen([period])
+        elif isinstance(period, (list, tuple)):
+            period = Regimen(period)
         if not isinstance(period, Regimen) or not len(period) or period.steady_state is not None:
             raise RegimenError(f"`period` must be a Bolus, Infusion or non-empty Regimen without a "
                                f"steady state of its own; got {period!r}.")

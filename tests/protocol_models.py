@@ -24,9 +24,13 @@ def toy_zero_order(duration_min: float = 90.0, lag_min: float = 30.0, **kw) -> k
     base = one_compartment(**kw)
 
     def inputs(p, amount):
-        return [Input("ketamine.central", p.F, lag_min, duration_min)]
+        return [Input("ketamine.depot_oral", p.F, lag_min, duration_min)]
 
-    route = Route("oral", inputs, "toy zero-order oral", infusion=False)
+    def build(builder, p):
+        builder.compartment("ketamine.depot_oral", "ketamine")
+        builder.transfer("ketamine.depot_oral", p.KA, "ketamine.central")
+
+    route = Route("oral", inputs, "toy zero-order into a depot", infusion=False, build=build)
     return dataclasses.replace(base, routes={**base.routes, "oral": route})
 
 
