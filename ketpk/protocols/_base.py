@@ -9,9 +9,9 @@ from typing import Any
 
 from ..citations import Citation
 from ..errors import RegimenError
-from ..regimen import Regimen
+from ..regimen import Infusion, Regimen
 
-__all__ = ["Protocol", "ProtocolSummary", "register", "REGISTRY"]
+__all__ = ["Protocol", "ProtocolSummary", "register", "single_infusion", "REGISTRY"]
 
 
 class Protocol(Regimen):
@@ -75,3 +75,13 @@ def register(builder: Callable[..., Protocol]) -> Callable[..., Protocol]:
             raise TypeError(f"protocol {builder.__name__}: options must be keyword-only with defaults.")
     REGISTRY[builder.__name__] = builder
     return builder
+
+
+def single_infusion(name: str, drug: str, citation: Citation, *, assumptions: tuple[str, ...] = (),
+                    **infusion: Any) -> Protocol:
+    """A protocol of one IV infusion at time 0 (``infusion``: two of amount, rate, duration)."""
+    text = ", ".join(f"{k} {v:.4g~P}" if hasattr(v, "units") else f"{k} {v}" for k, v in infusion.items())
+    form = "S(+)-ketamine" if drug == "esketamine" else "racemic ketamine"
+    return Protocol([Infusion("0 min", **infusion)], name=name, drug=drug, citation=citation,
+                    steps=(f"IV {form} infusion: {text}",), assumptions=assumptions,
+                    options=dict(infusion))

@@ -11,12 +11,12 @@ import warnings
 from typing import Any
 
 from ..errors import ProtocolLimitWarning, RegimenError
-from ..regimen import Infusion, Regimen
+from ..regimen import Infusion
 from ..titration import rate_steps
 from ..units import Q_, as_quantity
 from . import citations as cit
-from ._base import Protocol, register
-from ._titrate import titrated_line
+from ._base import Protocol, register, single_infusion
+from ._titrate import titrated_line, titration_protocol
 
 #: 22.2 mg/h/70 kg, the published mean end-of-infusion rate (Sigtermans 2009 abstract).
 SIGTERMANS_END_RATE = Q_(22.2 / 70, "mg/kg/h")
@@ -77,16 +77,10 @@ def dahan2011(*, start: Any = Q_(5 / 70, "mg/kg/h"), step: Any = Q_(5 / 70, "mg/
     Published: 100-h S(+)-ketamine infusion "slowly increased from 5 mg/h (per 70 kg) to
     20 mg/h" [abstract]. Assumed: steps of 5 mg/h/70 kg every ``interval`` (8 h), target held.
     """
-    line = titrated_line(start=start, step=step, target=target, duration=duration,
-                         interval=interval, night_interval=interval)
-    return Protocol(
-        line, name="dahan2011", drug="esketamine", citation=cit.DAHAN_2011,
-        steps=(f"IV S(+)-ketamine 5 mg/h/70 kg, +5 mg/h/70 kg every {interval} to 20 mg/h/70 kg, "
-               f"held until {duration}",),
-        assumptions=("steps of 5 mg/h/70 kg every 8 h ('slowly increased'; the schedule is not "
-                     "published)",),
-        options=dict(start=start, step=step, target=target, interval=interval, duration=duration),
-    )
+    return titration_protocol(
+        "dahan2011", "esketamine", cit.DAHAN_2011,
+        "steps of 5 mg/h/70 kg every 8 h ('slowly increased'; the schedule is not published)",
+        start=start, step=step, target=target, interval=interval, duration=duration)
 
 
 @register
@@ -127,15 +121,11 @@ def goldberg2010(*, start: Any = "10 mg/h", step: Any = "10 mg/h", target: Any =
     Published: "titrated from 10-40 mg/hr ... and maintained for 5 days"; infusion rates
     stabilised 5 h after the start [abstract]. Assumed: +10 mg/h every hour, then held.
     """
-    line = titrated_line(start=start, step=step, target=target, duration=duration,
-                         interval=interval, night_interval=interval)
-    return Protocol(
-        line, name="goldberg2010", drug="racemic", citation=cit.GOLDBERG_2010,
-        steps=(f"IV racemic ketamine {start}, +{step} every {interval} to {target}, held until {duration}",),
-        assumptions=("+10 mg/h every hour (step and interval not published; the abstract says the "
-                     "rates stabilised within 5 h)",),
-        options=dict(start=start, step=step, target=target, interval=interval, duration=duration),
-    )
+    return titration_protocol(
+        "goldberg2010", "racemic", cit.GOLDBERG_2010,
+        "+10 mg/h every hour (step and interval not published; the abstract says the rates "
+        "stabilised within 5 h)",
+        start=start, step=step, target=target, interval=interval, duration=duration)
 
 
 @register
@@ -153,13 +143,9 @@ def amr2010(*, amount: Any = "80 mg", duration: Any = "5 h", days: int = 7) -> P
 @register
 def mitchell2002(*, amount: Any = "0.6 mg/kg", duration: Any = "4 h") -> Protocol:
     """A single IV infusion of 0.6 mg/kg racemic ketamine (Mitchell & Fallon 2002, *Pain* 97:275)."""
-    return Protocol(
-        [Infusion("0 h", amount=amount, duration=duration)], name="mitchell2002", drug="racemic",
-        citation=cit.MITCHELL_2002, steps=(f"IV racemic ketamine {amount} over {duration}",),
-        assumptions=("infusion duration 4 h (as summarised by Bell & Kalso 2018; not in the "
-                     "abstract)",),
-        options=dict(amount=amount, duration=duration),
-    )
+    return single_infusion(
+        "mitchell2002", "racemic", cit.MITCHELL_2002, amount=amount, duration=duration,
+        assumptions=("infusion duration 4 h (as summarised by Bell & Kalso 2018; not in the abstract)",))
 
 
 @register

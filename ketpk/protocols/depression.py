@@ -8,12 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import RegimenError
-from ..regimen import Bolus, Infusion
+from ..regimen import Bolus
 from ..titration import amount_steps, escalate
 from ..units import Q_, as_quantity
 from . import citations as cit
-from ._base import Protocol, register
-from ._titrate import titrated_line
+from ._base import Protocol, register, single_infusion
+from ._titrate import titration_protocol
 
 #: Spravato session days in weeks 1-4 (twice weekly); Monday/Thursday is an assumption.
 SPRAVATO_DAYS = (0, 3, 7, 10, 14, 17, 21, 24)
@@ -28,11 +28,7 @@ def zarate2006(*, amount: Any = "0.5 mg/kg", duration: Any = "40 min") -> Protoc
     The standard antidepressant infusion, as quoted in Zanos 2018 Table 1 and used as the
     comparator of Lenze 2016 and the Spravato abuse-potential study.
     """
-    return Protocol(
-        [Infusion("0 min", amount=amount, duration=duration)], name="zarate2006", drug="racemic",
-        citation=cit.ZARATE_2006, steps=(f"IV racemic ketamine {amount} over {duration}",),
-        options=dict(amount=amount, duration=duration),
-    )
+    return single_infusion("zarate2006", "racemic", cit.ZARATE_2006, amount=amount, duration=duration)
 
 
 @register
@@ -43,15 +39,10 @@ def lenze2016(*, start: Any = "0.15 mg/kg/h", step: Any = "0.15 mg/kg/h",
     Published: 96-h infusion "titrated as tolerated to a target rate of 0.6 mg/kg/h"
     [abstract]. Assumed: four equal steps of 0.15 mg/kg/h every 6 h, then held.
     """
-    line = titrated_line(start=start, step=step, target=target, duration=duration,
-                         interval=interval, night_interval=interval)
-    return Protocol(
-        line, name="lenze2016", drug="racemic", citation=cit.LENZE_2016,
-        steps=(f"IV racemic ketamine {start}, +{step} every {interval} to {target}, held until {duration}",),
-        assumptions=("start, step and interval (0.15 mg/kg/h every 6 h) are not published; "
-                     "the trial titrated as tolerated",),
-        options=dict(start=start, step=step, target=target, interval=interval, duration=duration),
-    )
+    return titration_protocol(
+        "lenze2016", "racemic", cit.LENZE_2016,
+        "start, step and interval (0.15 mg/kg/h every 6 h) are not published; the trial titrated "
+        "as tolerated", start=start, step=step, target=target, interval=interval, duration=duration)
 
 
 @register

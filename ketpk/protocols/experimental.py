@@ -10,7 +10,7 @@ from typing import Any
 from ..regimen import Bolus, Infusion
 from ..units import Q_
 from . import citations as cit
-from ._base import Protocol, register
+from ._base import Protocol, register, single_infusion
 
 
 @register
@@ -19,21 +19,13 @@ def noppers2011(*, rate: Any = Q_(20 / 70, "mg/kg/h"), duration: Any = "2 h") ->
 
     Pass ``rate=ketpk.Q_(40 / 70, "mg/kg/h")`` for the high-dose arm.
     """
-    return Protocol(
-        [Infusion("0 h", rate=rate, duration=duration)], name="noppers2011", drug="esketamine",
-        citation=cit.NOPPERS_2011, steps=(f"IV S-ketamine {rate:.4g~P} (20 mg/70 kg/h) for {duration}",),
-        options=dict(rate=rate, duration=duration),
-    )
+    return single_infusion("noppers2011", "esketamine", cit.NOPPERS_2011, rate=rate, duration=duration)
 
 
 @register
 def olofsen2012(*, rate: Any = "20 mg/h", duration: Any = "2 h") -> Protocol:
     """S-ketamine 20 mg/h IV for 2 h in healthy men (Olofsen 2012, *Anesthesiology* 117:353)."""
-    return Protocol(
-        [Infusion("0 h", rate=rate, duration=duration)], name="olofsen2012", drug="esketamine",
-        citation=cit.OLOFSEN_2012, steps=(f"IV S-ketamine {rate} for {duration}",),
-        options=dict(rate=rate, duration=duration),
-    )
+    return single_infusion("olofsen2012", "esketamine", cit.OLOFSEN_2012, rate=rate, duration=duration)
 
 
 @register
