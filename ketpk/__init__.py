@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from importlib import metadata as _metadata
 
-from . import models
+from . import models, protocols
 from .citations import Citation
 from .errors import (
     CovariateRangeWarning,
@@ -27,6 +27,7 @@ from .errors import (
     SolverError,
     UnitError,
 )
+from .eventtable import read_event_table
 from .model import DrugModel, Parameter, Route
 from .regimen import Bolus, Infusion, Regimen
 from .result import SimulationResult
@@ -46,6 +47,8 @@ __all__ = (
     "ureg",
     "simulate",
     "models",
+    "protocols",
+    "read_event_table",
     "Subject",
     "Bolus",
     "Infusion",

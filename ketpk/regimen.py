@@ -86,6 +86,28 @@ def _per_subject(magnitude: float, per_weight: bool, weights: np.ndarray | None,
     return magnitude * weights
 
 
+def _parse_caps(dose: Any, kind: str) -> None:
+    """Normalise ``dose.cap`` to a tuple of Quantities and store ``(magnitude, per_weight)`` pairs."""
+    cap = dose.cap
+    caps = () if cap is None else tuple(cap) if isinstance(cap, (list, tuple)) else (cap,)
+    quantities = tuple(as_quantity(value, "cap") for value in caps)
+    parsed = []
+    for value in quantities:
+        magnitude, per_weight = parse_dose(value, "cap", kind=kind)
+        _finite_positive(magnitude, "cap", value)
+        parsed.append((magnitude, per_weight))
+    object.__setattr__(dose, "cap", quantities or None)
+    object.__setattr__(dose, "_caps", tuple(parsed))
+
+
+def _apply_caps(value: np.ndarray, caps: tuple[tuple[float, bool], ...], weights: np.ndarray | None,
+                shown: Any, n: int) -> np.ndarray:
+    """``value`` limited by every cap (the smallest wins), caps resolved per subject."""
+    for magnitude, per_weight in caps:
+        value = np.minimum(value, _per_subject(magnitude, per_weight, weights, "cap", shown, n))
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class Bolus:
     """A single dose given at once (IV push) or into an absorption site (oral, IM, ...).
@@ -98,13 +120,18 @@ class Bolus:
         Dose as free base, e.g. ``"25 mg"`` or ``"0.5 mg/kg"``.
     route : str
         One of :data:`ROUTES`; the model must have it.
+    cap : Quantity or str, or a sequence of them, optional
+        Upper limits of the amount, absolute (``"25 mg"``) and/or per weight (``"0.5 mg/kg"``);
+        each subject gets the smallest of the dose and every cap.
     """
 
     time: Any
     amount: Any
     route: str = "iv"
+    cap: Any = None
     _time_min: float = field(init=False, repr=False, compare=False)
     _amount: tuple[float, bool] = field(init=False, repr=False, compare=False)
+    _caps: tuple[tuple[float, bool], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "time", as_quantity(self.time, "time"))
@@ -114,6 +141,7 @@ class Bolus:
         amount = parse_dose(self.amount, "amount", kind="amount")
         _finite_positive(amount[0], "amount", self.amount)
         object.__setattr__(self, "_amount", amount)
+        _parse_caps(self, "amount")
 
     @property
     def start_minutes(self) -> float:
@@ -124,9 +152,11 @@ class Bolus:
         """The same bolus ``by`` later (a Quantity [time]; may be negative if it stays >= 0)."""
         return replace(self, time=self.time + as_quantity(by, "by"))
 
-    def resolve(self, weights: np.ndarray | None, n: int) -> ResolvedDose:
-        """Canonical per-subject amounts; ``weights`` in kg or None."""
+    def resolve(self, weights: np.ndarray | None, n: int, *, capped: bool = True) -> ResolvedDose:
+        """Canonical per-subject amounts; ``weights`` in kg or None; ``capped=False`` ignores caps."""
         amount = _per_subject(*self._amount, weights, "amount", self.amount, n)
+        if capped:
+            amount = _apply_caps(amount, self._caps, weights, self.cap, n)
         return ResolvedDose(self.route, self._time_min, amount)
 
     def repeat(self, *, every: Any, count: int) -> Regimen:
@@ -154,6 +184,11 @@ class Infusion:
     duration : Quantity or str [time], optional
         Infusion duration.
 
+    cap : Quantity or str, or a sequence of them, optional
+        Upper limits of the *rate*, absolute (``"25 mg/h"``) and/or per weight
+        (``"0.35 mg/kg/h"``); each subject gets the smallest. A capped infusion keeps its
+        duration and delivers less.
+
     Notes
     -----
     When a route has bioavailability F < 1, the duration is kept and the rate scaled by F.
@@ -164,10 +199,12 @@ class Infusion:
     amount: Any = None
     rate: Any = None
     duration: Any = None
+    cap: Any = None
     _start_min: float = field(init=False, repr=False, compare=False)
     _amount: tuple[float, bool] | None = field(init=False, repr=False, compare=False)
     _rate: tuple[float, bool] | None = field(init=False, repr=False, compare=False)
     _duration_min: float | None = field(init=False, repr=False, compare=False)
+    _caps: tuple[tuple[float, bool], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         given = {k: v for k, v in (("amount", self.amount), ("rate", self.rate),
@@ -193,6 +230,7 @@ class Infusion:
         object.__setattr__(self, "_amount", parsed["amount"])
         object.__setattr__(self, "_rate", parsed["rate"])
         object.__setattr__(self, "_duration_min", parsed["duration"])
+        _parse_caps(self, "rate")
 
     @property
     def start_minutes(self) -> float:
@@ -203,8 +241,11 @@ class Infusion:
         """The same infusion started ``by`` later."""
         return replace(self, start=self.start + as_quantity(by, "by"))
 
-    def resolve(self, weights: np.ndarray | None, n: int) -> ResolvedDose:
-        """Canonical per-subject amount (mg), rate (mg/min) and duration (min)."""
+    def resolve(self, weights: np.ndarray | None, n: int, *, capped: bool = True) -> ResolvedDose:
+        """Canonical per-subject amount (mg), rate (mg/min) and duration (min).
+
+        ``capped=False`` ignores the caps (the rate the protocol asks for).
+        """
         amount = rate = duration = None
         if self._amount is not None:
             amount = _per_subject(*self._amount, weights, "amount", self.amount, n)
@@ -217,6 +258,9 @@ class Infusion:
         elif rate is None:
             rate = amount / duration
         else:
+            amount = rate * duration
+        if capped and self._caps:
+            rate = _apply_caps(rate, self._caps, weights, self.cap, n)
             amount = rate * duration
         return ResolvedDose(self.route, self._start_min, amount, rate, duration)
 
@@ -232,15 +276,18 @@ Dose = Union[Bolus, Infusion]
 
 
 class Regimen:
-    """An immutable, time-sorted sequence of doses.
+    """An immutable, time-sorted sequence of doses, optionally starting at a steady state.
 
     Build it from doses (``Regimen([Bolus(...), Infusion(...)])``), combine with ``+`` and repeat
-    with :meth:`repeat`. Doses at equal times keep the order given.
+    with :meth:`repeat`. Doses at equal times keep the order given. :meth:`with_steady_state`
+    makes the subject start at the steady state of a dose repeated forever before time 0
+    (NONMEM ``SS=1``). Summaries (:meth:`total_amount`, :meth:`amount_per_day`,
+    :meth:`max_rate`, :meth:`duration`) resolve per-weight doses and caps for one subject.
     """
 
-    __slots__ = ("_doses",)
+    __slots__ = ("_doses", "_steady_state")
 
-    def __init__(self, doses: Iterable[Dose] = ()) -> None:
+    def __init__(self, doses: Iterable[Dose] = (), *, steady_state: Any = None) -> None:
         doses = tuple(doses)
         for dose in doses:
             if not isinstance(dose, (Bolus, Infusion)):
@@ -249,11 +296,17 @@ class Regimen:
                     f"{type(dose).__name__}."
                 )
         self._doses: tuple[Dose, ...] = tuple(sorted(doses, key=lambda d: d.start_minutes))
+        self._steady_state = steady_state
 
     @property
     def doses(self) -> tuple[Dose, ...]:
         """The doses, sorted by start time."""
         return self._doses
+
+    @property
+    def steady_state(self) -> Any:
+        """The :class:`~ketpk.steady_state.SteadyState` the regimen starts at, or None."""
+        return self._steady_state
 
     def __iter__(self) -> Iterator[Dose]:
         return iter(self._doses)
@@ -262,29 +315,43 @@ class Regimen:
         return len(self._doses)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Regimen) and self._doses == other._doses
+        return (isinstance(other, Regimen) and self._doses == other._doses
+                and self._steady_state == other._steady_state)
 
     def __hash__(self) -> int:
-        return hash(self._doses)
+        return hash((self._doses, self._steady_state))
 
     def __repr__(self) -> str:
-        return f"Regimen({list(self._doses)!r})"
+        ss = f", steady_state={self._steady_state!r}" if self._steady_state is not None else ""
+        return f"Regimen({list(self._doses)!r}{ss})"
 
     def __add__(self, other: Dose | Regimen) -> Regimen:
         if isinstance(other, (Bolus, Infusion)):
             other = Regimen([other])
         if not isinstance(other, Regimen):
             return NotImplemented
-        return Regimen(self._doses + other._doses)
+        if self._steady_state is not None and other._steady_state is not None:
+            raise RegimenError("cannot add two regimens that both start at a steady state; "
+                               "give one steady state for the combined regimen.")
+        return Regimen(self._doses + other._doses,
+                       steady_state=self._steady_state or other._steady_state)
 
     __radd__ = __add__
 
+    def _plain(self, name: str) -> None:
+        if self._steady_state is not None:
+            raise RegimenError(f"`{name}` is undefined for a regimen that starts at a steady state "
+                               "(its history is anchored at time 0); apply it before "
+                               "`with_steady_state`.")
+
     def shifted(self, by: Any) -> Regimen:
         """Every dose ``by`` later."""
+        self._plain("shifted")
         return Regimen(d.shifted(by) for d in self._doses)
 
     def repeat(self, *, every: Any, count: int) -> Regimen:
         """The whole regimen ``count`` times, each copy ``every`` after the previous one."""
+        self._plain("repeat")
         if not isinstance(count, (int, np.integer)) or isinstance(count, bool) or count < 1:
             raise RegimenError(f"`count` must be a whole number >= 1; got {count!r}.")
         interval = as_quantity(every, "every")
@@ -294,3 +361,108 @@ class Regimen:
     def resolve(self, weights: np.ndarray | None, n: int) -> list[ResolvedDose]:
         """Per-subject canonical doses; ``weights`` (kg) resolves per-weight doses."""
         return [dose.resolve(weights, n) for dose in self._doses]
+
+    # -- steady state and export ------------------------------------------------------------
+    def with_steady_state(self, period: Dose | Regimen, *, every: Any = None) -> Regimen:
+        """This regimen, started at the steady state of ``period`` repeated ``every`` forever.
+
+        ``period`` holds one dosing interval's doses (times within the interval, from 0); its
+        copies are given at ``-every, -2 every, ...`` so the state at time 0 is the steady-state
+        trough and inputs still running at time 0 (lag, long infusions, zero-order absorption)
+        carry on. This regimen's own doses (usually the same dose repeated) follow from 0.
+        ``every=None`` means a constant infusion: ``period`` must be infusions and ``every``
+        becomes their common duration. Computed exactly (see :mod:`ketpk.steady_state`).
+        """
+        from .steady_state import SteadyState
+
+        if self._steady_state is not None:
+            raise RegimenError("this regimen already starts at a steady state.")
+        return Regimen(self._doses, steady_state=SteadyState(period, every))
+
+    def to_event_table(self, subject: Any = None, **options: Any) -> Any:
+        """A NONMEM-style event table for one subject (see :func:`ketpk.eventtable.event_table`)."""
+        from .eventtable import event_table
+
+        return event_table(self, subject, **options)
+
+    # -- summaries for one subject ------------------------------------------------------------
+    def _resolved(self, subject: Any, capped: bool = True) -> list[ResolvedDose]:
+        weights = subject_weights(subject)
+        return [dose.resolve(weights, 1, capped=capped) for dose in self._doses]
+
+    def total_amount(self, subject: Any = None) -> Any:
+        """Total amount administered (before bioavailability), a Quantity in mg."""
+        from .units import Q_
+
+        return Q_(float(sum(d.amount[0] for d in self._resolved(subject))), "mg")
+
+    def amount_per_day(self, subject: Any = None) -> Any:
+        """Amount administered in each 24-h day from time 0, a Quantity array in mg.
+
+        Infusions that cross midnight are split between the days.
+        """
+        from .units import Q_
+
+        doses = self._resolved(subject)
+        if not doses:
+            return Q_(np.zeros(0), "mg")
+        days = max(1, math.ceil(_end(doses) / _DAY - 1e-12))
+        edges = np.arange(days + 1) * _DAY
+        totals = np.zeros(days)
+        for d in doses:
+            if d.duration is None:
+                totals[min(int(d.time // _DAY), days - 1)] += d.amount[0]
+            else:
+                lo = np.clip(edges[:-1], d.time, d.time + d.duration[0])
+                hi = np.clip(edges[1:], d.time, d.time + d.duration[0])
+                totals += d.rate[0] * (hi - lo)
+        return Q_(totals, "mg")
+
+    def max_rate(self, subject: Any = None) -> Any:
+        """Highest summed infusion rate of all running infusions, a Quantity in mg/h."""
+        from .units import Q_
+
+        infusions = [d for d in self._resolved(subject) if d.duration is not None]
+        best = 0.0
+        for start in {d.time for d in infusions}:
+            running = sum(d.rate[0] for d in infusions if d.time <= start < d.time + d.duration[0])
+            best = max(best, running)
+        return Q_(best * 60.0, "mg/h")
+
+    def duration(self, subject: Any = None) -> Any:
+        """Time from 0 to the end of the last dose (bolus time or infusion end), in h."""
+        from .units import Q_
+
+        doses = self._resolved(subject)
+        return Q_(_end(doses) / 60.0 if doses else 0.0, "h")
+
+    def capped_doses(self, subject: Any = None) -> list[tuple[Dose, Any, Any]]:
+        """Doses whose cap binds for ``subject``: ``(dose, asked, given)``, mg or mg/h Quantities."""
+        from .units import Q_
+
+        out = []
+        for dose, asked, given in zip(self._doses, self._resolved(subject, capped=False),
+                                      self._resolved(subject)):
+            if asked.duration is None and given.amount[0] < asked.amount[0]:
+                out.append((dose, Q_(asked.amount[0], "mg"), Q_(given.amount[0], "mg")))
+            elif asked.duration is not None and given.rate[0] < asked.rate[0]:
+                out.append((dose, Q_(asked.rate[0] * 60, "mg/h"), Q_(given.rate[0] * 60, "mg/h")))
+        return out
+
+
+_DAY = 1440.0  # min
+
+
+def _end(doses: list[ResolvedDose]) -> float:
+    return max(d.time + (d.duration[0] if d.duration is not None else 0.0) for d in doses)
+
+
+def subject_weights(subject: Any) -> np.ndarray | None:
+    """Body weight (kg, shape (1,)) of one :class:`~ketpk.subject.Subject`, or None if unknown."""
+    from .subject import as_batch
+
+    batch = as_batch(subject)
+    if batch.n != 1:
+        raise RegimenError(f"regimen summaries are per subject; got {batch.n} subjects. "
+                           "Loop over them or pass one ketpk.Subject.")
+    return batch.weights

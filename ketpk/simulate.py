@@ -118,7 +118,10 @@ def simulate(model: Any, regimen: Any, times: Any, *, subjects: Any = None,
     if record == "all":
         C = np.concatenate([C, np.broadcast_to(np.eye(n_states), (batch.n, n_states, n_states))], axis=1)
     outputs = np.empty((batch.n, C.shape[1], minutes.size))
-    for idx, schedule in build_schedules(model, params, system, doses):
+    groups = build_schedules(model, params, system, doses)
+    if regimen.steady_state is not None:
+        groups = regimen.steady_state.apply(groups, model, params, system, batch.weights)
+    for idx, schedule in groups:
         outputs[idx] = engine.solve(system.A[idx], schedule, minutes, C[idx])
     used_routes = {dose.route for dose in regimen}
     assumptions = model.assumptions + tuple(

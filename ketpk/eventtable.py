@@ -1,0 +1,283 @@
+"""NONMEM-style event tables: export a regimen for one subject, read one back.
+
+Columns: ``ID, TIME, EVID, AMT, RATE, CMT, II, ADDL, SS`` (plus ``DUR`` with
+``durations=True``). Units: TIME, II and DUR in ``time_unit`` (h by default), AMT in mg of free
+base, RATE in mg per ``time_unit``. Doses only (EVID 1); observation rows (EVID 0, 2) are
+skipped on reading.
+
+CMT mapping
+-----------
+With ``model=``, CMT is the 1-based position, in ``model``'s state list, of the compartment the
+route's (first) input enters: the central compartment for IV, the depot for absorption routes
+(see :func:`cmt_map`; a racemate split over two centrals maps to the first). Without a model,
+CMT is a route code: the 1-based position of the route in :data:`ketpk.regimen.ROUTES`
+(iv 1, im 2, sc 3, oral 4, sublingual 5, buccal 6, intranasal 7, rectal 8, transdermal 9,
+inhaled 10). Read a table with the same ``model`` (or the same ``cmt`` mapping) it was written with.
+
+RATE codes: 0 bolus; > 0 infusion at that rate; -2 with a DUR column: infusion over DUR; -2
+without DUR: a bolus into a route whose model defines its own zero-order duration (written for
+such routes when ``model`` is given). ``SS=1`` with ``II`` on the dose at TIME 0: the regimen
+starts at the steady state of that dose repeated every II (:meth:`Regimen.with_steady_state`).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import RegimenError
+from .regimen import ROUTES, Bolus, Infusion, Regimen, ResolvedDose, subject_weights
+from .units import Q_
+
+__all__ = ["EventTable", "event_table", "read_event_table", "cmt_map", "ROUTE_CMT"]
+
+COLUMNS = ("ID", "TIME", "EVID", "AMT", "RATE", "CMT", "II", "ADDL", "SS")
+#: CMT route codes used when no model is given.
+ROUTE_CMT: dict[str, int] = {route: i + 1 for i, route in enumerate(ROUTES)}
+_REL = 1e-12
+
+
+@dataclass(frozen=True)
+class EventTable:
+    """Rows of a NONMEM-style dataset (dicts keyed by column) for one subject."""
+
+    rows: tuple[dict[str, float], ...]
+    columns: tuple[str, ...]
+    time_unit: str
+    cmt: Mapping[str, int] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def write(self, path: str | os.PathLike) -> Path:
+        """Write CSV (full float precision) atomically; return the path."""
+        path = Path(path)
+        fd, tmp = tempfile.mkstemp(dir=path.parent or ".", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", newline="") as handle:
+                writer = csv.DictWriter(handle, fieldnames=self.columns)
+                writer.writeheader()
+                for row in self.rows:
+                    writer.writerow({k: _fmt(row[k]) for k in self.columns})
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+        return path
+
+    to_csv = write
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(float(value))
+
+
+def cmt_map(model: Any) -> dict[str, int]:
+    """Route -> CMT (1-based state number of the route's first input) for ``model``."""
+    params = model.individual({}, {}, 1)
+    states = model.system(params).states
+    out = {}
+    for name, route in model.routes.items():
+        first = route.inputs(params, np.ones(1))[0]
+        out[name] = states.index(first.state) + 1
+    return out
+
+
+def _minutes_per(time_unit: str) -> float:
+    try:
+        return float(Q_(1, time_unit).to("min").magnitude)
+    except Exception as err:
+        raise RegimenError(f"`time_unit` must be a time unit such as 'h' or 'min'; got {time_unit!r}.") from err
+
+
+def event_table(regimen: Regimen, subject: Any = None, *, model: Any = None, id: int = 1,
+                time_unit: str = "h", durations: bool = False) -> EventTable:
+    """The regimen's doses for ``subject`` (per-weight doses and caps resolved) as an EventTable.
+
+    Runs of equal doses at equal spacing are written once with ADDL/II. ``durations=True``
+    writes infusions as RATE = -2 with a DUR column (rxode2/NONMEM modelled-duration style).
+    """
+    scale = _minutes_per(time_unit)
+    cmts = cmt_map(model) if model is not None else dict(ROUTE_CMT)
+    weights = subject_weights(subject)
+    resolved = [d.resolve(weights, 1) for d in regimen]
+    ss = regimen.steady_state
+    ss_index = _steady_state_dose(regimen) if ss is not None else None
+    columns = COLUMNS + (("DUR",) if durations else ())
+    rows: list[dict[str, float]] = []
+    k = 0
+    while k < len(resolved):
+        if k == ss_index:
+            run = 1
+        else:
+            run = _run_length(resolved, k, stop=ss_index)
+        dose = resolved[k]
+        if dose.route not in cmts:
+            raise RegimenError(f"route {dose.route!r} has no CMT in the mapping {cmts}; pass a model "
+                               "that has this route.")
+        interval = (resolved[k + 1].time - dose.time) if run > 1 else 0.0
+        row = {"ID": id, "TIME": dose.time / scale, "EVID": 1, "AMT": float(dose.amount[0]),
+               "RATE": 0.0, "CMT": cmts[dose.route], "II": interval / scale, "ADDL": run - 1, "SS": 0}
+        if durations:
+            row["DUR"] = 0.0
+        if dose.duration is not None:
+            if durations:
+                row["RATE"], row["DUR"] = -2, float(dose.duration[0]) / scale
+            else:
+                row["RATE"] = float(dose.rate[0]) * scale
+        elif model is not None and not model.route(dose.route).infusion:
+            row["RATE"] = -2
+        if k == ss_index:
+            row["SS"], row["II"] = 1, ss._tau / scale
+        rows.append(row)
+        k += run
+    return EventTable(tuple(rows), columns, time_unit, cmts)
+
+
+def _steady_state_dose(regimen: Regimen) -> int:
+    """Index of the time-0 dose equal to the single steady-state period dose (NONMEM SS=1)."""
+    period = regimen.steady_state.period
+    for i, dose in enumerate(regimen):
+        if len(period) == 1 and dose.start_minutes == 0 and dose == period.doses[0]:
+            return i
+    raise RegimenError("an event table can express a steady state only as NONMEM SS=1: one dose "
+                       "repeated, also given at time 0. This regimen's steady state is more general.")
+
+
+def _same(a: ResolvedDose, b: ResolvedDose) -> bool:
+    if a.route != b.route or (a.duration is None) != (b.duration is None):
+        return False
+    pairs = [(a.amount, b.amount)] + ([(a.rate, b.rate), (a.duration, b.duration)] if a.duration is not None else [])
+    return all(np.array_equal(x, y) for x, y in pairs)
+
+
+def _run_length(doses: list[ResolvedDose], k: int, stop: int | None) -> int:
+    """How many doses from ``k`` are equal and equally spaced (an ADDL/II run)."""
+    run = 1
+    while k + run < len(doses) and k + run != stop and _same(doses[k], doses[k + run]):
+        gap = doses[k + run].time - doses[k + run - 1].time
+        first = doses[k + 1].time - doses[k].time
+        if gap <= 0 or not math.isclose(gap, first, rel_tol=_REL, abs_tol=0):
+            break
+        run += 1
+    return run
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+def _rows(source: Any) -> list[dict[str, Any]]:
+    if isinstance(source, EventTable):
+        return [dict(r) for r in source.rows]
+    if isinstance(source, (str, os.PathLike)):
+        with open(source, newline="") as handle:
+            return [{k.strip().upper(): v for k, v in row.items() if k} for row in csv.DictReader(handle)]
+    if isinstance(source, Iterable):
+        return [{str(k).strip().upper(): v for k, v in dict(row).items()} for row in source]
+    raise RegimenError(f"`source` must be a CSV path, an EventTable or a list of row dicts; got {source!r}.")
+
+
+def _number(row: dict[str, Any], column: str, line: int, default: float | None = None) -> float:
+    value = row.get(column)
+    if value is None or (isinstance(value, str) and value.strip() in ("", ".")):
+        if default is None:
+            raise RegimenError(f"row {line}: column {column} is empty; it needs a number.")
+        return default
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise RegimenError(f"row {line}: column {column} must be a number; got {value!r}.") from None
+    if not math.isfinite(number):
+        raise RegimenError(f"row {line}: column {column} must be finite; got {value!r}.")
+    return number
+
+
+def read_event_table(source: Any, *, model: Any = None, cmt: Mapping[str, int] | None = None,
+                     time_unit: str = "h", id: Any = None) -> Regimen:
+    """A Regimen from a NONMEM-style event table (CSV path, EventTable or row dicts).
+
+    ``model`` or ``cmt`` (route -> CMT) give the CMT mapping (default: :data:`ROUTE_CMT`).
+    ADDL/II are expanded; RATE = -2 takes DUR (or the model's own zero-order duration); SS = 1
+    on the TIME-0 dose starts the regimen at that dose's steady state. A table with several IDs
+    needs ``id``.
+    """
+    rows = _rows(source)
+    if not rows:
+        raise RegimenError("the event table has no rows.")
+    missing = [c for c in ("TIME", "EVID", "AMT", "CMT") if c not in rows[0]]
+    if missing:
+        raise RegimenError(f"the event table lacks column(s) {', '.join(missing)}; it has "
+                           f"{', '.join(rows[0])}. Required: TIME, EVID, AMT, CMT.")
+    mapping = cmt_map(model) if model is not None else dict(cmt or ROUTE_CMT)
+    routes: dict[int, list[str]] = {}
+    for route, number in mapping.items():
+        routes.setdefault(number, []).append(route)
+    ids = sorted({str(r.get("ID", "1")).strip() for r in rows})
+    if id is None and len(ids) > 1:
+        raise RegimenError(f"the event table has IDs {', '.join(ids)}; pass `id=` to choose one.")
+    wanted = str(id).strip() if id is not None else ids[0]
+    scale = _minutes_per(time_unit)
+    doses, steady = [], None
+    for line, row in enumerate(rows, start=2):
+        if str(row.get("ID", "1")).strip() != wanted:
+            continue
+        evid = _number(row, "EVID", line)
+        if evid in (0, 2):
+            continue
+        if evid != 1:
+            raise RegimenError(f"row {line}: EVID {evid:g} is not supported; use 1 (dose), 0 or 2 "
+                               "(skipped). Resets (EVID 3, 4) have no ketpk equivalent.")
+        number = int(_number(row, "CMT", line))
+        if number not in routes:
+            raise RegimenError(f"row {line}: CMT {number} is not in the mapping {mapping}; pass the "
+                               "model (or `cmt=`) the table was written for.")
+        if len(routes[number]) > 1:
+            raise RegimenError(f"row {line}: CMT {number} is the entry of routes {routes[number]}; "
+                               "pass `cmt=` naming one route for it.")
+        route = routes[number][0]
+        dose = _dose(row, line, route, scale, model)
+        ii, addl = _number(row, "II", line, 0.0), int(_number(row, "ADDL", line, 0.0))
+        if addl < 0 or (addl and ii <= 0):
+            raise RegimenError(f"row {line}: ADDL {addl} needs a positive II; got II {ii:g}.")
+        ss = int(_number(row, "SS", line, 0.0))
+        if ss:
+            if ss != 1 or ii <= 0 or dose.start_minutes != 0 or steady is not None:
+                raise RegimenError(f"row {line}: only SS=1 with II > 0 on one dose at TIME 0 is "
+                                   "supported (a regimen starting at steady state).")
+            steady = (dose, Q_(ii * scale, "min"))
+        doses.append(dose)
+        doses += [dose.shifted(Q_(ii * scale * j, "min")) for j in range(1, addl + 1)]
+    regimen = Regimen(doses)
+    return regimen.with_steady_state(steady[0], every=steady[1]) if steady else regimen
+
+
+def _dose(row: dict[str, Any], line: int, route: str, scale: float, model: Any) -> Bolus | Infusion:
+    time = Q_(_number(row, "TIME", line) * scale, "min")
+    amount = _number(row, "AMT", line)
+    rate = _number(row, "RATE", line, 0.0)
+    if amount <= 0:
+        raise RegimenError(f"row {line}: a dose (EVID 1) needs AMT > 0; got {amount:g}.")
+    if rate == 0:
+        return Bolus(time, Q_(amount, "mg"), route)
+    if rate > 0:
+        return Infusion(time, route=route, amount=Q_(amount, "mg"), rate=Q_(rate / scale, "mg/min"))
+    if rate == -2:
+        duration = _number(row, "DUR", line, 0.0)
+        if duration > 0:
+            return Infusion(time, route=route, amount=Q_(amount, "mg"), duration=Q_(duration * scale, "min"))
+        if model is not None and not model.route(route).infusion:
+            return Bolus(time, Q_(amount, "mg"), route)
+        raise RegimenError(f"row {line}: RATE -2 needs a DUR column > 0, or a model whose route "
+                           f"{route!r} defines its own zero-order duration.")
+    raise RegimenError(f"row {line}: RATE {rate:g} is not supported; use 0 (bolus), a positive "
+                       "rate, or -2 with DUR.")

@@ -1,0 +1,87 @@
+"""The :class:`Protocol` regimen type and the registry that :func:`ketpk.protocols.get` reads."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..citations import Citation
+from ..errors import RegimenError
+from ..regimen import Infusion, Regimen
+
+__all__ = ["Protocol", "ProtocolSummary", "register", "single_infusion", "REGISTRY"]
+
+
+class Protocol(Regimen):
+    """A published regimen: its doses plus name, citation, drug form, steps and assumptions.
+
+    It is a :class:`~ketpk.Regimen` (per-weight doses resolve per subject at simulation time);
+    combining or shifting it gives a plain Regimen.
+    """
+
+    __slots__ = ("name", "drug", "citation", "steps", "assumptions", "options")
+
+    def __init__(self, doses: Any, *, name: str, drug: str, citation: Citation,
+                 steps: tuple[str, ...], assumptions: tuple[str, ...] = (),
+                 options: dict[str, Any] | None = None) -> None:
+        super().__init__(doses)
+        if drug not in ("esketamine", "racemic"):
+            raise RegimenError(f"protocol `drug` must be 'esketamine' or 'racemic'; got {drug!r}.")
+        self.name, self.drug, self.citation = name, drug, citation
+        self.steps, self.assumptions = tuple(steps), tuple(assumptions)
+        self.options = dict(options or {})
+
+    @property
+    def routes(self) -> tuple[str, ...]:
+        """Routes the doses use, in first-use order."""
+        return tuple(dict.fromkeys(d.route for d in self.doses))
+
+    def describe(self, subject: Any = None) -> str:
+        """Steps, drug form, citation and assumptions; with a subject also totals and binding caps."""
+        lines = [f"{self.name} ({self.drug}; routes {', '.join(self.routes)})",
+                 f"  citation: {self.citation}"]
+        if self.options:
+            lines.append("  options: " + ", ".join(f"{k}={v}" for k, v in self.options.items()))
+        lines += [f"  step: {s}" for s in self.steps]
+        lines += [f"  ASSUMPTION: {a}" for a in self.assumptions]
+        if subject is not None:
+            lines.append(f"  for {subject}: total {self.total_amount(subject):.4g~P}, "
+                         f"max rate {self.max_rate(subject):.4g~P}, duration {self.duration(subject):.4g~P}")
+            for dose, asked, given in self.capped_doses(subject):
+                lines.append(f"  CAP BINDS at {dose.start}: {asked:.4g~P} asked, {given:.4g~P} given")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class ProtocolSummary:
+    """One row of :func:`ketpk.protocols.available`."""
+
+    name: str
+    drug: str
+    routes: tuple[str, ...]
+    citation: Citation
+    summary: str
+
+
+REGISTRY: dict[str, Callable[..., Protocol]] = {}
+
+
+def register(builder: Callable[..., Protocol]) -> Callable[..., Protocol]:
+    """Add a protocol builder (keyword-only options with defaults) under its function name."""
+    for param in inspect.signature(builder).parameters.values():
+        if param.kind is not inspect.Parameter.KEYWORD_ONLY or param.default is inspect.Parameter.empty:
+            raise TypeError(f"protocol {builder.__name__}: options must be keyword-only with defaults.")
+    REGISTRY[builder.__name__] = builder
+    return builder
+
+
+def single_infusion(name: str, drug: str, citation: Citation, *, assumptions: tuple[str, ...] = (),
+                    **infusion: Any) -> Protocol:
+    """A protocol of one IV infusion at time 0 (``infusion``: two of amount, rate, duration)."""
+    text = ", ".join(f"{k} {v:.4g~P}" if hasattr(v, "units") else f"{k} {v}" for k, v in infusion.items())
+    form = "S(+)-ketamine" if drug == "esketamine" else "racemic ketamine"
+    return Protocol([Infusion("0 min", **infusion)], name=name, drug=drug, citation=citation,
+                    steps=(f"IV {form} infusion: {text}",), assumptions=assumptions,
+                    options=dict(infusion))
