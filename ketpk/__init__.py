@@ -16,6 +16,7 @@ from importlib import metadata as _metadata
 
 from . import models, nca
 from .citations import Citation
+from .compare import compare_regimens, compare_routes, equivalent_dose
 from .errors import (
     CovariateRangeWarning,
     KetpkError,
@@ -47,6 +48,9 @@ __all__ = (
     "simulate",
     "models",
     "nca",
+    "compare_routes",
+    "compare_regimens",
+    "equivalent_dose",
     "Subject",
     "Bolus",
     "Infusion",
