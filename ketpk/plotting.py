@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
+from .errors import ParameterError
+from .fileio import atomic_path
 from .units import as_quantity
 
-__all__ = ["plot_concentration", "plot_comparison", "plot_schedule"]
+__all__ = ["plot_concentration", "plot_comparison", "plot_schedule", "save_figure"]
 
 _ASSUMED = " *"
 _FOOTNOTE = "* curve rests on assumption-labelled values (see .assumptions)"
@@ -20,7 +23,7 @@ def plot_concentration(result: Any, analytes: Sequence[str] | None = None, *, un
     """Concentration–time curves of ``analytes`` (default: all) for one subject or a batch.
 
     Returns the matplotlib Axes. Curves that rest on assumption-labelled values get a dashed
-    line and "(assumption)" in their label.
+    line, a "*" after their label and a footnote.
     """
     import matplotlib.pyplot as plt
 
@@ -30,7 +33,7 @@ def plot_concentration(result: Any, analytes: Sequence[str] | None = None, *, un
     dashed = bool(result.assumptions)
     for analyte in analytes or result.analytes:
         values = result.concentration(analyte, unit).magnitude
-        label = f"{analyte}{' (assumption)' if dashed else ''}"
+        label = f"{analyte}{_ASSUMED if dashed else ''}"
         lines = ax.plot(times, values.T, ls="--" if dashed else "-", lw=1.6)
         lines[0].set_label(label)
     ax.set_xlabel(f"time [{time_unit}]")
@@ -40,6 +43,8 @@ def plot_concentration(result: Any, analytes: Sequence[str] | None = None, *, un
     ax.set_title(f"{result.model_id}", fontsize=10)
     ax.legend(frameon=False)
     ax.grid(alpha=0.3)
+    if dashed:
+        ax.figure.text(0.01, 0.005, _FOOTNOTE, fontsize=7, color="0.3", va="bottom")
     return ax
 
 
@@ -138,3 +143,21 @@ def plot_schedule(regimen: Any, subject: Any = None, *, ax: Any = None, time_uni
     ax.grid(alpha=0.3)
     ax.legend(frameon=False, fontsize=8)
     return ax
+
+
+def save_figure(figure: Any, path: Any, *, dpi: int = 120) -> None:
+    """Save ``figure`` to ``path`` atomically (format from the suffix) and close it."""
+    import matplotlib.pyplot as plt
+
+    suffix = os.path.splitext(os.fspath(path))[1].lstrip(".").lower()
+    formats = figure.canvas.get_supported_filetypes()
+    if suffix not in formats:
+        raise ParameterError(
+            f"cannot write a plot to {os.fspath(path)!r}: the suffix must be one of "
+            f"{', '.join('.' + f for f in sorted(formats))}."
+        )
+    try:
+        with atomic_path(path, suffix=f".{suffix}.tmp") as tmp:
+            figure.savefig(tmp, format=suffix, dpi=dpi)
+    finally:
+        plt.close(figure)
