@@ -18,7 +18,7 @@ from .errors import ParameterError
 from .fileio import atomic_path
 from .regimen import Bolus, Infusion, Regimen
 from .result import SimulationResult
-from .simulate import _model, simulate
+from .simulate import _model, _regimen, simulate
 from .subject import as_batch
 from .units import Q_, as_quantity
 
@@ -178,10 +178,9 @@ class DoseSchedule:
     bolus_amounts: Any
 
 
-def dose_schedule(regimen: Regimen, subject: Any = None) -> DoseSchedule:
+def dose_schedule(regimen: Any, subject: Any = None) -> DoseSchedule:
     """Total infusion rate (mg/h, all routes) as steps, and boluses (mg), for one subject."""
-    weights = as_batch(subject).weights
-    doses = regimen.resolve(weights, 1)
+    doses = _regimen(regimen).resolve(as_batch(subject).weights, 1)
     infusions = [d for d in doses if d.rate is not None]
     boluses = [d for d in doses if d.rate is None]
     edges = sorted({0.0, *(d.time for d in infusions), *(d.time + float(d.duration[0]) for d in infusions)})
