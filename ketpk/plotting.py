@@ -15,7 +15,7 @@ from .units import as_quantity
 __all__ = ["plot_concentration", "plot_comparison", "plot_schedule", "save_figure"]
 
 _ASSUMED = " *"
-_FOOTNOTE = "* curve rests on assumption-labelled values (see .assumptions)"
+_FOOTNOTE = "* rests on assumption-labelled values"
 
 
 def plot_concentration(result: Any, analytes: Sequence[str] | None = None, *, unit: str = "ng/mL",
@@ -23,7 +23,7 @@ def plot_concentration(result: Any, analytes: Sequence[str] | None = None, *, un
     """Concentration–time curves of ``analytes`` (default: all) for one subject or a batch.
 
     Returns the matplotlib Axes. Curves that rest on assumption-labelled values get a dashed
-    line, a "*" after their label and a footnote.
+    line and a "*" after their label, explained in the legend title.
     """
     import matplotlib.pyplot as plt
 
@@ -41,11 +41,16 @@ def plot_concentration(result: Any, analytes: Sequence[str] | None = None, *, un
     if log:
         ax.set_yscale("log")
     ax.set_title(f"{result.model_id}", fontsize=10)
-    ax.legend(frameon=False)
+    _legend(ax, dashed)
     ax.grid(alpha=0.3)
-    if dashed:
-        ax.figure.text(0.01, 0.005, _FOOTNOTE, fontsize=7, color="0.3", va="bottom")
     return ax
+
+
+def _legend(ax: Any, flagged: bool, **kwargs: Any) -> None:
+    """Legend; its title explains the "*" when any curve rests on assumptions."""
+    legend = ax.legend(frameon=False, title=_FOOTNOTE if flagged else None, **kwargs)
+    if flagged:
+        legend.get_title().set_fontsize(7)
 
 
 def _panel_analytes(comparison: Any, analytes: Sequence[str] | None) -> list[str]:
@@ -55,9 +60,10 @@ def _panel_analytes(comparison: Any, analytes: Sequence[str] | None) -> list[str
 
 
 def _log_axis(ax: Any) -> None:
+    """Log scale over three decades below the highest curve."""
+    top = max(np.nanmax(line.get_ydata()) for line in ax.get_lines())
     ax.set_yscale("log")
-    top = ax.get_ylim()[1]
-    ax.set_ylim(bottom=top * 1e-3)
+    ax.set_ylim(top * 1e-3, top * 1.5)
 
 
 def plot_comparison(comparison: Any, *, analytes: Sequence[str] | None = None, unit: str = "ng/mL",
@@ -68,7 +74,7 @@ def plot_comparison(comparison: Any, *, analytes: Sequence[str] | None = None, u
     Default panels: ketamine and norketamine (those the models have). ``schedule`` (default:
     on for regimen comparisons) adds a panel with each regimen's infusion rate (mg/h) and
     boluses under the concentrations. Curves resting on assumption-labelled values are dashed
-    and marked "*", with a footnote. Returns the Figure.
+    and marked "*", explained in the legend title. Returns the Figure.
     """
     import matplotlib.pyplot as plt
 
@@ -100,15 +106,13 @@ def plot_comparison(comparison: Any, *, analytes: Sequence[str] | None = None, u
         ax.grid(alpha=0.3)
         if log:
             _log_axis(ax)
-    axes[0].legend(frameon=False, fontsize=8, ncol=min(4, len(comparison.results)))
+    _legend(axes[0], flagged, fontsize=8, ncol=min(4, len(comparison.results)))
     axes[-1].set_xlabel(f"time [{time_unit}]")
     if schedule:
         axes[-1].set_ylabel("infusion rate [mg/h]")
         axes[-1].grid(alpha=0.3)
     models = sorted({r.model_id for r in comparison.results.values()})
     axes[0].set_title(title or f"{comparison.kind} compared — model {', '.join(models)}", fontsize=10)
-    if flagged:
-        fig.text(0.01, 0.005, _FOOTNOTE, fontsize=7, color="0.3", va="bottom")
     return fig
 
 
