@@ -106,13 +106,14 @@ def plot_comparison(comparison: Any, *, analytes: Sequence[str] | None = None, u
         ax.grid(alpha=0.3)
         if log:
             _log_axis(ax)
-    _legend(axes[0], flagged, fontsize=8, ncol=min(4, len(comparison.results)))
+    _legend(axes[0], flagged, fontsize=8, ncol=min(3, len(comparison.results)),
+            loc="lower left", bbox_to_anchor=(0.0, 1.0), borderaxespad=0.2)
     axes[-1].set_xlabel(f"time [{time_unit}]")
     if schedule:
         axes[-1].set_ylabel("infusion rate [mg/h]")
         axes[-1].grid(alpha=0.3)
     models = sorted({r.model_id for r in comparison.results.values()})
-    axes[0].set_title(title or f"{comparison.kind} compared — model {', '.join(models)}", fontsize=10)
+    fig.suptitle(title or f"{comparison.kind} compared — model {', '.join(models)}", fontsize=10)
     return fig
 
 
