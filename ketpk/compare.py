@@ -1,0 +1,249 @@
+"""Compare curves: one dose by several routes, several regimens, and equivalent doses.
+
+Research and teaching only: an "equivalent dose" here is the dose that makes a *model* predict
+the same exposure, not a recommendation for anyone.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from . import nca
+from .errors import ParameterError
+from .fileio import atomic_path
+from .regimen import Bolus, Infusion, Regimen
+from .result import SimulationResult
+from .simulate import _model, _regimen, simulate
+from .subject import as_batch
+from .units import Q_, as_quantity
+
+__all__ = ["Comparison", "DoseSchedule", "EquivalentDose", "compare_routes", "compare_regimens",
+           "dose_schedule", "equivalent_dose"]
+
+_DEFAULT_TIMES = (0.0, 24 * 60.0, 1.0)  # min: 24 h at 1-min output
+_METRICS = ("auc", "auc_inf", "cmax")
+
+
+def _times(times: Any) -> Any:
+    if times is None:
+        start, stop, step = _DEFAULT_TIMES
+        return Q_(np.arange(start, stop + step / 2, step), "min")
+    return times
+
+
+def _merge(*groups: Sequence[str]) -> tuple[str, ...]:
+    """Union of assumption labels, first-seen order."""
+    return tuple(dict.fromkeys(label for group in groups for label in group))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Labelled simulations on one time axis (route names or regimen labels), for one subject.
+
+    ``results`` maps each label to its :class:`~ketpk.SimulationResult`; ``subject`` is the
+    subject simulated (used to draw per-weight infusion schedules).
+    """
+
+    results: Mapping[str, SimulationResult]
+    subject: Any = None
+    kind: str = "routes"
+
+    @property
+    def analytes(self) -> tuple[str, ...]:
+        """Analytes present in any of the results, in first-seen order."""
+        return _merge(*(r.analytes for r in self.results.values()))
+
+    @property
+    def assumptions(self) -> tuple[str, ...]:
+        """Every assumption label any curve rests on."""
+        return _merge(*(r.assumptions for r in self.results.values()))
+
+    def table(self, *, unit: str = "ng/mL", time_unit: str = "h") -> list[dict[str, Any]]:
+        """One row per label and analyte: Cmax, Tmax and AUC over the simulated window.
+
+        ``assumptions`` in each row counts the assumption labels that curve rests on.
+        """
+        rows = []
+        for label, result in self.results.items():
+            for analyte in result.analytes:
+                c = nca.curve(result, analyte, unit=unit, time_unit=time_unit)
+                rows.append({"label": label, "analyte": analyte, "Cmax": nca.cmax(c),
+                             "Tmax": nca.tmax(c), "AUC": nca.auc(c),
+                             "assumptions": len(result.assumptions)})
+        return rows
+
+    def format_table(self, *, unit: str = "ng/mL", time_unit: str = "h") -> str:
+        """The :meth:`table` as aligned text, units in the header."""
+        rows = self.table(unit=unit, time_unit=time_unit)
+        head = ["label", "analyte", f"Cmax [{unit}]", f"Tmax [{time_unit}]",
+                f"AUC [{unit}·{time_unit}]", "assumptions"]
+        body = [[r["label"], r["analyte"], *(f"{r[k].magnitude:.4g}" for k in ("Cmax", "Tmax", "AUC")),
+                 str(r["assumptions"])] for r in rows]
+        widths = [max(len(line[i]) for line in [head, *body]) for i in range(len(head))]
+        return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip()
+                         for line in [head, *body])
+
+    def to_csv(self, path: Any, *, unit: str = "ng/mL") -> None:
+        """Write the curves in long format (label, time [min], one column per analyte), atomically."""
+        names = self.analytes
+        with atomic_path(path) as tmp, open(tmp, "w", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["label", "time [min]", *(f"{a} [{unit}]" for a in names)])
+            for label, result in self.results.items():
+                columns = [result.concentration(a, unit).magnitude if a in result.analytes
+                           else np.full(result.times_min.size, np.nan) for a in names]
+                for t, time in enumerate(result.times_min):
+                    writer.writerow([label, f"{time:.10g}", *(f"{c[t]:.10g}" for c in columns)])
+
+    def plot(self, **kwargs: Any) -> Any:
+        """Overlay the curves; see :func:`ketpk.plotting.plot_comparison`."""
+        from .plotting import plot_comparison
+
+        return plot_comparison(self, **kwargs)
+
+
+def _by_route(dose: Any, route: str) -> Regimen:
+    """The dose (an amount, or a Bolus/Infusion/Regimen shape) given by ``route``."""
+    if isinstance(dose, (Bolus, Infusion)):
+        dose = Regimen([dose])
+    if isinstance(dose, Regimen):
+        return Regimen(replace(d, route=route) for d in dose)
+    return Regimen([Bolus("0 min", dose, route=route)])
+
+
+def compare_routes(model_or_drug: Any, dose: Any, routes: Sequence[str] | None = None, *,
+                   subject: Any = None, times: Any = None, solver: Any = "exact") -> Comparison:
+    """Simulate one dose by several routes of one model for one subject.
+
+    Parameters
+    ----------
+    model_or_drug : DrugModel or str
+        A model or id; ``"esketamine"`` / ``"racemic"`` pick the default model of that form.
+    dose : Quantity or str, or Bolus / Infusion / Regimen
+        An amount (``"25 mg"``, ``"0.5 mg/kg"``) given as a bolus at 0 by each route, or a dose
+        shape whose route is replaced by each route in turn.
+    routes : sequence of str, optional
+        Default: every route the model has (``model.routes``).
+    subject : Subject, optional
+        Who is dosed (per-weight doses need a weight).
+    times : Quantity [time], optional
+        Output times; default 0–24 h every minute.
+    """
+    model = _model(model_or_drug)
+    routes = tuple(model.routes) if routes is None else tuple(routes)
+    if not routes:
+        raise ParameterError("`routes` is empty; give at least one route name.")
+    times = _times(times)
+    results = {r: simulate(model, _by_route(dose, r), times, subjects=subject, solver=solver,
+                           record="plasma") for r in routes}
+    return Comparison(results, subject, "routes")
+
+
+def compare_regimens(regimens: Mapping[str, Any], model: Any = None, *, subject: Any = None,
+                     times: Any = None, solver: Any = "exact") -> Comparison:
+    """Simulate several labelled regimens for the same subject on one time axis.
+
+    ``regimens`` maps a label to a Regimen (simulated with ``model``) or to a
+    ``(model, Regimen)`` pair, so that e.g. an S(+)-ketamine and a racemic protocol can be
+    compared, each with its own model.
+    """
+    if not regimens:
+        raise ParameterError("`regimens` is empty; give at least one labelled regimen.")
+    results = {}
+    for label, entry in regimens.items():
+        which, regimen = entry if isinstance(entry, tuple) else (model, entry)
+        if which is None:
+            raise ParameterError(f"regimen {label!r} needs a model: pass `model=` or (model, regimen).")
+        results[label] = simulate(which, regimen, _times(times), subjects=subject, solver=solver,
+                                  record="plasma")
+    return Comparison(results, subject, "regimens")
+
+
+@dataclass(frozen=True)
+class DoseSchedule:
+    """A regimen's input over time for one subject: infusion rate steps and boluses.
+
+    ``times`` and ``rates`` are the step function (rate holds from ``times[i]`` to
+    ``times[i+1]``); ``bolus_times`` / ``bolus_amounts`` the instant doses. Quantities.
+    """
+
+    times: Any
+    rates: Any
+    bolus_times: Any
+    bolus_amounts: Any
+
+
+def dose_schedule(regimen: Any, subject: Any = None) -> DoseSchedule:
+    """Total infusion rate (mg/h, all routes) as steps, and boluses (mg), for one subject."""
+    doses = _regimen(regimen).resolve(as_batch(subject).weights, 1)
+    infusions = [d for d in doses if d.rate is not None]
+    boluses = [d for d in doses if d.rate is None]
+    edges = sorted({0.0, *(d.time for d in infusions), *(d.time + float(d.duration[0]) for d in infusions)})
+    rates = np.zeros(len(edges))
+    for d in infusions:
+        on = (np.asarray(edges) >= d.time) & (np.asarray(edges) < d.time + float(d.duration[0]))
+        rates[on] += float(d.rate[0])
+    return DoseSchedule(
+        times=Q_(np.asarray(edges), "min"), rates=Q_(rates, "mg/min").to("mg/h"),
+        bolus_times=Q_(np.array([d.time for d in boluses]), "min"),
+        bolus_amounts=Q_(np.array([float(d.amount[0]) for d in boluses]), "mg"),
+    )
+
+
+@dataclass(frozen=True)
+class EquivalentDose:
+    """The dose by ``to_route`` that gives the same model-predicted exposure as ``reference_dose``
+    by ``from_route``; ``assumptions`` carries the labels of both routes' curves."""
+
+    dose: Any
+    reference_dose: Any
+    from_route: str
+    to_route: str
+    metric: str
+    analyte: str
+    exposure: Any
+    ratio: Any
+    model_id: str
+    assumptions: tuple[str, ...]
+
+    def __str__(self) -> str:
+        lines = [
+            f"{self.reference_dose:~P} {self.from_route} ≈ {self.dose:.4g~P} {self.to_route} "
+            f"(same {self.metric} of {self.analyte}: {self.exposure:.4g~P}; model {self.model_id})",
+        ]
+        lines += [f"  assumption: {a}" for a in self.assumptions]
+        return "\n".join(lines)
+
+
+def equivalent_dose(model_or_drug: Any, dose: Any, *, from_route: str = "iv", to_route: str,
+                    metric: str = "auc_inf", analyte: str = "ketamine", subject: Any = None,
+                    times: Any = None, solver: Any = "exact") -> EquivalentDose:
+    """The bolus dose by ``to_route`` matching the exposure of ``dose`` by ``from_route``.
+
+    ``metric`` is ``"auc_inf"`` (default), ``"auc"`` (over ``times``) or ``"cmax"``; ``analyte``
+    may be ``"ketamine"``, ``"norketamine"`` or ``"ketamine+norketamine"`` (molar sum).
+
+    Every ketpk model is a linear system (first-order transfers only), so AUC and Cmax scale
+    exactly with dose: the answer is ``dose × exposure_from / exposure_to`` with both routes
+    simulated at the same dose, without iteration. The result keeps the unit of ``dose``
+    (``"mg"`` or ``"mg/kg"``) and lists the assumption labels of both routes' curves.
+    """
+    if metric not in _METRICS:
+        raise ParameterError(f"`metric` must be one of {', '.join(_METRICS)}; got {metric!r}.")
+    amount = as_quantity(dose, "dose")
+    comparison = compare_routes(model_or_drug, amount, (from_route, to_route) if from_route != to_route
+                                else (from_route,), subject=subject, times=times, solver=solver)
+    func = getattr(nca, metric)
+    exposures = {r: func(res, analyte) for r, res in comparison.results.items()}
+    ratio = (exposures[from_route] / exposures[to_route]).to("dimensionless")
+    return EquivalentDose(
+        dose=amount * ratio.magnitude, reference_dose=amount, from_route=from_route,
+        to_route=to_route, metric=metric, analyte=analyte, exposure=exposures[from_route],
+        ratio=ratio, model_id=comparison.results[from_route].model_id,
+        assumptions=comparison.assumptions,
+    )

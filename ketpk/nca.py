@@ -1,0 +1,334 @@
+"""Exposure metrics of concentration–time curves (non-compartmental analysis), with units.
+
+Every metric takes a curve source and, where it matters, an analyte:
+
+* a :class:`~ketpk.SimulationResult` and an analyte name (``"ketamine"``, ``"norketamine"``, or
+  ``"ketamine+norketamine"`` for the molar sum in ketamine equivalents);
+* a user's own ``(times, concentrations)`` pair of Quantities, concentrations shaped
+  ``(n_times,)`` or ``(n_subjects, n_times)`` (the analyte argument then names it, which
+  matters only for mass↔molar conversions);
+* a mapping ``{analyte: (times, concentrations)}`` (for ratios and sums of the user's data);
+* a :class:`Curve`.
+
+Metrics are vectorised over subjects: each returns a Quantity shaped ``(n_subjects,)``, or a
+scalar for a single curve. Results default to ng/mL and hours; a user's arrays keep their units.
+
+Rules (the usual NCA conventions, stated once):
+
+* AUC uses the **linear-up / log-down** trapezoid: linear where the concentration rises or is
+  flat, logarithmic where it falls (exact for a mono-exponential decline). Window ends that fall
+  between samples are interpolated by the same rule.
+* Cmax and Tmax are the highest sampled concentration and its (first) time; a finer time grid
+  gives a closer Tmax.
+* λz is the least-squares slope of ln C against time over the **last ``points`` samples
+  (default 3)**, which must all be positive and lie after Tmax; a subject whose fit fails gets
+  NaN and a :class:`~ketpk.KetpkWarning`. Simulate far enough into the terminal phase: for
+  multi-compartment models the last hours of a short window are not yet terminal.
+* AUC∞ = AUC(0–tlast) + Clast/λz with the sampled Clast; a warning is raised when the
+  extrapolated part exceeds 20 %.
+* Metabolite/parent ratios and ketamine equivalents are **molar**: ng/mL are converted with
+  each analyte's molar mass (ketamine 237.73, norketamine 223.70 g/mol).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .errors import KetpkWarning, ParameterError, UnitError
+from .species import SPECIES, molar_mass
+from .units import Q_, as_quantity
+
+__all__ = [
+    "Curve", "curve", "KETAMINE_EQUIVALENTS", "cmax", "tmax", "auc", "auc_inf", "cavg",
+    "lambda_z", "half_life", "time_above", "metabolite_ratio", "metrics",
+]
+
+#: Analyte name for parent + norketamine, summed in moles and expressed as ketamine.
+KETAMINE_EQUIVALENTS = "ketamine+norketamine"
+_MASS_CONC = {"[mass]": 1, "[length]": -3}
+_MOLAR_CONC = {"[substance]": 1, "[length]": -3}
+_EXTRAPOLATION_LIMIT = 0.20
+
+
+@dataclass(frozen=True)
+class Curve:
+    """Concentrations of one analyte on one time grid: ``times`` (T,), ``values`` (S, T).
+
+    ``single`` is True when the source had no subject axis (metrics then return scalars).
+    """
+
+    times: Any
+    values: Any
+    analyte: str | None = None
+    single: bool = True
+
+    def _molar_mass(self) -> float:
+        name = "ketamine" if self.analyte == KETAMINE_EQUIVALENTS else self.analyte
+        if name not in SPECIES:
+            raise UnitError(
+                f"converting between mass and molar units needs a known analyte; got {name!r}. "
+                "Give concentrations in the unit you want, or name the analyte."
+            )
+        return molar_mass(name)
+
+    def _in(self, value: Any, unit: Any) -> Any:
+        """``value`` (a concentration Quantity) in ``unit``, across mass↔molar if needed."""
+        value = as_quantity(value, "concentration")
+        target = Q_(1, unit).dimensionality
+        if value.dimensionality == _MASS_CONC and target == _MOLAR_CONC:
+            value = value / Q_(self._molar_mass(), "g/mol")
+        elif value.dimensionality == _MOLAR_CONC and target == _MASS_CONC:
+            value = value * Q_(self._molar_mass(), "g/mol")
+        if value.dimensionality != target:
+            raise UnitError(f"expected a concentration such as '100 ng/mL'; got {value}.")
+        return value.to(unit)
+
+    def convert(self, value: Any) -> Any:
+        """A concentration ``value`` in this curve's unit."""
+        return self._in(value, self.values.units)
+
+    def to(self, unit: str) -> Curve:
+        """The same curve with concentrations in ``unit`` (mass or molar)."""
+        return Curve(self.times, self._in(self.values, unit), self.analyte, self.single)
+
+    def _out(self, magnitude: np.ndarray, unit: Any) -> Any:
+        return Q_(magnitude[0] if self.single else magnitude, unit)
+
+
+def _from_result(result: Any, analyte: str, unit: str | None, time_unit: str | None) -> Curve:
+    unit = unit or "ng/mL"
+    times = result.times.to(time_unit or "h")
+    if analyte == KETAMINE_EQUIVALENTS:
+        missing = {"ketamine", "norketamine"} - set(result.analytes)
+        if missing:
+            raise ParameterError(
+                f"ketamine equivalents need ketamine and norketamine; model {result.model_id!r} "
+                f"has no {', '.join(sorted(missing))}."
+            )
+        molar = (result.concentration("ketamine", "umol/L")
+                 + result.concentration("norketamine", "umol/L"))
+        c = Curve(times, np.atleast_2d(molar.magnitude) * molar.units, analyte, result.single)
+        return c.to(unit)
+    values = result.concentration(analyte, unit)
+    return Curve(times, np.atleast_2d(values.magnitude) * values.units, analyte, result.single)
+
+
+def _from_arrays(pair: Any, analyte: str | None) -> Curve:
+    if not (isinstance(pair, tuple) and len(pair) == 2):
+        raise ParameterError(
+            "a curve must be a SimulationResult, a (times, concentrations) pair of Quantities, or "
+            f"a mapping of analyte to such pairs; got {type(pair).__name__}."
+        )
+    times, values = (as_quantity(v, n) for v, n in zip(pair, ("times", "concentrations")))
+    if times.dimensionality != {"[time]": 1}:
+        raise UnitError(f"`times` must be times such as Q_([0, 1, 2], 'h'); got units {times.units}.")
+    if values.dimensionality not in (_MASS_CONC, _MOLAR_CONC):
+        raise UnitError(f"`concentrations` must be in e.g. ng/mL or nmol/mL; got {values.units}.")
+    t = np.asarray(times.magnitude, dtype=float)
+    c = np.asarray(values.magnitude, dtype=float)
+    if t.ndim != 1 or t.size < 2 or np.any(np.diff(t) <= 0) or not np.all(np.isfinite(t)):
+        raise ParameterError("`times` must be a 1-D, strictly increasing array of at least 2 times.")
+    if c.ndim not in (1, 2) or c.shape[-1] != t.size:
+        raise ParameterError(
+            f"`concentrations` must have shape (n_times,) or (n_subjects, n_times) with "
+            f"n_times = {t.size}; got {c.shape}."
+        )
+    if not np.all(np.isfinite(c)) or np.any(c < 0):
+        raise ParameterError("`concentrations` must be finite and non-negative.")
+    return Curve(Q_(t, times.units), Q_(np.atleast_2d(c), values.units), analyte, c.ndim == 1)
+
+
+def curve(data: Any, analyte: str = "ketamine", *, unit: str | None = None,
+          time_unit: str | None = None) -> Curve:
+    """A :class:`Curve` from any supported source (see the module docstring).
+
+    ``unit`` and ``time_unit`` choose the units metrics are reported in (defaults: ng/mL and h
+    for results, the user's own units for arrays).
+    """
+    if isinstance(data, Curve):
+        c = data
+    elif hasattr(data, "concentrations_umol_per_l"):
+        return _from_result(data, analyte, unit, time_unit)
+    elif isinstance(data, Mapping):
+        if analyte == KETAMINE_EQUIVALENTS:
+            c = _sum_equivalents(data)
+        elif analyte not in data:
+            raise ParameterError(f"`analyte` {analyte!r} is not in the data; it has {list(data)}.")
+        else:
+            c = _from_arrays(data[analyte], analyte)
+    else:
+        c = _from_arrays(data, analyte)
+    if unit is not None:
+        c = c.to(unit)
+    if time_unit is not None:
+        c = Curve(c.times.to(time_unit), c.values, c.analyte, c.single)
+    return c
+
+
+def _sum_equivalents(data: Mapping[str, Any]) -> Curve:
+    parts = [curve(data, name).to("umol/L") for name in ("ketamine", "norketamine")]
+    if parts[0].times.shape != parts[1].times.shape or not np.allclose(
+            parts[0].times.magnitude, parts[1].times.to(parts[0].times.units).magnitude):
+        raise ParameterError("ketamine and norketamine must share one time grid to be summed.")
+    return Curve(parts[0].times, parts[0].values + parts[1].values, KETAMINE_EQUIVALENTS,
+                 parts[0].single and parts[1].single)
+
+
+# -- the arithmetic, on plain arrays: t (T,), c (S, T) -------------------------------------------
+
+def _segments(t: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Area of each sampling interval by linear-up / log-down, shape (S, T-1)."""
+    dt = np.diff(t)
+    c0, c1 = c[:, :-1], c[:, 1:]
+    down = (c1 < c0) & (c1 > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log = (c0 - c1) / np.log(c0 / c1) * dt
+    return np.where(down, log, 0.5 * (c0 + c1) * dt)
+
+
+def _interpolate(t: np.ndarray, c: np.ndarray, x: float) -> np.ndarray:
+    """Concentration at time ``x`` by the same linear-up / log-down rule, shape (S,)."""
+    i = int(np.clip(np.searchsorted(t, x, side="right") - 1, 0, t.size - 2))
+    f = (x - t[i]) / (t[i + 1] - t[i])
+    c0, c1 = c[:, i], c[:, i + 1]
+    down = (c1 < c0) & (c1 > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log = c0 * (c1 / c0) ** f
+    return np.where(down, log, c0 + f * (c1 - c0))
+
+
+def _window(c: Curve, start: Any, end: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Times and values restricted to [start, end], with interpolated end points."""
+    t, v = c.times.magnitude, c.values.magnitude
+    lo = t[0] if start is None else float(as_quantity(start, "start").to(c.times.units).magnitude)
+    hi = t[-1] if end is None else float(as_quantity(end, "end").to(c.times.units).magnitude)
+    if not (t[0] <= lo < hi <= t[-1]):
+        raise ParameterError(
+            f"the window must satisfy {t[0]:g} <= start < end <= {t[-1]:g} {c.times.units:~P} "
+            f"(the sampled range); got start={lo:g}, end={hi:g}."
+        )
+    inside = (t > lo) & (t < hi)
+    times = np.concatenate([[lo], t[inside], [hi]])
+    values = np.column_stack([_interpolate(t, v, lo), v[:, inside], _interpolate(t, v, hi)])
+    return times, values
+
+
+def _lambda_z(c: Curve, points: int) -> np.ndarray:
+    t, v = c.times.magnitude, c.values.magnitude
+    if not isinstance(points, (int, np.integer)) or points < 2 or points > t.size:
+        raise ParameterError(f"`points` must be a whole number from 2 to {t.size}; got {points!r}.")
+    x, y = t[-points:], v[:, -points:]
+    valid = np.all(y > 0, axis=1) & (np.argmax(v, axis=1) < t.size - points)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logs = np.log(np.where(y > 0, y, 1.0))
+    xc = x - x.mean()
+    lam = -(logs @ xc) / (xc @ xc)
+    valid &= lam > 0
+    if not np.all(valid):
+        warnings.warn(
+            f"λz could not be estimated for {np.count_nonzero(~valid)} of {valid.size} curve(s): "
+            f"the last {points} samples must be positive, after Tmax and declining. Those get NaN; "
+            "simulate longer or choose `points`.", KetpkWarning, stacklevel=3)
+    return np.where(valid, lam, np.nan)
+
+
+# -- public metrics --------------------------------------------------------------------------------
+
+def cmax(data: Any, analyte: str = "ketamine", **units: Any) -> Any:
+    """Highest sampled concentration."""
+    c = curve(data, analyte, **units)
+    return c._out(c.values.magnitude.max(axis=1), c.values.units)
+
+
+def tmax(data: Any, analyte: str = "ketamine", **units: Any) -> Any:
+    """Time of the highest sampled concentration (the first, if several are equal)."""
+    c = curve(data, analyte, **units)
+    return c._out(c.times.magnitude[np.argmax(c.values.magnitude, axis=1)], c.times.units)
+
+
+def auc(data: Any, analyte: str = "ketamine", *, start: Any = None, end: Any = None,
+        **units: Any) -> Any:
+    """Area under the curve from ``start`` to ``end`` (default: the sampled range)."""
+    c = curve(data, analyte, **units)
+    t, v = _window(c, start, end)
+    return c._out(_segments(t, v).sum(axis=1), c.values.units * c.times.units)
+
+
+def cavg(data: Any, analyte: str = "ketamine", *, start: Any = None, end: Any = None,
+         **units: Any) -> Any:
+    """Average concentration over a window: AUC(start–end) / (end − start)."""
+    c = curve(data, analyte, **units)
+    t, v = _window(c, start, end)
+    return c._out(_segments(t, v).sum(axis=1) / (t[-1] - t[0]), c.values.units)
+
+
+def lambda_z(data: Any, analyte: str = "ketamine", *, points: int = 3, **units: Any) -> Any:
+    """Terminal rate constant λz from the last ``points`` samples (see the module docstring)."""
+    c = curve(data, analyte, **units)
+    return c._out(_lambda_z(c, points), 1 / c.times.units)
+
+
+def half_life(data: Any, analyte: str = "ketamine", *, points: int = 3, **units: Any) -> Any:
+    """Terminal half-life ln 2 / λz."""
+    c = curve(data, analyte, **units)
+    return c._out(np.log(2) / _lambda_z(c, points), c.times.units)
+
+
+def auc_inf(data: Any, analyte: str = "ketamine", *, points: int = 3, **units: Any) -> Any:
+    """AUC from the first sample to infinity: AUC(0–tlast) + Clast / λz."""
+    c = curve(data, analyte, **units)
+    observed = _segments(c.times.magnitude, c.values.magnitude).sum(axis=1)
+    extra = c.values.magnitude[:, -1] / _lambda_z(c, points)
+    total = observed + extra
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = extra / total
+    if np.any(share > _EXTRAPOLATION_LIMIT):
+        warnings.warn(
+            f"AUC∞ extrapolates up to {np.nanmax(share):.0%} beyond the last sample (over "
+            f"{_EXTRAPOLATION_LIMIT:.0%} is unreliable); simulate longer.", KetpkWarning, stacklevel=2)
+    return c._out(total, c.values.units * c.times.units)
+
+
+def time_above(data: Any, analyte: str = "ketamine", *, threshold: Any, **units: Any) -> Any:
+    """Total time the concentration exceeds ``threshold`` (e.g. ``"100 ng/mL"``).
+
+    Crossing times are interpolated by the linear-up / log-down rule.
+    """
+    c = curve(data, analyte, **units)
+    thr = float(c.convert(threshold).magnitude)
+    t, v = c.times.magnitude, c.values.magnitude
+    dt, c0, c1 = np.diff(t), v[:, :-1], v[:, 1:]
+    above0, above1 = c0 > thr, c1 > thr
+    log_down = (c1 < c0) & (c1 > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frac = np.where(log_down, np.log(thr / c0) / np.log(c1 / c0), (thr - c0) / (c1 - c0))
+    crossing = np.clip(np.nan_to_num(frac), 0.0, 1.0) * dt
+    time = np.where(above0 & above1, dt, np.where(above0, crossing, np.where(above1, dt - crossing, 0.0)))
+    return c._out(time.sum(axis=1), c.times.units)
+
+
+_RATIO_METRICS = {"auc": auc, "auc_inf": auc_inf, "cmax": cmax}
+
+
+def metabolite_ratio(data: Any, metric: str = "auc", *, metabolite: str = "norketamine",
+                     parent: str = "ketamine") -> Any:
+    """Molar metabolite/parent ratio of ``metric`` (``"auc"``, ``"auc_inf"`` or ``"cmax"``)."""
+    if metric not in _RATIO_METRICS:
+        raise ParameterError(f"`metric` must be one of {', '.join(_RATIO_METRICS)}; got {metric!r}.")
+    func = _RATIO_METRICS[metric]
+    ratio = func(data, metabolite, unit="umol/L") / func(data, parent, unit="umol/L")
+    return ratio.to("dimensionless")
+
+
+def metrics(data: Any, analyte: str = "ketamine", *, points: int = 3, **units: Any) -> dict[str, Any]:
+    """Cmax, Tmax, AUC over the sampled range, AUC∞ and t½ of one analyte, as a dict."""
+    c = curve(data, analyte, **units)
+    return {
+        "Cmax": cmax(c), "Tmax": tmax(c), "AUC": auc(c),
+        "AUCinf": auc_inf(c, points=points), "t1/2": half_life(c, points=points),
+    }
