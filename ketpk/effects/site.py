@@ -63,6 +63,8 @@ def with_effect_site(model: DrugModel, *, site: str, of: str | Sequence[str] = "
         raise ParameterError(f"`site` must be a lower-case identifier such as 'antinociception'; got {site!r}.")
     analytes = (of,) if isinstance(of, str) else tuple(of)
     parameter = site_parameter(site, ke0=ke0, t_half=t_half, source=source, assumption=assumption)
+    if any(p.name == parameter.name for p in model.parameters):
+        raise ParameterError(f"model {model.id!r} already has an effect site {site!r}; choose another name.")
     if parameter.canonical <= 0:
         raise ParameterError(f"`{parameter.name}` must be positive; got {parameter.value}.")
     structure = model.structure
