@@ -56,6 +56,9 @@ def plot_effects(comparison: Any, *, unit: str = "ng/mL", time_unit: str = "h", 
     for ax in axes:
         ax.grid(alpha=0.3)
         ax.legend(frameon=False, fontsize=7)
-    fig.text(0.01, 0.0, "; ".join(f"{k}: {c.authors.split(',')[0]} {c.year}, doi:{c.doi}"
+    engine = fig.get_layout_engine()
+    if engine is not None and hasattr(engine, "set"):
+        engine.set(rect=(0, 0.018 * len(citations), 1, 1 - 0.018 * len(citations)))  # footer room
+    fig.text(0.01, 0.005, "\n".join(f"{k}: {c.authors.split(',')[0]} {c.year}, doi:{c.doi}"
                                   for k, c in citations.items()), fontsize=6, va="bottom")
     return fig
