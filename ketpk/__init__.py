@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from importlib import metadata as _metadata
 
-from . import models, nca, protocols
+from . import effects, models, nca, protocols
 from .citations import Citation
 from .compare import compare_regimens, compare_routes, equivalent_dose
 from .errors import (
@@ -50,11 +50,11 @@ __all__ = (
     "models",
     "protocols",
     "read_event_table",
-
     "nca",
     "compare_routes",
     "compare_regimens",
     "equivalent_dose",
+    "effects",
     "Subject",
     "Bolus",
     "Infusion",

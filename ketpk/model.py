@@ -265,6 +265,29 @@ class SystemBuilder:
         self.transfer(a, np.asarray(flow) / self._volumes[a], b)
         self.transfer(b, np.asarray(flow) / self._volumes[b], a)
 
+    def effect_site(self, analyte: str, site: str, ke0: Any) -> str:
+        """Effect compartment of ``analyte`` that does not deplete plasma: dCe/dt = ke0·(Cp − Ce).
+
+        One state ``"<compartment>@<site>"`` per compartment sampled as ``analyte``, holding the
+        virtual amount Ce·V of that compartment, fed at ``ke0`` (1/min) from it without loss and
+        emptied at ``ke0``. Returns the new analyte name ``"<analyte>@<site>"`` (µmol/L).
+        """
+        if analyte not in self._analytes:
+            raise ParameterError(
+                f"`analyte` must be one of {sorted(self._analytes)} for an effect site; got {analyte!r}."
+            )
+        name = f"{analyte}@{site}"
+        if name in self._analytes:
+            raise ParameterError(f"effect site {name!r} is defined twice; give each site its own name.")
+        rate = np.broadcast_to(np.asarray(ke0, dtype=float), (self.n,))
+        for comp in tuple(self._analytes[analyte]):
+            state = f"{comp}@{site}"
+            self.compartment(state, self._species[self._states.index(comp)],
+                             volume=self._volumes[comp], analytes=(name,))
+            self._flows.append((state, comp, rate))
+            self.transfer(state, rate)
+        return name
+
     def _mw(self, state: str) -> float:
         return molar_mass(self._species[self._states.index(state)])
 

@@ -81,7 +81,8 @@ class SimulationResult:
         values = Q_(self._squeeze(self.concentrations_umol_per_l[analyte]), "umol/L")
         target = as_quantity(f"1 {unit}", "unit")
         if target.dimensionality == {"[mass]": 1, "[length]": -3}:
-            values = (values * Q_(molar_mass(analyte), "g/mol")).to(unit)
+            species = analyte.partition("@")[0]  # "ketamine@site": an effect-site concentration
+            values = (values * Q_(molar_mass(species), "g/mol")).to(unit)
         else:
             values = values.to(unit)
         return values

@@ -1,0 +1,96 @@
+"""Compare regimens by effect: peak effect, time above an effect threshold, time above C50."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..errors import ParameterError
+from .run import EffectCurve, EffectResult, simulate_effects
+
+__all__ = ["time_above", "curve_metrics", "EffectComparison", "compare_regimens"]
+
+DEFAULT_EFFECTS = ("olofsen2022", "simons2022.drug_high")
+
+
+def time_above(times_min: np.ndarray, values: np.ndarray, level: float) -> np.ndarray:
+    """Time (min) that ``values`` (..., T) spend at or above ``level``, linear between samples."""
+    y0, y1 = values[..., :-1], values[..., 1:]
+    dt = np.diff(times_min)
+    lo, hi = np.minimum(y0, y1), np.maximum(y0, y1)
+    span = np.where(hi > lo, hi - lo, 1.0)
+    fraction = np.where(lo >= level, 1.0, np.where(hi < level, 0.0, (hi - level) / span))
+    return np.sum(fraction * dt, axis=-1)
+
+
+def curve_metrics(curve: EffectCurve, threshold: float) -> dict[str, Any]:
+    """Peak effect, its time (h), time above ``threshold`` and above C50 (h); medians over subjects."""
+    values = np.atleast_2d(curve.values)
+    drive = np.atleast_2d(curve.drive)
+    peak = values.max(axis=1)
+    return {
+        "effect": curve.effect_id,
+        "endpoint": curve.endpoint,
+        "peak effect": float(np.median(peak)),
+        "time of peak [h]": float(np.median(curve.times_min[values.argmax(axis=1)])) / 60.0,
+        f"time effect >= {threshold:g} [h]": float(np.median(time_above(curve.times_min, values, threshold))) / 60.0,
+        "time Ce >= C50 [h]": float(np.median(time_above(curve.times_min, drive, 1.0))) / 60.0,
+        "n subjects": values.shape[0],
+        "citation": str(curve.citation),
+        "assumptions": curve.assumptions,
+    }
+
+
+@dataclass(frozen=True, eq=False)
+class EffectComparison:
+    """Effect results per regimen label, with a metrics table (:meth:`table`, :meth:`to_markdown`)."""
+
+    results: dict[str, EffectResult]
+    threshold: float
+
+    def table(self) -> list[dict[str, Any]]:
+        """One row per (regimen, effect): metrics plus citation and assumption labels."""
+        return [{"regimen": label, **curve_metrics(curve, self.threshold)}
+                for label, result in self.results.items() for curve in result.curves.values()]
+
+    def to_markdown(self) -> str:
+        """The table as Markdown, then each effect's citation and assumption labels."""
+        rows = self.table()
+        columns = [c for c in rows[0] if c not in ("citation", "assumptions", "endpoint")]
+        lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+        for row in rows:
+            cells = [f"{row[c]:.3g}" if isinstance(row[c], float) else str(row[c]) for c in columns]
+            lines.append("| " + " | ".join(cells) + " |")
+        seen: dict[str, dict[str, Any]] = {row["effect"]: row for row in rows}
+        for effect_id, row in seen.items():
+            lines.append(f"\n{effect_id}: {row['endpoint']}. {row['citation']}")
+            lines.extend(f"- ASSUMPTION: {a}" for a in row["assumptions"])
+        return "\n".join(lines)
+
+    def plot(self, **kwargs: Any) -> Any:
+        """Concentration panel over effect panel; see :func:`ketpk.effects.plot.plot_effects`."""
+        from .plot import plot_effects
+
+        return plot_effects(self, **kwargs)
+
+
+def compare_regimens(cases: Mapping[str, tuple[Any, Any]], times: Any,
+                     effects: Sequence[Any] = DEFAULT_EFFECTS, *, threshold: float = 0.5,
+                     subjects: Any = None, solver: Any = "exact") -> EffectComparison:
+    """Simulate each ``label: (model, regimen)`` with ``effects`` and compare them.
+
+    ``threshold`` is an effect level (fraction of the maximal effect, as the curves) for "time
+    above threshold";
+    "time Ce >= C50" is the time above each effect's C50, e.g. the drug-high C50 for
+    ``"simons2022.drug_high"`` (independent of the assumed γ).
+    """
+    if not cases:
+        raise ParameterError("`cases` must map at least one label to (model, regimen).")
+    if not 0.0 < threshold < 1.0:
+        raise ParameterError(f"`threshold` must be a fraction of the maximal effect in (0, 1); got {threshold}.")
+    results = {label: simulate_effects(model, regimen, times, effects, subjects=subjects, solver=solver)
+               for label, (model, regimen) in cases.items()}
+    return EffectComparison(results, threshold)

@@ -1,0 +1,111 @@
+"""Simulate effects: PK with effect sites in one linear system, then the Emax models."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..citations import Citation
+from ..errors import ParameterError
+from ..result import SimulationResult
+from ..simulate import _model, simulate
+from ..units import Q_
+from .emax import EffectModel, s_analyte
+from .library import get
+
+__all__ = ["EffectCurve", "EffectResult", "simulate_effects"]
+
+
+@dataclass(frozen=True, eq=False)
+class EffectCurve:
+    """One effect over time with its provenance.
+
+    ``values`` (fraction of maximal effect) and ``drive`` (X = Ce/C50 with metabolite terms;
+    X >= 1 means at or above C50) have shape (n_times,) or (n_subjects, n_times).
+    """
+
+    effect_id: str
+    endpoint: str
+    times_min: np.ndarray
+    values: np.ndarray
+    drive: np.ndarray
+    citation: Citation
+    assumptions: tuple[str, ...]
+    validity: str
+
+    @property
+    def times(self):
+        """Output times as a Quantity (min)."""
+        return Q_(self.times_min, "min")
+
+
+@dataclass(frozen=True, eq=False)
+class EffectResult:
+    """PK result with effect sites, and the effect curves computed from it.
+
+    ``concentration("ketamine@<site>")`` gives effect-site concentrations like plasma ones;
+    ``effect(id)`` an :class:`EffectCurve`; ``assumptions`` the PK model's and every effect's.
+    """
+
+    pk: SimulationResult
+    curves: dict[str, EffectCurve]
+
+    @property
+    def times(self):
+        """Output times as a Quantity (min)."""
+        return self.pk.times
+
+    @property
+    def effect_ids(self) -> tuple[str, ...]:
+        """Ids of the effect models simulated."""
+        return tuple(self.curves)
+
+    def effect(self, effect_id: str | None = None) -> EffectCurve:
+        """The :class:`EffectCurve` of ``effect_id`` (optional when only one was simulated)."""
+        if effect_id is None and len(self.curves) == 1:
+            return next(iter(self.curves.values()))
+        if effect_id not in self.curves:
+            raise ParameterError(f"`effect_id` must be one of {', '.join(self.curves)}; got {effect_id!r}.")
+        return self.curves[effect_id]
+
+    def concentration(self, analyte: str, unit: str = "ng/mL"):
+        """Plasma (``"ketamine"``) or effect-site (``"ketamine@olofsen2022"``) concentration."""
+        return self.pk.concentration(analyte, unit)
+
+    @property
+    def assumptions(self) -> tuple[str, ...]:
+        """Assumption labels of the PK model and of every effect (prefixed by effect id)."""
+        return self.pk.assumptions + tuple(
+            f"{c.effect_id}: {a}" for c in self.curves.values() for a in c.assumptions)
+
+
+def simulate_effects(model: Any, regimen: Any, times: Any, effects: Sequence[Any] | Any, *,
+                     subjects: Any = None, solver: Any = "exact") -> EffectResult:
+    """Simulate ``effects`` (effect-model ids or :class:`EffectModel` objects) of ``regimen``.
+
+    The PK ``model`` (object or id) must resolve S-ketamine (an S-ketamine model, or a racemic
+    model with an ``"s_ketamine"`` analyte). Effect sites are extra linear states of the same
+    system, solved by ``solver`` with the plasma curves. Other arguments as :func:`ketpk.simulate`.
+    """
+    pk_model = _model(model)
+    chosen = [get(e) for e in ((effects,) if isinstance(effects, (str, EffectModel)) else effects)]
+    if not chosen:
+        raise ParameterError("`effects` must name at least one effect model, e.g. 'olofsen2022'.")
+    wrapped = pk_model
+    for effect_model in chosen:
+        wrapped = effect_model.attach(wrapped)
+    pk = simulate(wrapped, regimen, times, subjects=subjects, solver=solver, record="plasma")
+    curves = {}
+    for effect_model in chosen:
+        species = ("s_ketamine", *(m.species for m in effect_model.metabolites))
+        ce = {s: pk.concentrations_umol_per_l[f"{s_analyte(pk_model, s)}@{effect_model.site}"] for s in species}
+        curves[effect_model.id] = EffectCurve(
+            effect_id=effect_model.id, endpoint=effect_model.endpoint, times_min=pk.times_min,
+            values=pk._squeeze(effect_model.effect(ce)),
+            drive=pk._squeeze(effect_model.drive(ce)),
+            citation=effect_model.citation, assumptions=effect_model.assumptions,
+            validity=effect_model.validity)
+    return EffectResult(pk=pk, curves=curves)
