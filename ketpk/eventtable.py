@@ -241,10 +241,12 @@ def read_event_table(source: Any, *, model: Any = None, cmt: Mapping[str, int] |
         if number not in routes:
             raise RegimenError(f"row {line}: CMT {number} is not in the mapping {mapping}; pass the "
                                "model (or `cmt=`) the table was written for.")
-        if len(routes[number]) > 1:
-            raise RegimenError(f"row {line}: CMT {number} is the entry of routes {routes[number]}; "
+        candidates = routes[number]
+        if len(candidates) > 1 and "iv" not in candidates:
+            raise RegimenError(f"row {line}: CMT {number} is the entry of routes {candidates}; "
                                "pass `cmt=` naming one route for it.")
-        route = routes[number][0]
+        # A dose record into the central compartment is IV by NONMEM convention.
+        route = "iv" if "iv" in candidates else candidates[0]
         dose = _dose(row, line, route, scale, model)
         ii, addl = _number(row, "II", line, 0.0), int(_number(row, "ADDL", line, 0.0))
         if addl < 0 or (addl and ii <= 0):

@@ -163,7 +163,7 @@ def test_unknown_effect_model_suggests_names():
 
 def test_racemic_model_without_enantiomers_is_refused():
     with pytest.raises(ParameterError, match="S enantiomers only"):
-        simulate_effects("racemic", Bolus("0 min", "20 mg"), Q_([10.0], "min"), "olofsen2022")
+        simulate_effects("racemic.domino1982", Bolus("0 min", "20 mg"), Q_([10.0], "min"), "olofsen2022")
 
 
 # -- effect simulations ------------------------------------------------------------------------

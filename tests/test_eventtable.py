@@ -113,5 +113,10 @@ def test_steady_state_round_trip(toy, tmp_path):
 
 def test_a_compartment_shared_by_two_routes_needs_an_explicit_mapping():
     with pytest.raises(RegimenError, match="pass `cmt=`"):
-        read_event_table([BASE], cmt={"iv": 1, "oral": 1})
+        read_event_table([BASE], cmt={"rectal": 1, "oral": 1})
     assert read_event_table([BASE], cmt={"iv": 1, "oral": 2}).doses[0].route == "iv"
+
+
+def test_a_dose_into_the_central_compartment_is_iv_by_convention():
+    # in the default models the inhaled fast pathway also enters the central compartment
+    assert read_event_table([BASE], cmt={"iv": 1, "inhaled": 1}).doses[0].route == "iv"

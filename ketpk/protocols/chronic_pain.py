@@ -11,7 +11,7 @@ import warnings
 from typing import Any
 
 from ..errors import ProtocolLimitWarning, RegimenError
-from ..regimen import Infusion
+from ..regimen import Bolus, Infusion
 from ..titration import rate_steps
 from ..units import Q_, as_quantity
 from . import citations as cit
@@ -177,15 +177,16 @@ def vranken2005(*, daily: Any = "50 mg", days: int = 7) -> Protocol:
     Published: 50 or 75 mg S(+)-ketamine daily by an iontophoretic transdermal system,
     evaluated at 1 week [abstract]. Everything about delivery is assumed (see ``assumptions``).
     """
-    doses = Infusion("0 h", route="transdermal", amount=daily, duration="24 h").repeat(
-        every="24 h", count=days)
+    # One daily application; the transdermal route releases it zero-order over its own period
+    # (D_transdermal, 24 h by default in the default models).
+    doses = Bolus("0 h", daily, route="transdermal").repeat(every="24 h", count=days)
     return Protocol(
         doses, name="vranken2005", drug="esketamine", citation=cit.VRANKEN_2005,
         steps=(f"transdermal (iontophoretic) S(+)-ketamine {daily} per day x {days} days",),
         assumptions=(
             "the daily dose is the amount delivered into the skin depot (not the amount applied)",
-            "delivery is continuous and constant over each 24 h (application pattern and current "
-            "are not published)",
+            "delivery is continuous and constant over each 24 h, as the model's transdermal "
+            "route releases it (application pattern and current are not published)",
             "7 days (the abstract reports evaluation at 1 week)",
         ),
         options=dict(daily=daily, days=days),
