@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from importlib import metadata as _metadata
 
-from . import models
+from . import models, population
 from .citations import Citation
 from .errors import (
     CovariateRangeWarning,
@@ -46,6 +46,7 @@ __all__ = (
     "ureg",
     "simulate",
     "models",
+    "population",
     "Subject",
     "Bolus",
     "Infusion",
