@@ -117,9 +117,13 @@ def simulate(model: Any, regimen: Any, times: Any, *, subjects: Any = None,
     C = np.stack(rows, axis=1)
     if record == "all":
         C = np.concatenate([C, np.broadcast_to(np.eye(n_states), (batch.n, n_states, n_states))], axis=1)
-    outputs = np.empty((batch.n, C.shape[1], minutes.size))
-    for idx, schedule in build_schedules(model, params, system, doses):
-        outputs[idx] = engine.solve(system.A[idx], schedule, minutes, C[idx])
+    groups = build_schedules(model, params, system, doses)
+    if len(groups) == 1:  # one group holds everyone in order: keep the solver's array, no copy
+        outputs = engine.solve(system.A, groups[0][1], minutes, C)
+    else:
+        outputs = np.empty((batch.n, C.shape[1], minutes.size))
+        for idx, schedule in groups:
+            outputs[idx] = engine.solve(system.A[idx], schedule, minutes, C[idx])
     used_routes = {dose.route for dose in regimen}
     assumptions = model.assumptions + tuple(
         f"route {r}: {a}" for r in sorted(used_routes) for a in model.route(r).assumptions
