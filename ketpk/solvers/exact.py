@@ -91,8 +91,9 @@ class _Propagator:
             cached = self._tables[h] = table.reshape(S, O * self.chunk, 2 * n)
         return cached
 
-    def outputs(self, out: np.ndarray, x: np.ndarray, u: np.ndarray, offsets: np.ndarray) -> None:
-        """Write outputs at ``offsets`` (min, sorted, >= 0) after state ``x`` into ``out`` (S, O, m)."""
+    def outputs(self, x: np.ndarray, u: np.ndarray, offsets: np.ndarray):
+        """Yield ``(j0, j1, y)``: outputs (S, O, j1-j0) at ``offsets[j0:j1]`` (min, sorted, >= 0)
+        after state ``x`` under input ``u``, in blocks of at most ``chunk`` times."""
         S, O, n = self.C.shape
         m = len(offsets)
         steps = np.diff(offsets)
@@ -104,7 +105,7 @@ class _Propagator:
                 k = min(self.chunk, m - j0)
                 z = np.concatenate([x, u], axis=1)
                 y = np.einsum("sjn,sn->sj", table, z).reshape(S, O, self.chunk)
-                out[:, :, j0:j0 + k] = y[:, :, :k]
+                yield j0, j0 + k, y[:, :, :k]
                 if j0 + k < m:
                     x = self.advance(x, u, self.chunk * h)
             return
@@ -112,7 +113,7 @@ class _Propagator:
         for j0 in range(0, m, block):
             E, G = _augmented(self.A, offsets[j0:j0 + block])
             states = np.einsum("skij,sj->ski", E, x) + np.einsum("skij,sj->ski", G, u)
-            out[:, :, j0:j0 + block] = np.einsum("soi,ski->sok", self.C, states)
+            yield j0, min(j0 + block, m), np.einsum("soi,ski->sok", self.C, states)
 
 
 @dataclass(frozen=True)
@@ -134,14 +135,22 @@ class ExactSolver:
 
     def solve(self, A: np.ndarray, schedule: Schedule, times: np.ndarray, C: np.ndarray) -> np.ndarray:
         """Outputs ``C x(t)`` at ``times`` (min), shape (S, O, T)."""
+        out = np.empty((C.shape[0], C.shape[1], len(times)))
+        for i0, i1, y in self.stream(A, schedule, times, C):
+            out[:, :, i0:i1] = y
+        return out
+
+    def stream(self, A: np.ndarray, schedule: Schedule, times: np.ndarray, C: np.ndarray):
+        """Yield ``(i0, i1, y)`` in time order: ``y`` (S, O, i1-i0) are the outputs at
+        ``times[i0:i1]``. :meth:`solve` is exactly these pieces put together, so a consumer
+        that reduces them as they come (percentiles, Cmax) holds only one piece at a time."""
         fed = (schedule.jumps != 0).any(axis=(0, 1)) | (schedule.rates != 0).any(axis=(0, 1)) \
             | (schedule.x0 != 0).any(axis=0)
         keep = np.flatnonzero(_reachable(A, fed))
         S, O, _ = C.shape
-        out = np.empty((S, O, len(times)))
         if keep.size == 0:
-            out[:] = 0.0
-            return out
+            yield 0, len(times), np.zeros((S, O, len(times)))
+            return
         A = A[:, keep][:, :, keep]
         C = C[:, :, keep]
         prop = _Propagator(A, C, self._chunk(S, O, keep.size))
@@ -153,7 +162,7 @@ class ExactSolver:
             u = np.ascontiguousarray(schedule.rates[k][:, keep])
             i0, i1 = first[k], (first[k + 1] if k + 1 < len(bps) else len(times))
             if i1 > i0:
-                prop.outputs(out[:, :, i0:i1], x, u, times[i0:i1] - bps[k])
+                for j0, j1, y in prop.outputs(x, u, times[i0:i1] - bps[k]):
+                    yield i0 + j0, i0 + j1, y
             if k + 1 < len(bps):
                 x = prop.advance(x, u, float(bps[k + 1] - bps[k]))
-        return out
