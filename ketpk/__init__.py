@@ -31,6 +31,7 @@ from .model import DrugModel, Parameter, Route
 from .regimen import Bolus, Infusion, Regimen
 from .result import SimulationResult
 from .simulate import simulate
+from .summary import PopulationSummary, summarize
 from .solvers import ExactSolver, OdeSolver
 from .subject import Subject
 from .units import Q_, ureg
@@ -45,6 +46,8 @@ __all__ = (
     "Q_",
     "ureg",
     "simulate",
+    "summarize",
+    "PopulationSummary",
     "models",
     "population",
     "Subject",
