@@ -24,7 +24,7 @@ from .units import Q_
 
 __all__ = ["PopulationSummary", "summarize", "percentiles"]
 
-_BLOCK_BYTES = 128e6  # one block of outputs for all subjects
+_BLOCK_BYTES = 32e6  # one block of outputs for all subjects
 _TABLE_BYTES = 64e6  # exact-solver output tables summed over all chunks
 
 
@@ -204,7 +204,7 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
         solver object. A solver without ``stream`` (e.g. ``"ode"``) holds one chunk's full
         time course at a time.
     chunk_subjects : subjects simulated together (bounds the solver's working memory).
-    block_times : output times reduced together (default: a block of all subjects <= 128 MB).
+    block_times : output times reduced together (default: a block of all subjects <= 32 MB).
     client : a ``dask.distributed.Client`` to compute the chunks on a Dask cluster
         (``pip install ketpk[dask]``); results are identical to the in-process path.
     """
