@@ -180,7 +180,7 @@ def workload_3(repeats: int) -> list[str]:
         for route in model.routes:
             if len(done) == 7 or route in done:
                 continue
-            regimen = Bolus(time="0 min", amount="25 mg", route=route)
+            regimen = Regimen([Bolus(time="0 min", amount="25 mg", route=route)])
             subject = ketpk.Subject(weight="70 kg")
             try:
                 ketpk.simulate(model, regimen, times, subjects=subject)
