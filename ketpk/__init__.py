@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from importlib import metadata as _metadata
 
-from . import effects, models, nca, protocols
+from . import effects, models, nca, population, protocols
 from .citations import Citation
 from .compare import compare_regimens, compare_routes, equivalent_dose
 from .errors import (
@@ -33,6 +33,7 @@ from .model import DrugModel, Parameter, Route
 from .regimen import Bolus, Infusion, Regimen
 from .result import SimulationResult
 from .simulate import simulate
+from .summary import PopulationSummary, summarize
 from .solvers import ExactSolver, OdeSolver
 from .subject import Subject
 from .units import Q_, ureg
@@ -47,6 +48,8 @@ __all__ = (
     "Q_",
     "ureg",
     "simulate",
+    "summarize",
+    "PopulationSummary",
     "models",
     "protocols",
     "read_event_table",
@@ -55,6 +58,7 @@ __all__ = (
     "compare_regimens",
     "equivalent_dose",
     "effects",
+    "population",
     "Subject",
     "Bolus",
     "Infusion",

@@ -15,7 +15,18 @@ from .errors import ParameterError
 from .species import molar_mass
 from .units import Q_, as_quantity
 
-__all__ = ["SimulationResult"]
+__all__ = ["SimulationResult", "convert"]
+
+
+def convert(values: Any, unit_from: str, analyte: str, unit: str):
+    """``values`` in ``unit_from`` (molar, e.g. µmol/L or µmol/L·min) as a Quantity in ``unit``;
+    a mass-based ``unit`` (ng/mL, ng/mL·h) uses the molar mass of ``analyte``."""
+    values = Q_(values, unit_from)
+    target = as_quantity(f"1 {unit}", "unit")
+    if "[mass]" in target.dimensionality and "[substance]" in values.dimensionality:
+        species = analyte.partition("@")[0]  # "ketamine@site": an effect-site concentration
+        values = values * Q_(molar_mass(species), "g/mol")
+    return values.to(unit)
 
 
 @dataclass(frozen=True, eq=False)
@@ -78,14 +89,19 @@ class SimulationResult:
                 f"`analyte` must be one of {', '.join(self.analytes)} for model {self.model_id!r}; "
                 f"got {analyte!r}."
             )
-        values = Q_(self._squeeze(self.concentrations_umol_per_l[analyte]), "umol/L")
-        target = as_quantity(f"1 {unit}", "unit")
-        if target.dimensionality == {"[mass]": 1, "[length]": -3}:
-            species = analyte.partition("@")[0]  # "ketamine@site": an effect-site concentration
-            values = (values * Q_(molar_mass(species), "g/mol")).to(unit)
-        else:
-            values = values.to(unit)
-        return values
+        return convert(self._squeeze(self.concentrations_umol_per_l[analyte]), "umol/L", analyte, unit)
+
+    def percentiles(self, analyte: str = "ketamine", q: Sequence[float] = (5, 50, 95),
+                    unit: str = "ng/mL"):
+        """Percentiles over subjects at each time: Quantity of shape (len(q), n_times).
+
+        The same computation as the chunked :func:`ketpk.summarize` (numpy's linear method).
+        """
+        from .summary import percentiles
+
+        self.concentration(analyte)  # validates the analyte name
+        values = np.atleast_2d(self.concentrations_umol_per_l[analyte])
+        return convert(percentiles(values, q), "umol/L", analyte, unit)
 
     def amount(self, state: str, unit: str = "umol"):
         """Amount in compartment ``state`` (e.g. ``"ketamine.central"``); needs ``record="all"``."""

@@ -72,6 +72,25 @@ def _warn_covariates(model: DrugModel, batch: SubjectBatch) -> None:
             )
 
 
+def plan(model: DrugModel, regimen: Regimen, batch: SubjectBatch, record: str):
+    """What the solver needs for ``batch``: (system, analytes, C (S, O, n), schedule groups).
+
+    Shared by :func:`simulate` and the chunked summaries (:mod:`ketpk.summary`).
+    """
+    params = model.individual(batch.covariates, batch.etas, batch.n)
+    system = model.system(params)
+    doses = regimen.resolve(batch.weights, batch.n)
+    analytes = tuple(system.observe)
+    n_states = len(system.states)
+    C = np.stack([system.observe[a] for a in analytes], axis=1)
+    if record == "all":
+        C = np.concatenate([C, np.broadcast_to(np.eye(n_states), (batch.n, n_states, n_states))], axis=1)
+    groups = build_schedules(model, params, system, doses)
+    if regimen.steady_state is not None:
+        groups = regimen.steady_state.apply(groups, model, params, system, batch.weights)
+    return system, analytes, C, groups
+
+
 def simulate(model: Any, regimen: Any, times: Any, *, subjects: Any = None,
              solver: Any = "exact", record: str = "all") -> SimulationResult:
     """Simulate plasma concentrations of ketamine and its metabolites.
@@ -108,21 +127,13 @@ def simulate(model: Any, regimen: Any, times: Any, *, subjects: Any = None,
         raise ParameterError(f"`record` must be one of {_RECORD}; got {record!r}.")
     batch = as_batch(subjects)
     _warn_covariates(model, batch)
-    params = model.individual(batch.covariates, batch.etas, batch.n)
-    system = model.system(params)
-    doses = regimen.resolve(batch.weights, batch.n)
-    analytes = tuple(system.observe)
-    n_states = len(system.states)
-    rows = [system.observe[a] for a in analytes]
-    C = np.stack(rows, axis=1)
-    if record == "all":
-        C = np.concatenate([C, np.broadcast_to(np.eye(n_states), (batch.n, n_states, n_states))], axis=1)
-    outputs = np.empty((batch.n, C.shape[1], minutes.size))
-    groups = build_schedules(model, params, system, doses)
-    if regimen.steady_state is not None:
-        groups = regimen.steady_state.apply(groups, model, params, system, batch.weights)
-    for idx, schedule in groups:
-        outputs[idx] = engine.solve(system.A[idx], schedule, minutes, C[idx])
+    system, analytes, C, groups = plan(model, regimen, batch, record)
+    if len(groups) == 1:  # one group holds everyone in order: keep the solver's array, no copy
+        outputs = engine.solve(system.A, groups[0][1], minutes, C)
+    else:
+        outputs = np.empty((batch.n, C.shape[1], minutes.size))
+        for idx, schedule in groups:
+            outputs[idx] = engine.solve(system.A[idx], schedule, minutes, C[idx])
     used_routes = {dose.route for dose in regimen}
     assumptions = model.assumptions + tuple(
         f"route {r}: {a}" for r in sorted(used_routes) for a in model.route(r).assumptions

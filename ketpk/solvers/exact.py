@@ -2,12 +2,16 @@
 
 Over a step ``h`` with constant input ``u`` the state moves as ``x(h) = E x + G u`` with
 ``E = exp(A h)`` and ``G = ∫0^h exp(A s) ds``, both read off ``exp([[A, I], [0, 0]] h)``
-(python-control's augmented-matrix method): no inversion of ``A``, so singular systems and
-equal rate constants (ka = k, transit chains) are handled exactly.
+(python-control's augmented-matrix method), computed for all subjects at once by a batched
+Padé scaling-and-squaring (:mod:`.expm`): no inversion of ``A`` and no eigenvectors, so
+singular systems and equal rate constants (ka = k, transit chains) are handled exactly.
 
-On an evenly spaced run of output times the outputs come from tables of ``C E(jh)`` and
-``C G(jh)`` built once per step length, so there is no Python loop over output points or
-subjects on that path; only over dose events and chunks of ``chunk`` output times.
+States that no dose reaches (depots of routes not used) stay zero and are dropped first.
+On an evenly spaced run of output times the outputs come from one table ``[C E(jh), C G(jh)]``,
+j < chunk, built by doubling; each block of ``chunk`` outputs is one batched product with
+``[x; u]``. Uneven output times are evaluated in blocks from the segment start, one batched
+exponential per block. No Python loop runs over subjects or single output times; loops run
+over dose events and blocks of output times.
 """
 
 from __future__ import annotations
@@ -17,31 +21,48 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..schedule import Schedule
+from .expm import expm
 
 __all__ = ["ExactSolver"]
 
+_TABLE_BYTES = 32e6  # memory budget of the output table when ``chunk`` is automatic
+
+
+def _augmented(A: np.ndarray, hs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``E(h)`` and ``G(h)`` for each subject and each step in ``hs``: (S, len(hs), n, n) each."""
+    S, n, _ = A.shape
+    M = np.zeros((S, len(hs), 2 * n, 2 * n))
+    M[:, :, :n, :n] = A[:, None] * hs[None, :, None, None]
+    M[:, :, :n, n:] = np.eye(n) * hs[None, :, None, None]
+    block = expm(M)
+    return block[:, :, :n, :n], block[:, :, :n, n:]
+
+
+def _reachable(A: np.ndarray, fed: np.ndarray) -> np.ndarray:
+    """States reachable from the ``fed`` states along nonzero flows of any subject."""
+    flows = (A != 0).any(axis=0)  # flows[i, j]: j feeds i
+    reach = fed.copy()
+    while True:
+        grown = reach | flows[:, reach].any(axis=1)
+        if (grown == reach).all():
+            return reach
+        reach = grown
+
 
 class _Propagator:
-    """Transition matrices and output tables for one batch, cached by step length (min)."""
+    """Transitions and output tables for one batch, cached by step length (min)."""
 
     def __init__(self, A: np.ndarray, C: np.ndarray, chunk: int):
         self.A, self.C, self.chunk = A, C, chunk
         self._transitions: dict[float, tuple[np.ndarray, np.ndarray]] = {}
-        self._tables: dict[float, tuple[np.ndarray, np.ndarray]] = {}
+        self._tables: dict[float, np.ndarray] = {}
 
     def transition(self, h: float) -> tuple[np.ndarray, np.ndarray]:
         """``(E, G)`` for step ``h``, each (S, n, n)."""
         cached = self._transitions.get(h)
         if cached is None:
-            from scipy.linalg import expm
-
-            S, n, _ = self.A.shape
-            M = np.zeros((S, 2 * n, 2 * n))
-            M[:, :n, :n] = self.A * h
-            M[:, :n, n:] = np.eye(n) * h
-            block = expm(M)
-            cached = (block[:, :n, :n].copy(), block[:, :n, n:].copy())
-            self._transitions[h] = cached
+            E, G = _augmented(self.A, np.array([h]))
+            cached = self._transitions[h] = (E[:, 0], G[:, 0])
         return cached
 
     def advance(self, x: np.ndarray, u: np.ndarray, h: float) -> np.ndarray:
@@ -51,67 +72,97 @@ class _Propagator:
         E, G = self.transition(h)
         return np.einsum("sij,sj->si", E, x) + np.einsum("sij,sj->si", G, u)
 
-    def tables(self, h: float) -> tuple[np.ndarray, np.ndarray]:
-        """``C E(jh)`` and ``C G(jh)`` for j = 0..chunk-1, each (S, chunk*O, n)."""
+    def table(self, h: float) -> np.ndarray:
+        """``[C E(jh), C G(jh)]`` for j < chunk, shape (S, O*chunk, 2n), rows ordered (o, j)."""
         cached = self._tables.get(h)
         if cached is None:
             E, G = self.transition(h)
             S, O, n = self.C.shape
-            R = np.empty((S, self.chunk, O, n))
-            Q = np.empty((S, self.chunk, O, n))
-            R[:, 0], Q[:, 0] = self.C, 0.0
-            for j in range(1, self.chunk):
-                R[:, j] = R[:, j - 1] @ E
-                Q[:, j] = Q[:, j - 1] + R[:, j - 1] @ G
-            cached = (R.reshape(S, self.chunk * O, n), Q.reshape(S, self.chunk * O, n))
-            self._tables[h] = cached
+            R = self.C[:, :, None, :]  # C E(jh), j < m: (S, O, m, n)
+            Q = np.zeros_like(R)  # C G(jh)
+            P, Gm = E, G  # E(mh), G(mh) for the current m
+            while R.shape[2] < self.chunk:
+                RP = R @ P[:, None]
+                Q = np.concatenate([Q, Q + R @ Gm[:, None]], axis=2)
+                R = np.concatenate([R, RP], axis=2)
+                Gm = Gm + P @ Gm
+                P = P @ P
+            table = np.concatenate([R[:, :, : self.chunk], Q[:, :, : self.chunk]], axis=3)
+            cached = self._tables[h] = table.reshape(S, O * self.chunk, 2 * n)
         return cached
 
-    def outputs(self, x: np.ndarray, u: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-        """Outputs at ``offsets`` (min, sorted, >= 0) after state ``x``; shape (S, O, m)."""
-        S, O, _ = self.C.shape
+    def outputs(self, x: np.ndarray, u: np.ndarray, offsets: np.ndarray):
+        """Yield ``(j0, j1, y)``: outputs (S, O, j1-j0) at ``offsets[j0:j1]`` (min, sorted, >= 0)
+        after state ``x`` under input ``u``, in blocks of at most ``chunk`` times."""
+        S, O, n = self.C.shape
         m = len(offsets)
-        out = np.empty((S, O, m))
         steps = np.diff(offsets)
-        uniform = m >= 3 and np.allclose(steps, steps.mean(), rtol=1e-9, atol=1e-12)
-        if not uniform:
-            for j, h in enumerate(np.diff(offsets, prepend=0.0)):
-                x = self.advance(x, u, float(h))
-                out[:, :, j] = np.einsum("soj,sj->so", self.C, x)
-            return out
-        h = float((offsets[-1] - offsets[0]) / (m - 1))
-        x = self.advance(x, u, float(offsets[0]))
-        R, Q = self.tables(h)
-        for j0 in range(0, m, self.chunk):
-            k = min(self.chunk, m - j0)
-            y = R[:, : k * O] @ x[:, :, None] + Q[:, : k * O] @ u[:, :, None]
-            out[:, :, j0:j0 + k] = y.reshape(S, k, O).transpose(0, 2, 1)
-            if j0 + k < m:
-                x = self.advance(x, u, self.chunk * h)
-        return out
+        if m >= 3 and np.allclose(steps, steps.mean(), rtol=1e-9, atol=1e-12):
+            h = float((offsets[-1] - offsets[0]) / (m - 1))
+            table = self.table(h)
+            x = self.advance(x, u, float(offsets[0]))
+            for j0 in range(0, m, self.chunk):
+                k = min(self.chunk, m - j0)
+                z = np.concatenate([x, u], axis=1)
+                y = np.einsum("sjn,sn->sj", table, z).reshape(S, O, self.chunk)
+                yield j0, j0 + k, y[:, :, :k]
+                if j0 + k < m:
+                    x = self.advance(x, u, self.chunk * h)
+            return
+        block = max(1, int(_TABLE_BYTES // (S * 4 * n * n * 8 * 6)))
+        for j0 in range(0, m, block):
+            E, G = _augmented(self.A, offsets[j0:j0 + block])
+            states = np.einsum("skij,sj->ski", E, x) + np.einsum("skij,sj->ski", G, u)
+            yield j0, min(j0 + block, m), np.einsum("soi,ski->sok", self.C, states)
 
 
 @dataclass(frozen=True)
 class ExactSolver:
-    """Matrix-exponential solver (the default). ``chunk``: output times per table block."""
+    """Matrix-exponential solver (the default).
 
-    chunk: int = 128
+    ``chunk``: output times per table block; ``None`` picks the largest power of two up to 256
+    whose table fits in 32 MB for the batch.
+    """
+
+    chunk: int | None = None
     name: str = "exact"
+
+    def _chunk(self, S: int, O: int, n: int) -> int:
+        if self.chunk is not None:
+            return self.chunk
+        fits = _TABLE_BYTES / (S * O * 2 * n * 8)
+        return int(2 ** np.clip(np.floor(np.log2(max(fits, 1.0))), 3, 8))
 
     def solve(self, A: np.ndarray, schedule: Schedule, times: np.ndarray, C: np.ndarray) -> np.ndarray:
         """Outputs ``C x(t)`` at ``times`` (min), shape (S, O, T)."""
-        prop = _Propagator(A, C, self.chunk)
-        bps = schedule.breakpoints
+        out = np.empty((C.shape[0], C.shape[1], len(times)))
+        for i0, i1, y in self.stream(A, schedule, times, C):
+            out[:, :, i0:i1] = y
+        return out
+
+    def stream(self, A: np.ndarray, schedule: Schedule, times: np.ndarray, C: np.ndarray):
+        """Yield ``(i0, i1, y)`` in time order: ``y`` (S, O, i1-i0) are the outputs at
+        ``times[i0:i1]``. :meth:`solve` is exactly these pieces put together, so a consumer
+        that reduces them as they come (percentiles, Cmax) holds only one piece at a time."""
+        fed = (schedule.jumps != 0).any(axis=(0, 1)) | (schedule.rates != 0).any(axis=(0, 1)) \
+            | (schedule.x0 != 0).any(axis=0)
+        keep = np.flatnonzero(_reachable(A, fed))
         S, O, _ = C.shape
-        out = np.empty((S, O, len(times)))
+        if keep.size == 0:
+            yield 0, len(times), np.zeros((S, O, len(times)))
+            return
+        A = A[:, keep][:, :, keep]
+        C = C[:, :, keep]
+        prop = _Propagator(A, C, self._chunk(S, O, keep.size))
+        bps = schedule.breakpoints
         first = np.searchsorted(times, bps, side="left")
-        x = schedule.x0.copy()
+        x = schedule.x0[:, keep]
         for k in range(len(bps)):
-            x = x + schedule.jumps[k]
-            u = schedule.rates[k]
+            x = x + schedule.jumps[k][:, keep]
+            u = np.ascontiguousarray(schedule.rates[k][:, keep])
             i0, i1 = first[k], (first[k + 1] if k + 1 < len(bps) else len(times))
             if i1 > i0:
-                out[:, :, i0:i1] = prop.outputs(x, u, times[i0:i1] - bps[k])
+                for j0, j1, y in prop.outputs(x, u, times[i0:i1] - bps[k]):
+                    yield i0 + j0, i0 + j1, y
             if k + 1 < len(bps):
                 x = prop.advance(x, u, float(bps[k + 1] - bps[k]))
-        return out

@@ -1,0 +1,242 @@
+"""ketpk benchmarks: W1 (1,000-subject 100.8-h titration), W2 (100,000-subject 10-day
+percentiles), W3 (one subject, 25 mg by each route), import and CLI wall time.
+
+    python benchmarks/run.py            # full run, prints a Markdown table
+    python benchmarks/run.py --quick    # fewer repeats and baseline subjects, for a smoke test
+
+Each workload is run with the exact core, the ``ode`` solver and a naive per-subject
+``scipy.integrate.solve_ivp`` loop (what a Python user would write: LSODA, rtol 1e-8, one call
+per dosing segment). The slow baselines run on a subset of subjects and their time is scaled
+to the full population (they are linear in subjects); the subset is printed. "max rel diff" is
+``max |a - b| / max |b|`` per analyte and subject, over the outputs both computed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import ketpk  # noqa: E402
+from ketpk import Bolus, Infusion, Q_, Regimen  # noqa: E402
+from ketpk.errors import KetpkError  # noqa: E402
+from ketpk.simulate import plan  # noqa: E402
+from ketpk.subject import as_batch  # noqa: E402
+
+
+def protocol(name: str):
+    """``ketpk.protocols.get(name)`` when the protocol library is installed, else None."""
+    try:
+        from ketpk import protocols
+    except ImportError:
+        return None
+    return protocols.get(name)
+
+
+def sigtermans_like() -> tuple[Regimen, str]:
+    found = protocol("sigtermans2009")
+    if found is not None:
+        return found, "ketpk.protocols sigtermans2009"
+    # Explicit equivalent: 1.2 -> 7.2 µg/kg/min in 1.2 steps every 4 h, then 7.2 to 100.8 h
+    # (benchmark assumption; Sigtermans 2009 gives start, maximum and duration only).
+    rates = [1.2, 2.4, 3.6, 4.8, 6.0, 7.2]
+    steps = [Infusion(start=f"{4 * i} h", rate=f"{r} ug/kg/min",
+                      duration=f"{(100.8 - 4 * i) if i == len(rates) - 1 else 4} h")
+             for i, r in enumerate(rates)]
+    return Regimen(steps), "explicit 1.2->7.2 ug/kg/min steps every 4 h"
+
+
+def schwartzman_like() -> tuple[Regimen, str]:
+    found = protocol("schwartzman2009")
+    if found is not None:
+        return found, "ketpk.protocols schwartzman2009"
+    regimen = Infusion(start="0 h", rate="0.35 mg/kg/h", duration="4 h").repeat(every="24 h", count=10)
+    return regimen, "explicit 0.35 mg/kg/h x 4 h daily x 10 (25 mg/h cap not applied)"
+
+
+def timed(fn, repeats: int) -> tuple[float, object]:
+    times, value = [], None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        value = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), value
+
+
+def peak_mb(fn) -> float:
+    tracemalloc.start()
+    fn()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak / 1e6
+
+
+def naive_loop(model, regimen, minutes, subjects) -> np.ndarray:
+    """Per-subject solve_ivp, one call per dosing segment; returns (S, O, T) concentrations."""
+    from scipy.integrate import solve_ivp
+
+    batch = as_batch(subjects)
+    out = []
+    for s in range(batch.n):
+        one = type(batch)(1, {k: np.asarray(v)[s:s + 1] for k, v in batch.covariates.items()},
+                          {k: np.asarray(v)[s:s + 1] for k, v in batch.etas.items()},
+                          weights_given=batch.weights_given)
+        system, _, C, groups = plan(model, regimen, one, "plasma")
+        sched, A = groups[0][1], system.A[0]
+        x, bps = sched.x0[0].copy(), sched.breakpoints
+        y = np.zeros((C.shape[1], minutes.size))
+        for k, t0 in enumerate(bps):
+            x = x + sched.jumps[k, 0]
+            t1 = bps[k + 1] if k + 1 < len(bps) else minutes[-1]
+            mask = (minutes >= t0) & ((minutes < t1) if k + 1 < len(bps) else (minutes <= t1))
+            if t1 <= t0:
+                y[:, mask] = (C[0] @ x)[:, None]
+                continue
+            u = sched.rates[k, 0]
+            sol = solve_ivp(lambda t, z: A @ z + u, (t0, t1), x, method="LSODA", rtol=1e-8,
+                            atol=1e-12, t_eval=np.unique(np.append(minutes[mask], t1)))
+            y[:, mask] = C[0] @ sol.y[:, :mask.sum()]
+            x = sol.y[:, -1]
+        out.append(y)
+    return np.stack(out)
+
+
+def rel_diff(a: np.ndarray, b: np.ndarray) -> float:
+    scale = np.abs(b).max(axis=-1, keepdims=True)
+    scale[scale == 0] = 1.0
+    return float((np.abs(a - b) / scale).max())
+
+
+def stack(result) -> np.ndarray:
+    return np.stack([result.concentrations_umol_per_l[a] for a in result.analytes], axis=1)
+
+
+def workload_1(repeats: int, subset: int) -> list[str]:
+    model = ketpk.models.get("esketamine")
+    regimen, how = sigtermans_like()
+    minutes = np.arange(0, 100.8 * 60 + 1)
+    times = Q_(minutes, "min")
+    pop = ketpk.population.sample(model, 1000, seed=2009)
+    run = lambda: ketpk.simulate(model, regimen, times, subjects=pop, record="plasma")  # noqa: E731
+    run()
+    t_exact, result = timed(run, repeats)
+    returned = sum(v.nbytes for v in result.concentrations_umol_per_l.values()) / 1e6
+    peak = peak_mb(run)
+    exact = stack(result)[:subset]
+    t_ode, ode = timed(lambda: ketpk.simulate(model, regimen, times, subjects=pop[:subset],
+                                              record="plasma", solver="ode"), 1)
+    t_naive, naive = timed(lambda: naive_loop(model, regimen, minutes, pop[:subset]), 1)
+    scale = 1000 / subset
+    return [
+        f"| W1 | {model.id}, 1,000 subjects, {how}, 100.8 h at 1 min ({minutes.size} times) | "
+        f"{t_exact:.3f} s | {t_ode * scale:.1f} s ({subset} subj. ×{scale:g}) | "
+        f"{t_naive * scale:.1f} s ({subset} subj. ×{scale:g}) | {t_naive * scale / t_exact:.0f}× | "
+        f"{rel_diff(exact, stack(ode)):.1e} / {rel_diff(exact, naive):.1e} | "
+        f"{peak:.0f} MB (returned {returned:.0f} MB, {peak / returned:.2f}×) |"
+    ]
+
+
+def workload_2(repeats: int, subset: int) -> list[str]:
+    model = ketpk.models.get("racemic")
+    regimen, how = schwartzman_like()
+    minutes = np.arange(0, 10 * 1440 + 1, 5.0)
+    times = Q_(minutes, "min")
+    pop = ketpk.population.sample(model, 100_000, seed=2009)
+    run = lambda: ketpk.summarize(model, regimen, times, subjects=pop)  # noqa: E731
+    t_exact, summary = timed(run, repeats)
+    peak = peak_mb(run)
+    small = pop[:subset]
+    exact = stack(ketpk.simulate(model, regimen, times, subjects=small, record="plasma"))
+    t_ode, ode = timed(lambda: ketpk.simulate(model, regimen, times, subjects=small, record="plasma",
+                                              solver="ode"), 1)
+    t_naive, naive = timed(lambda: naive_loop(model, regimen, minutes, small), 1)
+    scale = 100_000 / subset
+    return [
+        f"| W2 | {model.id}, 100,000 subjects, {how}, 10 days at 5 min ({minutes.size} times), "
+        f"percentiles {summary.q} + mean + Cmax/Tmax/AUC | {t_exact:.2f} s | "
+        f"{t_ode * scale:.0f} s ({subset} subj. ×{scale:g}) | {t_naive * scale:.0f} s ({subset} subj. "
+        f"×{scale:g}) | {t_naive * scale / t_exact:.0f}× | "
+        f"{rel_diff(exact, stack(ode)):.1e} / {rel_diff(exact, naive):.1e} | {peak:.0f} MB |"
+    ]
+
+
+def workload_3(repeats: int) -> list[str]:
+    minutes = np.arange(0, 24 * 60 + 1.0)
+    times = Q_(minutes, "min")
+    rows, done = [], set()
+    for drug in ("esketamine", "racemic"):
+        model = ketpk.models.get(drug)
+        for route in model.routes:
+            if len(done) == 7 or route in done:
+                continue
+            regimen = Regimen([Bolus(time="0 min", amount="25 mg", route=route)])
+            subject = ketpk.Subject(weight="70 kg")
+            try:
+                ketpk.simulate(model, regimen, times, subjects=subject)
+            except KetpkError:
+                continue
+            done.add(route)
+            t_exact, result = timed(lambda: ketpk.simulate(model, regimen, times, subjects=subject), repeats)
+            t_ode, ode = timed(lambda: ketpk.simulate(model, regimen, times, subjects=subject,
+                                                      solver="ode"), 5)
+            t_naive, naive = timed(lambda: naive_loop(model, regimen, minutes, [subject]), 5)
+            exact = stack(result)[None]
+            rows.append(
+                f"| W3 | {model.id}, 1 subject, 25 mg {route}, 24 h at 1 min | {t_exact * 1e3:.1f} ms | "
+                f"{t_ode * 1e3:.0f} ms | {t_naive * 1e3:.0f} ms | {t_naive / t_exact:.0f}× | "
+                f"{rel_diff(exact, stack(ode)[None]):.1e} / {rel_diff(exact, naive):.1e} | |"
+            )
+    return rows
+
+
+def startup(repeats: int) -> list[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-c", "import ketpk"]
+    t_import, _ = timed(lambda: subprocess.run(cmd, env=env, check=True), repeats)
+    t_python, _ = timed(lambda: subprocess.run([sys.executable, "-c", "pass"], env=env, check=True), repeats)
+    rows = [f"| import | `python -c 'import ketpk'` (bare interpreter {t_python:.2f} s) | "
+            f"{t_import:.2f} s | | | | | |"]
+    if (ROOT / "ketpk" / "__main__.py").exists():
+        cli = [sys.executable, "-m", "ketpk", "--help"]
+        t_cli, _ = timed(lambda: subprocess.run(cli, env=env, check=True, capture_output=True), repeats)
+        rows.append(f"| CLI | `python -m ketpk --help` | {t_cli:.2f} s | | | | | |")
+    else:
+        rows.append("| CLI | `ketpk --help`: no CLI in this tree | | | | | | |")
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats and baseline subjects")
+    parser.add_argument("--only", choices=("W1", "W2", "W3", "startup"), nargs="*")
+    args = parser.parse_args()
+    repeats = 2 if args.quick else 5
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}, numpy {np.__version__}, ketpk {ketpk.__version__}")
+    print("| workload | what | exact core (median) | ode solver | naive solve_ivp loop | "
+          "loop / exact | max rel diff ode / loop | peak memory (tracemalloc) |")
+    print("|---|---|---|---|---|---|---|---|")
+    only = set(args.only or ("W1", "W2", "W3", "startup"))
+    jobs = {"W1": lambda: workload_1(repeats, 20 if args.quick else 100),
+            "W2": lambda: workload_2(repeats, 10 if args.quick else 50),
+            "W3": lambda: workload_3(10 if args.quick else 20),
+            "startup": lambda: startup(repeats)}
+    for name, job in jobs.items():
+        if name in only:
+            for row in job():
+                print(row, flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,266 @@
+"""Population summaries in bounded memory: percentiles, means and per-subject metrics.
+
+:func:`summarize` simulates the subjects in chunks (``chunk_subjects``) and reduces the
+outputs one block of output times at a time (``block_times``), so it never holds the full
+subjects × times array: at most one block for all subjects, plus each chunk's solver state.
+Because every subject of a block is present, the percentiles and means of a block are those
+of the full array, computed by the same numpy call; Cmax, Tmax and AUC accumulate per subject
+across blocks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .errors import ParameterError
+from .result import convert
+from .solvers import ExactSolver, get_solver
+from .subject import SubjectBatch, as_batch
+from .units import Q_
+
+__all__ = ["PopulationSummary", "summarize", "percentiles"]
+
+_BLOCK_BYTES = 32e6  # one block of outputs for all subjects
+_TABLE_BYTES = 64e6  # exact-solver output tables summed over all chunks
+
+
+def percentiles(values: np.ndarray, q: Sequence[float]) -> np.ndarray:
+    """Percentiles ``q`` (0-100) over subjects (axis 0) of (S, T) values: shape (len(q), T)."""
+    return np.percentile(values, np.asarray(q, dtype=float), axis=0)
+
+
+@dataclass
+class _Metrics:
+    """Running Cmax, Tmax (first time of the maximum) and trapezoidal AUC per subject."""
+
+    cmax: np.ndarray
+    tmax: np.ndarray
+    auc: np.ndarray
+    last: tuple[np.ndarray, float] | None = None
+
+    @classmethod
+    def empty(cls, n: int) -> _Metrics:
+        return cls(np.full(n, -np.inf), np.full(n, np.nan), np.zeros(n))
+
+    def update(self, values: np.ndarray, times: np.ndarray) -> None:
+        """Fold in a block: values (S, TB) µmol/L at times (TB,) min."""
+        i = np.argmax(values, axis=1)
+        peak = values[np.arange(len(values)), i]
+        higher = peak > self.cmax
+        self.cmax = np.where(higher, peak, self.cmax)
+        self.tmax = np.where(higher, times[i], self.tmax)
+        if self.last is not None:
+            self.auc += 0.5 * (self.last[0] + values[:, 0]) * (times[0] - self.last[1])
+        self.auc += (0.5 * (values[:, 1:] + values[:, :-1]) * np.diff(times)).sum(axis=1)
+        self.last = (values[:, -1].copy(), float(times[-1]))
+
+
+@dataclass(frozen=True, eq=False)
+class PopulationSummary:
+    """Percentile bands, means and per-subject metrics of a simulated population (µmol/L, min).
+
+    Read them with units through the methods, e.g. ``summary.percentile("ketamine", 95)``.
+    """
+
+    times_min: np.ndarray
+    q: tuple[float, ...]
+    percentiles_umol_per_l: dict[str, np.ndarray]
+    mean_umol_per_l: dict[str, np.ndarray]
+    cmax_umol_per_l: dict[str, np.ndarray]
+    tmax_min: dict[str, np.ndarray]
+    auc_umol_min_per_l: dict[str, np.ndarray]
+    model: Any
+    n_subjects: int
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def times(self):
+        """Output times as a Quantity (min)."""
+        return Q_(self.times_min, "min")
+
+    @property
+    def analytes(self) -> tuple[str, ...]:
+        return tuple(self.percentiles_umol_per_l)
+
+    def _check(self, analyte: str) -> None:
+        if analyte not in self.percentiles_umol_per_l:
+            raise ParameterError(f"`analyte` must be one of {', '.join(self.analytes)}; got {analyte!r}.")
+
+    def percentile(self, analyte: str, q: float, unit: str = "ng/mL"):
+        """The ``q``-th percentile over subjects at each time (one of ``summary.q``)."""
+        self._check(analyte)
+        if float(q) not in self.q:
+            raise ParameterError(f"`q` must be one of the percentiles computed, {self.q}; got {q}.")
+        row = self.percentiles_umol_per_l[analyte][self.q.index(float(q))]
+        return convert(row, "umol/L", analyte, unit)
+
+    def mean(self, analyte: str, unit: str = "ng/mL"):
+        """Mean concentration over subjects at each time."""
+        self._check(analyte)
+        return convert(self.mean_umol_per_l[analyte], "umol/L", analyte, unit)
+
+    def cmax(self, analyte: str, unit: str = "ng/mL"):
+        """Each subject's highest concentration on the output grid."""
+        self._check(analyte)
+        return convert(self.cmax_umol_per_l[analyte], "umol/L", analyte, unit)
+
+    def tmax(self, analyte: str, unit: str = "h"):
+        """Each subject's time of Cmax (first, if reached more than once)."""
+        self._check(analyte)
+        return Q_(self.tmax_min[analyte], "min").to(unit)
+
+    def auc(self, analyte: str, unit: str = "ng*h/mL"):
+        """Each subject's AUC over the output times (linear trapezoids)."""
+        self._check(analyte)
+        return convert(self.auc_umol_min_per_l[analyte], "umol*min/L", analyte, unit)
+
+    def plot(self, analyte: str = "ketamine", **kwargs: Any) -> Any:
+        """Percentile bands; see :func:`ketpk.bands.plot_percentiles`."""
+        from .bands import plot_percentiles
+
+        return plot_percentiles(self, analyte, **kwargs)
+
+
+class _Chunk:
+    """A slice of a batch, passed to the engine as ``subjects``."""
+
+    def __init__(self, batch: SubjectBatch, start: int, stop: int):
+        part = slice(start, stop)
+        self.batch = SubjectBatch(
+            stop - start, {k: np.asarray(v)[part] for k, v in batch.covariates.items()},
+            {k: np.asarray(v)[part] for k, v in batch.etas.items()}, single=False,
+            weights_given=batch.weights_given, seed=batch.seed,
+        )
+
+    def _as_batch(self) -> SubjectBatch:
+        return self.batch
+
+
+def _pieces(solver: Any, A, schedule, minutes, C) -> Iterator:
+    if hasattr(solver, "stream"):
+        return solver.stream(A, schedule, minutes, C)
+    return iter([(0, len(minutes), solver.solve(A, schedule, minutes, C))])
+
+
+def _reblock(pieces: Iterator, edges: np.ndarray, shape: tuple[int, int]) -> Iterator[np.ndarray]:
+    """Re-cut time-ordered pieces ``(i0, i1, y)`` into blocks between consecutive ``edges``."""
+    current = None
+    for e0, e1 in zip(edges[:-1], edges[1:]):
+        block = np.empty((*shape, e1 - e0))
+        filled = e0
+        while filled < e1:
+            if current is None or current[1] <= filled:
+                current = next(pieces)
+            i0, i1, y = current
+            stop = min(i1, e1)
+            block[:, :, filled - e0:stop - e0] = y[:, :, filled - i0:stop - i0]
+            filled = stop
+        yield block
+
+
+def chunk_blocks(model: Any, regimen: Any, minutes: np.ndarray, chunk: _Chunk, solver: Any,
+                 analytes: Sequence[str], edges: np.ndarray) -> Iterator[np.ndarray]:
+    """Blocks (chunk size, len(analytes), block) of plasma concentrations for one chunk."""
+    from .simulate import plan
+
+    system, names, C, groups = plan(model, regimen, chunk.batch, "plasma")
+    rows = [names.index(a) for a in analytes]
+    C = C[:, rows]
+    streams = [(idx, _reblock(_pieces(solver, system.A[idx], schedule, minutes, C[idx]), edges,
+                              (len(idx), len(rows))))
+               for idx, schedule in groups]
+    for parts in zip(*(s for _, s in streams)):
+        if len(streams) == 1:
+            yield parts[0]
+            continue
+        block = np.empty((chunk.batch.n, len(rows), parts[0].shape[-1]))
+        for (idx, _), part in zip(streams, parts):
+            block[idx] = part
+        yield block
+
+
+def _edges(n_times: int, block_times: int) -> np.ndarray:
+    return np.unique(np.append(np.arange(0, n_times, block_times), n_times))
+
+
+def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
+              q: Sequence[float] = (5, 50, 95), analytes: Sequence[str] | None = None,
+              solver: Any = "exact", chunk_subjects: int = 10_000, block_times: int | None = None,
+              client: Any = None) -> PopulationSummary:
+    """Percentiles, means and per-subject Cmax/Tmax/AUC of a population in bounded memory.
+
+    Parameters
+    ----------
+    model, regimen, times, subjects
+        As for :func:`ketpk.simulate` (``subjects`` is typically a
+        :func:`ketpk.population.sample`).
+    q : percentiles (0-100) to report at each time (numpy's linear interpolation).
+    analytes : names to summarise (default: every analyte of the model).
+    solver : ``"exact"`` (default; its output tables are sized for the whole population) or a
+        solver object. A solver without ``stream`` (e.g. ``"ode"``) holds one chunk's full
+        time course at a time.
+    chunk_subjects : subjects simulated together (bounds the solver's working memory).
+    block_times : output times reduced together (default: a block of all subjects <= 32 MB).
+    client : a ``dask.distributed.Client`` to compute the chunks on a Dask cluster
+        (``pip install ketpk[dask]``); results are identical to the in-process path.
+    """
+    from .simulate import _model, _regimen, _times, _warn_covariates
+
+    model = _model(model)
+    regimen = _regimen(regimen)
+    minutes = _times(times)
+    batch = as_batch(subjects)
+    _warn_covariates(model, batch)
+    probe = model.system(model.individual({k: np.asarray(v)[:1] for k, v in batch.covariates.items()},
+                                           {k: np.asarray(v)[:1] for k, v in batch.etas.items()}, 1))
+    known = tuple(probe.observe)
+    analytes = tuple(analytes or known)
+    unknown = set(analytes) - set(known)
+    if unknown:
+        raise ParameterError(f"`analytes` must be among {known}; got {sorted(unknown)}.")
+    if not (isinstance(chunk_subjects, int) and chunk_subjects >= 1):
+        raise ParameterError(f"`chunk_subjects` must be a positive int; got {chunk_subjects!r}.")
+    S, n_analytes = batch.n, len(analytes)
+    if block_times is None:
+        block_times = max(1, int(_BLOCK_BYTES // (S * n_analytes * 8)))
+    if isinstance(solver, str) and solver == "exact":
+        solver = _summary_solver(S, n_analytes, len(probe.states))
+    solver = get_solver(solver)
+    edges = _edges(minutes.size, block_times)
+    chunks = [_Chunk(batch, a, min(a + chunk_subjects, S)) for a in range(0, S, chunk_subjects)]
+    if client is None:
+        streams = [chunk_blocks(model, regimen, minutes, c, solver, analytes, edges) for c in chunks]
+        blocks: Iterator = (np.concatenate(parts, axis=0) for parts in zip(*streams))
+    else:
+        from .scaleout import dask_blocks
+
+        blocks = dask_blocks(client, model, regimen, minutes, chunks, solver, analytes, edges)
+    q = tuple(float(v) for v in q)
+    bands = {a: np.empty((len(q), minutes.size)) for a in analytes}
+    means = {a: np.empty(minutes.size) for a in analytes}
+    metrics = {a: _Metrics.empty(S) for a in analytes}
+    for (e0, e1), block in zip(zip(edges[:-1], edges[1:]), blocks):
+        for i, a in enumerate(analytes):
+            values = np.ascontiguousarray(block[:, i])
+            bands[a][:, e0:e1] = percentiles(values, q)
+            means[a][e0:e1] = values.mean(axis=0)
+            metrics[a].update(values, minutes[e0:e1])
+    return PopulationSummary(
+        times_min=minutes, q=q, percentiles_umol_per_l=bands, mean_umol_per_l=means,
+        cmax_umol_per_l={a: m.cmax for a, m in metrics.items()},
+        tmax_min={a: m.tmax for a, m in metrics.items()},
+        auc_umol_min_per_l={a: m.auc for a, m in metrics.items()},
+        model=model, n_subjects=S,
+        metadata={"seed": batch.seed, "chunk_subjects": chunk_subjects, "block_times": block_times,
+                  "solver": solver.name},
+    )
+
+
+def _summary_solver(S: int, n_outputs: int, n_states: int) -> ExactSolver:
+    """An exact solver whose output tables, summed over all chunks, stay within 64 MB."""
+    fits = _TABLE_BYTES / (S * n_outputs * 2 * n_states * 8)
+    return ExactSolver(chunk=int(2 ** np.clip(np.floor(np.log2(max(fits, 1.0))), 3, 8)))
