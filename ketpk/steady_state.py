@@ -91,7 +91,9 @@ class SteadyState:
                                      np.broadcast_to(np.eye(n), (S, n, n)))  # (S, n, m)
         phi, _ = _Propagator(A, np.zeros((S, 1, n)), 1).transition(tau)
         lhs = np.eye(n) - phi
-        if np.any(np.abs(np.linalg.det(lhs)) < 1e-300) or not np.all(np.isfinite(lhs)):
+        # I - Φ is singular exactly when A has an eigenvalue with no decay over one period.
+        slowest = np.max(np.linalg.eigvals(A).real, axis=-1) * tau
+        if np.any(slowest > -1e-9) or not np.all(np.isfinite(lhs)):
             raise RegimenError("no steady state exists: the model keeps drug in a compartment "
                                "without elimination.")
         x0 = np.linalg.solve(lhs, states[:, :, -1:])[:, :, 0] + states[:, :, :-1].sum(axis=2)
