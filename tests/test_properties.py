@@ -132,7 +132,9 @@ def test_one_compartment_falls_after_the_last_dose(cl, v, a, t_dose):
     model = one_compartment(cl=Q_(cl, "L/min"), v=Q_(v, "L"))
     grid = np.linspace(t_dose, t_dose + 600, 61)
     c = simulate(model, Bolus(Q_(t_dose, "min"), Q_(a, "mg")), Q_(grid, "min")).concentration("ketamine").magnitude
-    assert np.all(np.diff(c) < 0)
+    falls = np.diff(c)
+    assert np.all(falls <= 0)
+    assert np.all(falls[c[1:] > 0] < 0)  # strictly while not yet underflowed to 0
 
 
 @settings(max_examples=5, deadline=None, derandomize=True)
@@ -155,7 +157,10 @@ def _agree(model, regimen, times, **kw):
     worst = 0.0
     for a in exact.analytes:
         x, y = exact.concentration(a).magnitude, ode.concentration(a).magnitude
-        worst = max(worst, float(np.max(np.abs(x - y) / (1e-9 * np.max(np.abs(x)) + np.abs(y) + 1e-300))))
+        # relative difference, floored at 1e-4 of the peak: deep in a tail (1e-13 of the peak)
+        # the ODE's absolute tolerance, not the solvers' agreement, sets the digits
+        floor = 1e-4 * np.max(np.abs(y))
+        worst = max(worst, float(np.max(np.abs(x - y) / np.maximum(np.abs(y), floor))))
     return worst
 
 
