@@ -21,6 +21,9 @@ from .conftest import one_compartment
 SETTINGS = settings(max_examples=25, deadline=None, derandomize=True)
 positive = st.floats(0.01, 1000.0)
 log_rate = st.floats(-4.0, 1.0).map(lambda e: 10.0**e)  # 1e-4 .. 10 per min
+# Dose times 0 or >= 1e-3 min: a time like 1e-293 min is absorbed when shifted (1 + 1e-293 == 1),
+# which would test float addition rather than the engine.
+dose_time = st.one_of(st.just(0.0), st.floats(1e-3, 600))
 
 
 def two_cmt_with_sink(cl, v1, q, v2, ka, f, fm) -> DrugModel:
@@ -53,9 +56,9 @@ def two_cmt_with_sink(cl, v1, q, v2, ka, f, fm) -> DrugModel:
 models = st.builds(two_cmt_with_sink, cl=st.floats(0.05, 5), v1=st.floats(1, 300), q=st.floats(0.01, 5),
                    v2=st.floats(1, 500), ka=log_rate, f=st.floats(0.05, 1), fm=st.floats(0, 1))
 doses = st.builds(lambda t, a, route: Bolus(Q_(t, "min"), Q_(a, "mg"), route),
-                  st.floats(0, 600), st.floats(0.001, 500), st.sampled_from(["iv", "oral"]))
+                  dose_time, st.floats(0.001, 500), st.sampled_from(["iv", "oral"]))
 infusions = st.builds(lambda t, a, d: Infusion(Q_(t, "min"), amount=Q_(a, "mg"), duration=Q_(d, "min")),
-                      st.floats(0, 600), st.floats(0.001, 500), st.floats(0.1, 900))
+                      dose_time, st.floats(0.001, 500), st.floats(0.1, 900))
 regimens = st.lists(st.one_of(doses, infusions), min_size=1, max_size=4)
 GRID = Q_(np.linspace(0, 1500, 151), "min")
 
@@ -137,6 +140,7 @@ def test_one_compartment_falls_after_the_last_dose(cl, v, a, t_dose):
     assert np.all(falls[c[1:] > 0] < 0)  # strictly while not yet underflowed to 0
 
 
+@pytest.mark.filterwarnings("ignore::ketpk.CovariateRangeWarning")
 @settings(max_examples=5, deadline=None, derandomize=True)
 @given(weights=st.lists(st.floats(30, 150), min_size=2, max_size=5))
 def test_population_equals_loop_of_single_subjects(weights):
