@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import importlib
-import importlib.util
 import os
 import sys
 import warnings
@@ -40,13 +38,6 @@ class _Parser(argparse.ArgumentParser):
         raise CliError(f"{message} (see `{self.prog} --help`)")
 
 
-def _optional_module(name: str, what: str) -> Any:
-    """``ketpk.<name>`` if this installation has it, else a one-line error."""
-    if importlib.util.find_spec(f"ketpk.{name}") is None:
-        raise CliError(f"{what} are not available in this version of ketpk yet (no ketpk.{name}).")
-    return importlib.import_module(f"ketpk.{name}")
-
-
 # -- shared options ---------------------------------------------------------------------------------
 
 def _add_model(parser: argparse.ArgumentParser) -> None:
@@ -56,14 +47,20 @@ def _add_model(parser: argparse.ArgumentParser) -> None:
                        help="drug form; uses that form's default model")
 
 
-def _add_times(parser: argparse.ArgumentParser, end: str) -> None:
-    parser.add_argument("--weight", metavar="W", help='body weight, e.g. "70 kg" (needed for per-kg doses)')
+def _add_times(parser: argparse.ArgumentParser, end: str,
+               weight: str = 'body weight, e.g. "70 kg" (needed for per-kg doses)') -> None:
+    parser.add_argument("--weight", metavar="W", help=weight)
     parser.add_argument("--end", default=end, metavar="T", help=f'simulated time span (default "{end}")')
     parser.add_argument("--step", default="1 min", metavar="DT", help='output step (default "1 min")')
     parser.add_argument("--unit", default="ng/mL", help="concentration unit: ng/mL, mg/L, nmol/mL... (default ng/mL)")
     parser.add_argument("--csv", metavar="PATH", help="write the curves to this CSV file")
     parser.add_argument("--plot", metavar="PATH", help="write a plot (.png, .pdf, .svg)")
     parser.add_argument("--log", action="store_true", help="logarithmic concentration axis")
+
+
+def _add_analytes(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--analytes", metavar="A,B", help="analytes in the table and plot: a comma "
+                        "list, or all (default: ketamine,norketamine)")
 
 
 def _add_dose(parser: argparse.ArgumentParser) -> None:
@@ -104,7 +101,8 @@ def _times(args: argparse.Namespace) -> Any:
     return Q_(np.arange(0.0, end + step / 2, step), "min")
 
 
-def _dose(args: argparse.Namespace) -> Any:
+def _dose(args: argparse.Namespace, need_weight: bool = True) -> Any:
+    """The --dose/--rate/--duration/--every regimen; per-kg doses need --weight if ``need_weight``."""
     from .regimen import Bolus, Infusion
 
     if args.rate is None and args.duration is None:
@@ -119,7 +117,8 @@ def _dose(args: argparse.Namespace) -> Any:
         dose = dose.repeat(every=args.every, count=args.count)
     elif args.count != 1:
         raise CliError("--count needs --every (the interval between doses).")
-    _check_weight(dose, args)
+    if need_weight:
+        _check_weight(dose, args)
     return dose
 
 
@@ -144,7 +143,8 @@ def _option_value(text: str) -> Any:
 
 
 def _protocol(name: str, options: Sequence[str]) -> Any:
-    protocols = _optional_module("protocols", "protocols")
+    from . import protocols
+
     kwargs = {}
     for item in options:
         key, sep, value = item.partition("=")
@@ -154,19 +154,13 @@ def _protocol(name: str, options: Sequence[str]) -> Any:
     return protocols.get(name, **kwargs)
 
 
-def _protocol_entries() -> list[Any]:
-    return list(_optional_module("protocols", "protocols").available())
-
-
-def _entry_name(entry: Any) -> str:
-    return entry if isinstance(entry, str) else str(getattr(entry, "name", getattr(entry, "id", entry)))
-
-
-def _protocol_drug(name: str) -> str | None:
-    for entry in _protocol_entries():
-        if _entry_name(entry) == name:
-            return getattr(entry, "drug", None)
-    return None
+def _protocol_model(args: argparse.Namespace, protocol: Any) -> Any:
+    """The model for a protocol: --model/--drug if given (same drug form), else its form's default."""
+    model = _model(args, protocol.drug)
+    if model.drug != protocol.drug:
+        raise CliError(f"protocol {protocol.name!r} doses {protocol.drug}, but model {model.id!r} is "
+                       f"{model.drug}; drop --drug/--model or choose a model whose drug is {protocol.drug}.")
+    return model
 
 
 def _check_paths(args: argparse.Namespace) -> None:
@@ -213,20 +207,43 @@ def _cmd_models(args: argparse.Namespace) -> int:
 
 
 def _cmd_protocols(args: argparse.Namespace) -> int:
-    entries = _protocol_entries()
+    from . import protocols
+
     if args.describe:
-        match = [e for e in entries if _entry_name(e) == args.describe]
-        if not match:
-            names = ", ".join(_entry_name(e) for e in entries)
-            raise CliError(f"no protocol {args.describe!r}; available: {names}.")
-        entry = match[0]
-        print(entry.describe() if hasattr(entry, "describe") else entry)
+        print(protocols.get(args.describe).describe(_subject(args)))
         return 0
-    for entry in entries:
-        name = _entry_name(entry)
-        extra = [str(getattr(entry, key)) for key in ("drug", "citation") if getattr(entry, key, None)]
-        print("  ".join([name, *extra]))
+    rows = [("name", "drug", "routes", "summary")]
+    rows += [(p.name, p.drug, ",".join(p.routes), p.summary) for p in protocols.available()]
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    for row in rows:
+        print("  ".join([*(c.ljust(w) for c, w in zip(row, widths)), row[3]]))
+    print("\n`ketpk protocols --describe NAME [--weight W]` shows steps, options, citation and "
+          "assumptions; `ketpk simulate --protocol NAME` simulates one.")
     return 0
+
+
+def _analytes(args: argparse.Namespace, comparison: Any) -> tuple[str, ...]:
+    """--analytes (``all`` or a comma list), else ketamine and norketamine."""
+    if args.analytes == "all":
+        return comparison.analytes
+    if args.analytes:
+        chosen = tuple(a.strip() for a in args.analytes.split(","))
+        unknown = [a for a in chosen if a not in comparison.analytes]
+        if unknown:
+            raise CliError(f"--analytes: {', '.join(unknown)} not simulated; the model has "
+                           f"{', '.join(comparison.analytes)}.")
+        return chosen
+    return comparison.main_analytes
+
+
+def _report(args: argparse.Namespace, model: Any, comparison: Any, writer: Any, title: str) -> None:
+    """Print the citation, the metrics table and the assumptions; write --csv/--plot."""
+    analytes = _analytes(args, comparison)
+    print(f"model {model.id}: {model.citation}")
+    print(comparison.format_table(unit=args.unit, analytes=analytes))
+    _print_assumptions(comparison.assumptions)
+    _write_outputs(args, writer, lambda: comparison.plot(unit=args.unit, log=args.log, analytes=analytes,
+                                                         title=f"{title} — model {model.id}"))
 
 
 def _cmd_simulate(args: argparse.Namespace) -> int:
@@ -238,18 +255,16 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
             raise CliError("give either --protocol or --dose/--rate/--duration, not both.")
         regimen = _protocol(args.protocol, args.option)
         _check_weight(regimen, args)
-        model = _model(args, _protocol_drug(args.protocol))
-        label = args.protocol
+        model, label, kind = _protocol_model(args, regimen), args.protocol, "regimens"
     else:
         if args.option:
             raise CliError("--option sets protocol options; it needs --protocol.")
-        regimen, model, label = _dose(args), _model(args), args.route
-    result = simulate(model, regimen, _times(args), subjects=_subject(args))
-    print(f"model {model.id}: {model.citation}")
-    print(Comparison({label: result}, _subject(args)).format_table(unit=args.unit))
-    _print_assumptions(result.assumptions)
-    _write_outputs(args, lambda path: result.to_csv(path, unit=args.unit),
-                   lambda: result.plot(unit=args.unit, log=args.log).figure)
+        regimen, model, label, kind = _dose(args), _model(args), args.route, "routes"
+    subject = _subject(args)
+    result = simulate(model, regimen, _times(args), subjects=subject)
+    what = args.protocol or " ".join(filter(None, (args.dose, args.rate, args.route, args.duration)))
+    _report(args, model, Comparison({label: result}, subject, kind),
+            lambda path: result.to_csv(path, unit=args.unit), what)
     return 0
 
 
@@ -261,52 +276,71 @@ def _cmd_compare_routes(args: argparse.Namespace) -> int:
     if args.dose is None:
         raise CliError("give the dose to compare: --dose AMOUNT, e.g. --dose \"25 mg\".")
     comp = compare_routes(model, args.dose, routes, subject=_subject(args), times=_times(args))
-    print(f"model {model.id}: {model.citation}")
-    print(comp.format_table(unit=args.unit))
-    _print_assumptions(comp.assumptions)
-    _write_outputs(args, lambda path: comp.to_csv(path, unit=args.unit),
-                   lambda: comp.plot(unit=args.unit, log=args.log))
+    _report(args, model, comp, lambda path: comp.to_csv(path, unit=args.unit), f"{args.dose} by route")
     return 0
+
+
+def _percentile_levels(args: argparse.Namespace) -> tuple[float, ...]:
+    try:
+        levels = tuple(float(p) for p in args.percentiles.split(","))
+    except ValueError:
+        raise CliError(f"--percentiles must be numbers like 5,50,95; got {args.percentiles!r}.") from None
+    if not all(0 <= p <= 100 for p in levels) or list(levels) != sorted(set(levels)):
+        raise CliError(f"--percentiles must be ascending values in 0-100; got {args.percentiles!r}.")
+    if args.plot and len(levels) % 2 != 1:
+        raise CliError(f"--plot draws a median and symmetric bands: give an odd number of "
+                       f"--percentiles, e.g. 5,50,95; got {args.percentiles!r}.")
+    return levels
 
 
 def _cmd_population(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from .simulate import simulate
+    from . import population
+    from .summary import summarize
 
-    population = _optional_module("population", "virtual populations")
     model = _model(args)
     if args.n < 1:
         raise CliError(f"--n must be at least 1; got {args.n}.")
-    levels = [float(p) for p in args.percentiles.split(",")]
-    if not all(0 <= p <= 100 for p in levels):
-        raise CliError(f"--percentiles must lie in 0-100; got {args.percentiles!r}.")
-    subjects = population.sample(model, args.n, seed=args.seed)
-    result = simulate(model, _dose(args), _times(args), subjects=subjects, record="plasma")
-    bands = {a: np.percentile(np.atleast_2d(result.concentration(a, args.unit).magnitude), levels, axis=0)
-             for a in result.analytes}
-    print(f"model {model.id}: {model.citation}; {args.n} subjects, seed {args.seed}")
-    for analyte, band in bands.items():
-        peaks = ", ".join(f"P{p:g} {v:.4g}" for p, v in zip(levels, band.max(axis=1)))
-        print(f"  {analyte} peak of the percentile curve [{args.unit}]: {peaks}")
+    levels = _percentile_levels(args)
+    dose = _dose(args, need_weight=False)
+    subjects = population.sample(model, args.n, seed=args.seed, weight=args.weight)
+    summary = summarize(model, dose, _times(args), subjects=subjects, q=levels)
+    analytes = [a for a in ("ketamine", "norketamine") if a in summary.analytes] or list(summary.analytes)
+    weights = "weight " + args.weight if args.weight else "sampled weights"
+    print(f"model {model.id}: {model.citation}")
+    print(f"{args.n} virtual subjects (seed {args.seed}, {weights}, published inter-individual variability)")
+    for analyte in analytes:
+        for name, values in (("Cmax", summary.cmax(analyte, args.unit)),
+                             ("AUC", summary.auc(analyte, f"{args.unit}*h"))):
+            spread = ", ".join(f"P{p:g} {v:.4g}" for p, v in zip(levels, np.percentile(values.magnitude, levels)))
+            unit = args.unit if name == "Cmax" else f"{args.unit}·h"
+            print(f"  {analyte} {name} [{unit}] across subjects: {spread}")
 
     def write(path: str) -> None:
         from .fileio import atomic_path
 
+        bands = [(a, p, summary.percentile(a, p, args.unit).magnitude) for a in summary.analytes for p in levels]
         with atomic_path(path) as tmp, open(tmp, "w", newline="") as handle:
             out = csv.writer(handle)
-            out.writerow(["time [min]", *(f"{a} P{p:g} [{args.unit}]" for a in bands for p in levels)])
-            for t, time in enumerate(result.times_min):
-                out.writerow([f"{time:.10g}", *(f"{bands[a][k, t]:.10g}" for a in bands
-                                                for k in range(len(levels)))])
+            out.writerow(["time [min]", *(f"{a} P{p:g} [{args.unit}]" for a, p, _ in bands)])
+            for t, time in enumerate(summary.times_min):
+                out.writerow([f"{time:.10g}", *(f"{band[t]:.10g}" for _, _, band in bands)])
 
     def figure() -> Any:
-        from . import plotting
+        import matplotlib.pyplot as plt
 
-        if not hasattr(plotting, "plot_percentiles"):
-            raise CliError("percentile plots are not available in this version of ketpk yet.")
-        drawn = plotting.plot_percentiles(result)
-        return getattr(drawn, "figure", drawn)
+        from .bands import plot_percentiles
+
+        fig, axes = plt.subplots(len(analytes), 1, figsize=(7.5, 3.0 * len(analytes) + 0.8),
+                                 sharex=True, layout="constrained", squeeze=False)
+        for ax, analyte in zip(axes[:, 0], analytes):
+            plot_percentiles(summary, analyte, q=levels, unit=args.unit, ax=ax, log=args.log)
+            ax.set_xlabel("")
+            ax.grid(alpha=0.3)
+        axes[-1, 0].set_xlabel("time [h]")
+        fig.suptitle(f"{args.n} virtual subjects — model {model.id}", fontsize=10)
+        return fig
 
     _write_outputs(args, write, figure)
     return 0
@@ -330,7 +364,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("protocols", help="list the clinical regimen library",
                        description="List named clinical protocols (regimens from the literature).")
-    p.add_argument("--describe", metavar="NAME", help="show one protocol's steps and sources")
+    p.add_argument("--describe", metavar="NAME", help="show one protocol's steps, options, sources and assumptions")
+    p.add_argument("--weight", metavar="W", help='with --describe: totals and binding caps for this body weight')
     p.set_defaults(run=_cmd_protocols)
 
     p = sub.add_parser("simulate", help="simulate one regimen for one subject",
@@ -343,6 +378,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="protocol option, repeatable")
     _add_dose(p)
     _add_times(p, "12 h")
+    _add_analytes(p)
     p.set_defaults(run=_cmd_simulate)
 
     p = sub.add_parser("compare-routes", help="one dose by several routes",
@@ -352,6 +388,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dose", metavar="AMOUNT", help='amount as free base, e.g. "25 mg"')
     p.add_argument("--routes", metavar="R1,R2", help="comma-separated routes (default: all the model has)")
     _add_times(p, "24 h")
+    _add_analytes(p)
     p.set_defaults(run=_cmd_compare_routes)
 
     p = sub.add_parser("population", help="percentile curves of a virtual population",
@@ -362,7 +399,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--n", type=int, default=500, help="number of virtual subjects (default 500)")
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     p.add_argument("--percentiles", default="5,50,95", help="comma-separated (default 5,50,95)")
-    _add_times(p, "24 h")
+    _add_times(p, "24 h", weight='one body weight for every subject (default: sampled, see ketpk.population)')
     p.set_defaults(run=_cmd_population)
     return parser
 

@@ -59,27 +59,35 @@ class Comparison:
         return _merge(*(r.analytes for r in self.results.values()))
 
     @property
+    def main_analytes(self) -> tuple[str, ...]:
+        """Ketamine and norketamine (those present), else the first analyte: the default panels."""
+        present = self.analytes
+        return tuple(a for a in ("ketamine", "norketamine") if a in present) or present[:1]
+
+    @property
     def assumptions(self) -> tuple[str, ...]:
         """Every assumption label any curve rests on."""
         return _merge(*(r.assumptions for r in self.results.values()))
 
-    def table(self, *, unit: str = "ng/mL", time_unit: str = "h") -> list[dict[str, Any]]:
-        """One row per label and analyte: Cmax, Tmax and AUC over the simulated window.
+    def table(self, *, unit: str = "ng/mL", time_unit: str = "h",
+              analytes: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        """One row per label and analyte (default: all): Cmax, Tmax and AUC over the simulated window.
 
         ``assumptions`` in each row counts the assumption labels that curve rests on.
         """
         rows = []
         for label, result in self.results.items():
-            for analyte in result.analytes:
+            for analyte in (a for a in result.analytes if analytes is None or a in analytes):
                 c = nca.curve(result, analyte, unit=unit, time_unit=time_unit)
                 rows.append({"label": label, "analyte": analyte, "Cmax": nca.cmax(c),
                              "Tmax": nca.tmax(c), "AUC": nca.auc(c),
                              "assumptions": len(result.assumptions)})
         return rows
 
-    def format_table(self, *, unit: str = "ng/mL", time_unit: str = "h") -> str:
+    def format_table(self, *, unit: str = "ng/mL", time_unit: str = "h",
+                     analytes: Sequence[str] | None = None) -> str:
         """The :meth:`table` as aligned text, units in the header."""
-        rows = self.table(unit=unit, time_unit=time_unit)
+        rows = self.table(unit=unit, time_unit=time_unit, analytes=analytes)
         head = ["label", "analyte", f"Cmax [{unit}]", f"Tmax [{time_unit}]",
                 f"AUC [{unit}·{time_unit}]", "assumptions"]
         body = [[r["label"], r["analyte"], *(f"{r[k].magnitude:.4g}" for k in ("Cmax", "Tmax", "AUC")),

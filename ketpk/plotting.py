@@ -53,12 +53,6 @@ def _legend(ax: Any, flagged: bool, **kwargs: Any) -> None:
         legend.get_title().set_fontsize(7)
 
 
-def _panel_analytes(comparison: Any, analytes: Sequence[str] | None) -> list[str]:
-    present = comparison.analytes
-    chosen = list(analytes) if analytes else [a for a in ("ketamine", "norketamine") if a in present]
-    return chosen or list(present[:1])
-
-
 def _log_axis(ax: Any) -> None:
     """Log scale over three decades below the highest curve."""
     top = max(np.nanmax(line.get_ydata()) for line in ax.get_lines())
@@ -80,7 +74,7 @@ def plot_comparison(comparison: Any, *, analytes: Sequence[str] | None = None, u
 
     from .compare import dose_schedule
 
-    names = _panel_analytes(comparison, analytes)
+    names = list(analytes or comparison.main_analytes)
     schedule = comparison.kind == "regimens" if schedule is None else schedule
     heights = [3.0] * len(names) + ([1.6] if schedule else [])
     fig, axes = plt.subplots(len(heights), 1, figsize=(7.5, sum(heights) + 0.9), sharex=True,

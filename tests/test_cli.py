@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 
 import pytest
 
@@ -100,17 +99,82 @@ def test_compare_routes_prints_every_route_and_writes_files(tmp_path, capsys):
     assert csv_path.exists() and png.exists()
 
 
-def test_optional_commands_run_or_say_they_are_not_available(capsys, tmp_path):
-    for command, module in (("protocols", "protocols"), ("population", "population")):
-        argv = [command] if command == "protocols" else [
-            command, "--drug", "esketamine", "--dose", "20 mg", "--duration", "40 min", "--n", "20",
-            "--end", "4 h", "--step", "10 min", "--csv", str(tmp_path / "p.csv")]
-        code, out, err = run(capsys, *argv)
-        if importlib.util.find_spec(f"ketpk.{module}") is None:
-            assert code == 1 and "not available" in one_line_error(err)
-        else:
-            assert code == 0, err
-            assert out.strip()
+def test_protocols_lists_the_library_and_describes_one(capsys):
+    code, out, err = run(capsys, "protocols")
+    assert code == 0, err
+    for entry in ketpk.protocols.available():
+        assert f"\n{entry.name} " in out and entry.summary in out
+    code, out, err = run(capsys, "protocols", "--describe", "schwartzman2009", "--weight", "100 kg")
+    assert code == 0, err
+    assert ketpk.protocols.get("schwartzman2009").citation.doi in out
+    assert "CAP BINDS" in out and "total 1000 mg" in out  # 10 x 4 h at the 25 mg/h cap
+
+
+def test_simulate_protocol_uses_its_drug_form_and_options(tmp_path, capsys):
+    csv_path, png = tmp_path / "s.csv", tmp_path / "s.png"
+    code, out, err = run(capsys, "simulate", "--protocol", "schwartzman2009", "--option", "days=2",
+                         "--weight", "70 kg", "--end", "2 d", "--step", "30 min",
+                         "--csv", str(csv_path), "--plot", str(png))
+    assert code == 0, err
+    assert "model racemic.multiroute" in out and "schwartzman2009  ketamine" in out
+    assert "s_ketamine" not in out  # enantiomer analytes only with --analytes
+    rows = list(csv.reader(csv_path.open()))
+    assert len(rows) == 1 + 97 and "r_ketamine [ng/mL]" in rows[0]  # the CSV keeps every analyte
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    code, out, err = run(capsys, "simulate", "--protocol", "schwartzman2009", "--option", "days=2",
+                         "--weight", "70 kg", "--end", "2 d", "--step", "30 min", "--analytes", "all")
+    assert code == 0 and "r_norketamine" in out
+
+
+def test_simulate_protocol_without_drug_picks_the_protocols_form(capsys):
+    code, out, err = run(capsys, "simulate", "--protocol", "sigtermans2009", "--weight", "70 kg",
+                         "--end", "100 h", "--step", "1 h")
+    assert code == 0, err
+    assert "model esketamine.multiroute" in out and "sigtermans2009" in out
+
+
+def test_population_writes_percentiles_and_bands(tmp_path, capsys):
+    csv_path, png = tmp_path / "p.csv", tmp_path / "p.png"
+    code, out, err = run(capsys, "population", "--drug", "esketamine", "--dose", "0.25 mg/kg",
+                         "--duration", "40 min", "--n", "40", "--seed", "3", "--end", "4 h",
+                         "--step", "10 min", "--csv", str(csv_path), "--plot", str(png))
+    assert code == 0, err
+    assert "40 virtual subjects (seed 3" in out and "ketamine Cmax [ng/mL] across subjects: P5" in out
+    rows = list(csv.reader(csv_path.open()))
+    assert rows[0][:4] == ["time [min]", "ketamine P5 [ng/mL]", "ketamine P50 [ng/mL]", "ketamine P95 [ng/mL]"]
+    assert len(rows) == 1 + 25
+    p5, p50, p95 = (float(v) for v in rows[5][1:4])  # 40 min, end of infusion
+    assert 0 < p5 < p50 < p95
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    code, again, _ = run(capsys, "population", "--drug", "esketamine", "--dose", "0.25 mg/kg",
+                         "--duration", "40 min", "--n", "40", "--seed", "3", "--end", "4 h",
+                         "--step", "10 min")
+    assert again == out.replace(f"wrote {csv_path}\n", "").replace(f"wrote {png}\n", "")  # seeded
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["protocols", "--describe", "sigtermann2009"], "Did you mean 'sigtermans2009'"),
+    (["simulate", "--protocol", "sigtermans2009", "--drug", "racemic", "--weight", "70 kg"],
+     "doses esketamine"),
+    (["simulate", "--protocol", "sigtermans2009"], "--weight"),
+    (["simulate", "--protocol", "schwartzman2009", "--dose", "25 mg"], "not both"),
+    (["simulate", "--protocol", "schwartzman2009", "--option", "days"], "KEY=VALUE"),
+    (["simulate", "--protocol", "schwartzman2009", "--option", "speed=2", "--weight", "70 kg"],
+     "no option 'speed'"),
+    (["simulate", "--drug", "racemic", "--dose", "25 mg", "--option", "days=2"], "needs --protocol"),
+    (["simulate", "--drug", "racemic", "--dose", "25 mg", "--analytes", "hnk"], "not simulated"),
+    (["population", "--drug", "esketamine", "--dose", "20 mg", "--n", "0"], "--n"),
+    (["population", "--drug", "esketamine", "--dose", "20 mg", "--percentiles", "95,5"], "ascending"),
+    (["population", "--drug", "esketamine", "--dose", "20 mg", "--percentiles", "5,x"], "numbers"),
+    (["population", "--drug", "esketamine", "--dose", "20 mg", "--percentiles", "5,95",
+      "--plot", "{tmp}/p.png"], "odd number"),
+])
+def test_protocol_and_population_errors_are_one_line(capsys, tmp_path, argv, fragment):
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
+    code, _, err = run(capsys, *argv)
+    assert code == 1
+    assert fragment in one_line_error(err)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_warnings_are_printed_as_single_lines(capsys):
