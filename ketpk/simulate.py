@@ -137,7 +137,7 @@ def simulate(model: Any, regimen: Any, times: Any, *, subjects: Any = None,
     used_routes = {dose.route for dose in regimen}
     assumptions = model.assumptions + tuple(
         f"route {r}: {a}" for r in sorted(used_routes) for a in model.route(r).assumptions
-    )
+    ) + tuple(f"protocol {regimen.name}: {a}" for a in getattr(regimen, "assumptions", ()))
     return SimulationResult(
         times_min=minutes,
         concentrations_umol_per_l={a: outputs[:, i] for i, a in enumerate(analytes)},

@@ -101,3 +101,25 @@ def test_comparison_csv_is_long_format(tmp_path):
     assert rows[0] == ["label", "time [min]", "ketamine [ng/mL]"]
     assert [r[0] for r in rows[1:]] == ["iv"] * 3 + ["oral"] * 3
     assert list(tmp_path.iterdir()) == [path]
+
+
+def test_protocol_assumptions_mark_the_curve_and_the_table():
+    protocol = ketpk.protocols.get("sigtermans2009")
+    assert protocol.assumptions and not ketpk.models.get("esketamine").assumptions
+    comp = compare_regimens({"S": protocol, "plain": Infusion("0 h", rate="20 mg/h", duration="4 h")},
+                            model="esketamine", subject=Subject(weight="70 kg"),
+                            times=Q_(np.arange(0, 601.0, 10), "min"))
+    labels = comp.results["S"].assumptions
+    assert all(f"protocol sigtermans2009: {a}" in labels for a in protocol.assumptions)
+    counts = {(r["label"], r["analyte"]): r["assumptions"] for r in comp.table()}
+    assert counts[("S", "ketamine")] == len(protocol.assumptions) and counts[("plain", "ketamine")] == 0
+
+
+def test_table_analytes_filter_and_default_panels():
+    comp = compare_routes("racemic", "25 mg", ("iv",), times=Q_(np.arange(0, 121.0, 10), "min"))
+    assert comp.main_analytes == ("ketamine", "norketamine")
+    assert {"s_ketamine", "r_norketamine"} <= set(comp.analytes)
+    assert [r["analyte"] for r in comp.table(analytes=("norketamine",))] == ["norketamine"]
+    assert "s_ketamine" not in comp.format_table(analytes=comp.main_analytes)
+    parent_only = compare_routes(one_compartment(), "25 mg", ("iv",), times=Q_([0.0, 10.0], "min"))
+    assert parent_only.main_analytes == ("ketamine",)
