@@ -14,6 +14,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "docs" / "models.md"
 sys.path.insert(0, str(ROOT))  # the checkout's ketpk, even when another copy is installed
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from _docgen import cell as _cell, write_or_check  # noqa: E402
 
 from ketpk import models  # noqa: E402
 
@@ -36,10 +39,6 @@ from a secondary transcription (e.g. opentiva) not checked against the paper. A 
 """
 
 
-def _cell(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
 def render() -> str:
     """The Markdown text of docs/models.md."""
     rows = ["| id | drug | population | routes | sampling | evidence | citation |",
@@ -54,17 +53,7 @@ def render() -> str:
 
 
 def main(argv: list[str]) -> int:
-    text = render()
-    if "--check" in argv:
-        current = TARGET.read_text(encoding="utf-8") if TARGET.exists() else ""
-        if current != text:
-            print(f"{TARGET} is out of date; run python3 scripts/model_table.py", file=sys.stderr)
-            return 1
-        return 0
-    TARGET.parent.mkdir(parents=True, exist_ok=True)
-    TARGET.write_text(text, encoding="utf-8")
-    print(f"wrote {TARGET} ({len(models.available())} models)")
-    return 0
+    return write_or_check(argv, TARGET, render, "model_table.py", f"{len(models.available())} models")
 
 
 if __name__ == "__main__":
