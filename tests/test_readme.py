@@ -55,3 +55,20 @@ def test_readme_figures_exist_and_are_made_by_the_script():
     for figure in re.findall(r"\((docs/figures/[\w.]+\.png)\)", README):
         assert (ROOT / figure).exists(), figure
         assert Path(figure).name in script
+
+
+def test_every_python_block_runs_in_order_with_the_toml_card(tmp_path):
+    """The README reads top to bottom: its Python blocks share one namespace, the TOML card is
+    saved as my_model.toml. Run in a subprocess so that register() does not touch this process."""
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "my_model.toml").write_text(blocks("toml")[0])
+    script = "\n".join(blocks("python"))
+    env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env,
+                          cwd=tmp_path, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "CAP BINDS" in done.stdout and "| infusion |" in done.stdout
+    assert (tmp_path / "schwartzman.csv").exists()
