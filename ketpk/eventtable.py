@@ -25,7 +25,6 @@ from __future__ import annotations
 import csv
 import math
 import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from .errors import RegimenError
+from .fileio import atomic_path
 from .regimen import ROUTES, Bolus, Infusion, Regimen, ResolvedDose, subject_weights
 from .units import Q_
 
@@ -63,17 +63,11 @@ class EventTable:
     def write(self, path: str | os.PathLike) -> Path:
         """Write CSV (full float precision) atomically; return the path."""
         path = Path(path)
-        fd, tmp = tempfile.mkstemp(dir=path.parent or ".", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", newline="") as handle:
-                writer = csv.DictWriter(handle, fieldnames=self.columns)
-                writer.writeheader()
-                for row in self.rows:
-                    writer.writerow({k: _fmt(row[k]) for k in self.columns})
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        with atomic_path(path) as tmp, open(tmp, "w", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=self.columns)
+            writer.writeheader()
+            for row in self.rows:
+                writer.writerow({k: _fmt(row[k]) for k in self.columns})
         return path
 
     to_csv = write

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -14,11 +14,11 @@ __all__ = ["atomic_path"]
 def atomic_path(path: str | os.PathLike, suffix: str = ".tmp") -> Iterator[str]:
     """Yield a temporary path next to ``path``; on success rename it onto ``path``.
 
-    A failure (or an interrupted run) leaves no partial file at ``path``.
+    A failure (or an interrupted run) leaves no partial file at ``path``. The caller creates the
+    temporary file with ``open``, so the result gets the usual permissions (umask), not 0600.
     """
     target = os.path.abspath(os.fspath(path))
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), suffix=suffix)
-    os.close(fd)
+    tmp = f"{target}.{secrets.token_hex(6)}{suffix}"
     try:
         yield tmp
         os.replace(tmp, target)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from .errors import ParameterError
+from .fileio import atomic_path
 from .species import molar_mass
 from .units import Q_, as_quantity
 
@@ -123,20 +123,12 @@ class SimulationResult:
         """
         names = list(analytes or self.analytes)
         columns = [np.atleast_2d(self.concentration(a, unit).magnitude) for a in names]
-        path = os.fspath(path)
-        directory = os.path.dirname(os.path.abspath(path))
-        fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", newline="") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(["subject", "time [min]", *(f"{a} [{unit}]" for a in names)])
-                for s in range(columns[0].shape[0]):
-                    for t, time in enumerate(self.times_min):
-                        writer.writerow([s, f"{time:.10g}", *(f"{c[s, t]:.10g}" for c in columns)])
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        with atomic_path(path) as tmp, open(tmp, "w", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["subject", "time [min]", *(f"{a} [{unit}]" for a in names)])
+            for s in range(columns[0].shape[0]):
+                for t, time in enumerate(self.times_min):
+                    writer.writerow([s, f"{time:.10g}", *(f"{c[s, t]:.10g}" for c in columns)])
 
     def plot(self, analytes: Sequence[str] | None = None, **kwargs: Any) -> Any:
         """Plot concentrations; see :func:`ketpk.plotting.plot_concentration`."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 
 import pytest
 
@@ -54,6 +55,10 @@ def test_simulate_writes_csv_and_plot(tmp_path, capsys):
     assert len(rows) == 1 + 37  # 0..360 min every 10 min
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.csv", "c.png"]  # no temp files left
+    umask = os.umask(0)
+    os.umask(umask)
+    for path in (csv_path, png):  # ordinary permissions, not a temp file's 0600
+        assert path.stat().st_mode & 0o777 == 0o666 & ~umask
 
 
 def test_simulate_repeated_infusion_by_rate(capsys, tmp_path):
@@ -185,7 +190,6 @@ def test_warnings_are_printed_as_single_lines(capsys):
 
 
 def test_python_dash_m_runs_the_same_entry_point():
-    import os
     import subprocess
     import sys
     from pathlib import Path
