@@ -23,6 +23,9 @@ _EPILOG = f"""examples:
   ketpk simulate --drug esketamine --dose "0.5 mg/kg" --duration "40 min" --weight "70 kg" \\
       --end "12 h" --csv curves.csv --plot curves.png
   ketpk compare-routes --drug racemic --dose "25 mg" --end "24 h" --plot routes.png
+  ketpk protocols --describe schwartzman2009 --weight "70 kg"
+  ketpk simulate --protocol sigtermans2009 --weight "70 kg" --end "5 d" --step "10 min" --plot s.png
+  ketpk population --drug esketamine --dose "0.25 mg/kg" --duration "40 min" --n 500 --plot bands.png
 
 {_DISCLAIMER}"""
 

@@ -202,3 +202,18 @@ def test_python_dash_m_runs_the_same_entry_point():
     bad = subprocess.run([sys.executable, "-m", "ketpk", "simulate", "--dose", "x"],
                          capture_output=True, text=True, env=env, cwd=root, timeout=60)
     assert bad.returncode == 1 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
+
+
+def test_every_help_example_runs(tmp_path, monkeypatch, capsys):
+    import shlex
+
+    from ketpk.cli import _EPILOG
+
+    text = _EPILOG.replace("\\\n", " ")
+    commands = [shlex.split(line)[1:] for line in text.splitlines() if line.strip().startswith("ketpk ")]
+    assert {c[0] for c in commands} == {"models", "simulate", "compare-routes", "protocols", "population"}
+    monkeypatch.chdir(tmp_path)
+    for argv in commands:
+        code, _, err = run(capsys, *argv)
+        assert code == 0, (argv, err)
+    assert {p.suffix for p in tmp_path.iterdir()} == {".csv", ".png"}
