@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from ketpk import Bolus, Infusion, ParameterError, Q_, Regimen, Subject, simulate
-from ketpk import models
+from ketpk import Bolus, Infusion, ParameterError, Q_, Subject, simulate
+from ketpk import models, protocols
 from ketpk.effects import (
     EFFECT_MODELS, MetaboliteTerm, compare_regimens, get, sigmoid_emax, simulate_effects, time_above,
     with_effect_site,
@@ -168,22 +168,15 @@ def test_racemic_model_without_enantiomers_is_refused():
 
 # -- effect simulations ------------------------------------------------------------------------
 SUBJECT = Subject(weight="70 kg")
-#: Sigtermans 2009-like S-ketamine titration (test regimen, not the protocol): five 20-h steps
-#: rising from 1.2 to 5.3 µg/kg/min (5 -> 22 mg/h at 70 kg), 100 h in all.
-SIGTERMANS_LIKE = Regimen([
-    Infusion(f"{20 * i} h", rate=f"{r} ug/kg/min", duration="20 h")
-    for i, r in enumerate((1.2, 2.2, 3.2, 4.3, 5.3))
-])
-
-
 def test_dahan_form_relief_builds_over_100h_and_outlasts_the_infusion():
-    """With the assumed Dahan form (t½ke0 10.9 d, γ = 1) relief rises throughout the infusion and
+    """Sigtermans 2009 protocol (default titration). With the assumed Dahan form (t½ke0 10.9 d,
+    γ = 1) relief rises throughout the infusion and
     peaks a few hours after it (Ce keeps rising while plasma still exceeds it). Ce then falls with
     t½ 10.9 d from ~3× C50, so two weeks later Ce ≈ 1.4× C50 and relief is still above half its
     peak: this is what the chosen form implies, not a published curve."""
     hours = np.concatenate([np.arange(0, 100, 1.0), 100 + np.arange(0, 60 * 24 + 1, 6.0)])
-    res = simulate_effects("esketamine", SIGTERMANS_LIKE, Q_(hours, "h"), "dahan2011.crps_relief",
-                           subjects=SUBJECT)
+    res = simulate_effects("esketamine", protocols.get("sigtermans2009"), Q_(hours, "h"),
+                           "dahan2011.crps_relief", subjects=SUBJECT)
     relief = res.effect().values
     during = relief[hours <= 100]
     assert np.all(np.diff(during[1:]) > 0)
