@@ -8,7 +8,6 @@ atomically. Research and teaching only, not a dosing device.
 from __future__ import annotations
 
 import argparse
-import csv
 import importlib
 import importlib.util
 import os
@@ -291,14 +290,12 @@ def _cmd_population(args: argparse.Namespace) -> int:
         print(f"  {analyte} peak of the percentile curve [{args.unit}]: {peaks}")
 
     def write(path: str) -> None:
-        from .fileio import atomic_path
+        from .fileio import write_csv
 
-        with atomic_path(path) as tmp, open(tmp, "w", newline="") as handle:
-            out = csv.writer(handle)
-            out.writerow(["time [min]", *(f"{a} P{p:g} [{args.unit}]" for a in bands for p in levels)])
-            for t, time in enumerate(result.times_min):
-                out.writerow([f"{time:.10g}", *(f"{bands[a][k, t]:.10g}" for a in bands
-                                                for k in range(len(levels)))])
+        rows = ([f"{time:.10g}", *(f"{bands[a][k, t]:.10g}" for a in bands for k in range(len(levels)))]
+                for t, time in enumerate(result.times_min))
+        write_csv(path, ["time [min]", *(f"{a} P{p:g} [{args.unit}]" for a in bands for p in levels)],
+                  rows, provenance={**result.metadata, "n_subjects": args.n, "citation": model.citation})
 
     def figure() -> Any:
         from . import plotting

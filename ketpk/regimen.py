@@ -288,12 +288,19 @@ class Regimen:
     __slots__ = ("_doses", "_steady_state")
 
     def __init__(self, doses: Iterable[Dose] = (), *, steady_state: Any = None) -> None:
-        doses = tuple(doses)
+        if isinstance(doses, (Bolus, Infusion)):
+            doses = (doses,)
+        try:
+            doses = tuple(doses)
+        except TypeError:
+            raise RegimenError(f"`Regimen` takes an iterable of Bolus and Infusion objects; got "
+                               f"{doses!r} of type {type(doses).__name__}. E.g. Regimen([Bolus('0 min', "
+                               "'25 mg')]).") from None
         for dose in doses:
             if not isinstance(dose, (Bolus, Infusion)):
                 raise RegimenError(
                     f"`Regimen` takes Bolus and Infusion objects; got {dose!r} of type "
-                    f"{type(dose).__name__}."
+                    f"{type(dose).__name__}. Wrap amounts in a dose, e.g. Bolus('0 min', '25 mg')."
                 )
         self._doses: tuple[Dose, ...] = tuple(sorted(doses, key=lambda d: d.start_minutes))
         self._steady_state = steady_state

@@ -10,7 +10,7 @@ import numpy as np
 from .errors import CovariateRangeWarning, ParameterError, RegimenError
 from .model import DrugModel
 from .regimen import Bolus, Infusion, Regimen
-from .result import SimulationResult
+from .result import SimulationResult, provenance
 from .schedule import build_schedules
 from .solvers import get_solver
 from .subject import SubjectBatch, as_batch
@@ -19,6 +19,7 @@ from .units import to_canonical
 __all__ = ["simulate"]
 
 _RECORD = ("all", "plasma")
+_COVARIATE_UNITS = {"weight": "kg", "age": "year"}
 
 
 def _times(times: Any) -> np.ndarray:
@@ -65,9 +66,12 @@ def _warn_covariates(model: DrugModel, batch: SubjectBatch) -> None:
             continue
         outside = (low is not None and np.any(values < low)) or (high is not None and np.any(values > high))
         if outside:
+            unit = _COVARIATE_UNITS.get(name, "")
             warnings.warn(
-                f"{name} {np.min(values):g}–{np.max(values):g} lies outside the range "
-                f"{low}–{high} in which model {model.id!r} was validated; results are extrapolated.",
+                f"{name} {np.min(values):g}–{np.max(values):g} {unit} lies outside the range "
+                f"{low}–{high} {unit} in which model {model.id!r} was validated; results are "
+                "extrapolated. Choose a model validated for these subjects (ketpk.models.available()) "
+                "or read the curves as extrapolation.",
                 CovariateRangeWarning, stacklevel=3,
             )
 
@@ -149,5 +153,5 @@ def simulate(model: Any, regimen: Any, times: Any, *, subjects: Any = None,
         solver=engine.name,
         single=batch.single,
         assumptions=assumptions,
-        metadata={"seed": batch.seed},
+        metadata=provenance(model, engine.name, batch.seed),
     )

@@ -30,7 +30,7 @@ import pint
 
 from .errors import UnitError
 
-__all__ = ["ureg", "Q_", "CANONICAL", "as_quantity", "to_canonical", "parse_dose"]
+__all__ = ["ureg", "Q_", "CANONICAL", "as_quantity", "to_canonical", "parse_dose", "parse_unit", "to_unit"]
 
 #: Canonical unit per dimensionality, the single table every conversion uses.
 CANONICAL: dict[str, str] = {
@@ -171,3 +171,36 @@ def parse_dose(value: Any, name: str, *, kind: str) -> tuple[float, bool]:
         )
     magnitude = float(absolute.to("mg" if kind == "amount" else "mg/min").magnitude)
     return magnitude, per_weight
+
+
+def parse_unit(unit: Any, name: str) -> Any:
+    """A unit of the package registry from a string (``"ng/mL"``) or a pint Unit.
+
+    An undefined unit raises :class:`UnitError` naming ``name``.
+    """
+    try:
+        parsed = _registry().Unit(str(unit))
+    except (pint.errors.PintError, ValueError, TypeError, AttributeError, AssertionError) as err:
+        raise UnitError(
+            f"`{name}` must be a unit such as 'ng/mL', 'h' or 'mg'; got {unit!r} ({err}). "
+            "Check the spelling (pint syntax: 'ug/kg/min', 'nmol/mL')."
+        ) from err
+    return parsed
+
+
+def to_unit(value: Any, unit: Any, name: str, expected: str | None = None) -> pint.Quantity:
+    """``value`` (a Quantity) in ``unit``; an unknown or incompatible ``unit`` raises UnitError.
+
+    ``name`` is the argument that chose ``unit`` (e.g. ``"unit"``, ``"time_unit"``);
+    ``expected`` describes the units accepted, for the message (default: ``value``'s dimension).
+    """
+    target = parse_unit(unit, name)
+    quantity = as_quantity(value, name)
+    try:
+        return quantity.to(target)
+    except pint.errors.DimensionalityError:
+        raise UnitError(
+            f"`{name}` must be {expected or f'a unit of {_dimension_key(quantity)} like {quantity.units:~P}'}; "
+            f"got {unit!r}, which is {_dimension_key(1 * target)}. Choose a unit of the same "
+            "kind."
+        ) from None
