@@ -103,7 +103,7 @@ def _times(args: argparse.Namespace) -> Any:
     return Q_(np.arange(0.0, end + step / 2, step), "min")
 
 
-def _dose(args: argparse.Namespace) -> Any:
+def _dose(args: argparse.Namespace, weights_known: bool = False) -> Any:
     from .regimen import Bolus, Infusion
 
     if args.rate is None and args.duration is None:
@@ -118,7 +118,8 @@ def _dose(args: argparse.Namespace) -> Any:
         dose = dose.repeat(every=args.every, count=args.count)
     elif args.count != 1:
         raise CliError("--count needs --every (the interval between doses).")
-    _check_weight(dose, args)
+    if not weights_known:
+        _check_weight(dose, args)
     return dose
 
 
@@ -169,11 +170,16 @@ def _protocol_drug(name: str) -> str | None:
 
 
 def _check_paths(args: argparse.Namespace) -> None:
-    """Fail before simulating if an output folder does not exist."""
+    """Fail before simulating if an output folder does not exist or the plot format is unknown,
+    so that a failed command writes no file at all."""
     for option in ("csv", "plot"):
         path = getattr(args, option)
         if path and not os.path.isdir(os.path.dirname(os.path.abspath(path))):
             raise CliError(f"--{option} {path!r}: the folder {os.path.dirname(path)!r} does not exist.")
+    if args.plot:
+        from .plotting import check_plot_path
+
+        check_plot_path(args.plot)
 
 
 def _write_outputs(args: argparse.Namespace, writer: Any, figure: Any) -> None:
@@ -277,11 +283,18 @@ def _cmd_population(args: argparse.Namespace) -> int:
     model = _model(args)
     if args.n < 1:
         raise CliError(f"--n must be at least 1; got {args.n}.")
-    levels = [float(p) for p in args.percentiles.split(",")]
+    try:
+        levels = [float(p) for p in args.percentiles.split(",")]
+    except ValueError:
+        levels = [float("nan")]
     if not all(0 <= p <= 100 for p in levels):
-        raise CliError(f"--percentiles must lie in 0-100; got {args.percentiles!r}.")
-    subjects = population.sample(model, args.n, seed=args.seed)
-    result = simulate(model, _dose(args), _times(args), subjects=subjects, record="plasma")
+        raise CliError(f"--percentiles must be comma-separated numbers in 0-100; got "
+                       f"{args.percentiles!r}. E.g. --percentiles 5,50,95.")
+    if args.seed < 0:
+        raise CliError(f"--seed must be a whole number >= 0; got {args.seed}. E.g. --seed 1.")
+    subjects = population.sample(model, args.n, seed=args.seed, weight=args.weight)
+    result = simulate(model, _dose(args, weights_known=True), _times(args), subjects=subjects,
+                      record="plasma")
     bands = {a: np.percentile(np.atleast_2d(result.concentration(a, args.unit).magnitude), levels, axis=0)
              for a in result.analytes}
     print(f"model {model.id}: {model.citation}; {args.n} subjects, seed {args.seed}")

@@ -133,14 +133,17 @@ def _from_arrays(pair: Any, analyte: str | None) -> Curve:
     t = np.asarray(times.magnitude, dtype=float)
     c = np.asarray(values.magnitude, dtype=float)
     if t.ndim != 1 or t.size < 2 or np.any(np.diff(t) <= 0) or not np.all(np.isfinite(t)):
-        raise ParameterError("`times` must be a 1-D, strictly increasing array of at least 2 times.")
+        raise ParameterError(f"`times` must be a 1-D, finite, strictly increasing array of at least 2 "
+                             f"times; got {t!r}. Sort them and drop duplicates (np.unique).")
     if c.ndim not in (1, 2) or c.shape[-1] != t.size:
         raise ParameterError(
             f"`concentrations` must have shape (n_times,) or (n_subjects, n_times) with "
             f"n_times = {t.size}; got {c.shape}."
         )
     if not np.all(np.isfinite(c)) or np.any(c < 0):
-        raise ParameterError("`concentrations` must be finite and non-negative.")
+        bad = c[~np.isfinite(c) | (c < 0)]
+        raise ParameterError(f"`concentrations` must be finite and non-negative; got {bad[:3]!r}. "
+                             "Replace missing samples by dropping their time points.")
     return Curve(Q_(t, times.units), Q_(np.atleast_2d(c), values.units), analyte, c.ndim == 1)
 
 
@@ -216,7 +219,8 @@ def _window(c: Curve, start: Any, end: Any) -> tuple[np.ndarray, np.ndarray]:
     if not (t[0] <= lo < hi <= t[-1]):
         raise ParameterError(
             f"the window must satisfy {t[0]:g} <= start < end <= {t[-1]:g} {c.times.units:~P} "
-            f"(the sampled range); got start={lo:g}, end={hi:g}."
+            f"(the sampled range); got start={lo:g}, end={hi:g}. Choose a window inside the "
+            "sampled times, or simulate longer."
         )
     inside = (t > lo) & (t < hi)
     times = np.concatenate([[lo], t[inside], [hi]])

@@ -152,18 +152,26 @@ def plot_schedule(regimen: Any, subject: Any = None, *, ax: Any = None, time_uni
     return ax
 
 
+def check_plot_path(path: Any) -> str:
+    """The plot format of ``path`` (its suffix), or a ParameterError listing the formats."""
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    suffix = os.path.splitext(os.fspath(path))[1].lstrip(".").lower()
+    formats = FigureCanvasBase.get_supported_filetypes()
+    if suffix not in formats:
+        raise ParameterError(
+            f"cannot write a plot to {os.fspath(path)!r}: the suffix must be one of "
+            f"{', '.join('.' + f for f in sorted(formats))}; got {('.' + suffix) if suffix else 'none'}."
+        )
+    return suffix
+
+
 def save_figure(figure: Any, path: Any, *, dpi: int = 120) -> None:
     """Save ``figure`` to ``path`` atomically (format from the suffix) and close it."""
     import matplotlib.pyplot as plt
 
-    suffix = os.path.splitext(os.fspath(path))[1].lstrip(".").lower()
-    formats = figure.canvas.get_supported_filetypes()
-    if suffix not in formats:
-        raise ParameterError(
-            f"cannot write a plot to {os.fspath(path)!r}: the suffix must be one of "
-            f"{', '.join('.' + f for f in sorted(formats))}."
-        )
     try:
+        suffix = check_plot_path(path)
         with atomic_path(path, suffix=f".{suffix}.tmp") as tmp:
             figure.savefig(tmp, format=suffix, dpi=dpi)
     finally:

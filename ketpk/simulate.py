@@ -26,12 +26,20 @@ def _times(times: Any) -> np.ndarray:
     minutes = np.atleast_1d(np.asarray(to_canonical(times, "[time]", "times"), dtype=float))
     if minutes.ndim != 1 or minutes.size == 0:
         raise ParameterError(f"`times` must be a non-empty 1-D array of times; got shape {minutes.shape}.")
-    if not np.all(np.isfinite(minutes)) or minutes[0] < 0:
-        raise ParameterError("`times` must be finite and >= 0 (time from the start of the regimen).")
-    if np.any(np.diff(minutes) <= 0):
+    bad = ~np.isfinite(minutes) | (minutes < 0)
+    if np.any(bad):
+        k = int(np.flatnonzero(bad)[0])
         raise ParameterError(
-            "`times` must be strictly increasing (sorted, no duplicates); sort them first, "
-            "e.g. np.unique(times)."
+            f"`times` must be finite and >= 0 (time from the start of the regimen); got "
+            f"{minutes[k]:g} min at index {k}. Give e.g. Q_(np.linspace(0, 600, 601), 'min')."
+        )
+    steps = np.diff(minutes)
+    if np.any(steps <= 0):
+        k = int(np.flatnonzero(steps <= 0)[0])
+        kind = "a duplicate" if steps[k] == 0 else "out of order"
+        raise ParameterError(
+            f"`times` must be strictly increasing (sorted, no duplicates); got {minutes[k]:g} then "
+            f"{minutes[k + 1]:g} min at index {k + 1} ({kind}). Sort them first, e.g. np.unique(times)."
         )
     return minutes
 

@@ -48,6 +48,10 @@ CANONICAL: dict[str, str] = {
 }
 
 
+#: A unit users write, per dimension, for error messages.
+_EXAMPLE_UNIT = {"[time]": "min or h", "[mass]": "kg for body weight, mg for doses"}
+
+
 @lru_cache(maxsize=1)
 def _registry() -> pint.UnitRegistry:
     # Built on first use (and cached on disk by pint) so that `import ketpk` stays fast.
@@ -128,12 +132,12 @@ def to_canonical(value: Any, dimension: str, name: str) -> Any:
     if _per_weight_unit(quantity) is not None:
         raise UnitError(
             f"`{name}` must be a plain {dimension} quantity; got {quantity} which is per body "
-            "weight. Per-weight values are accepted only for doses and rates."
+            "weight. Per-weight values are accepted only for doses and rates; drop the '/kg'."
         )
     if _dimension_key(quantity) != dimension:
         raise UnitError(
-            f"`{name}` must have dimension {dimension} (e.g. {CANONICAL[dimension] or '1'}); "
-            f"got {quantity} with dimension {_dimension_key(quantity)}."
+            f"`{name}` must have dimension {dimension} (e.g. {_EXAMPLE_UNIT.get(dimension, CANONICAL[dimension]) or '1'}); "
+            f"got {quantity} with dimension {_dimension_key(quantity)}. Give it in a unit of that kind."
         )
     magnitude = quantity.to(CANONICAL[dimension]).magnitude
     return np.asarray(magnitude, dtype=float) if np.ndim(magnitude) else float(magnitude)
