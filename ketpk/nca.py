@@ -134,7 +134,7 @@ def _from_arrays(pair: Any, analyte: str | None) -> Curve:
     c = np.asarray(values.magnitude, dtype=float)
     if t.ndim != 1 or t.size < 2 or np.any(np.diff(t) <= 0) or not np.all(np.isfinite(t)):
         raise ParameterError(f"`times` must be a 1-D, finite, strictly increasing array of at least 2 "
-                             f"times; got {t!r}. Sort them and drop duplicates (np.unique).")
+                             f"times; got {np.array2string(t, threshold=8)}. Sort them and drop duplicates (np.unique).")
     if c.ndim not in (1, 2) or c.shape[-1] != t.size:
         raise ParameterError(
             f"`concentrations` must have shape (n_times,) or (n_subjects, n_times) with "
@@ -142,7 +142,7 @@ def _from_arrays(pair: Any, analyte: str | None) -> Curve:
         )
     if not np.all(np.isfinite(c)) or np.any(c < 0):
         bad = c[~np.isfinite(c) | (c < 0)]
-        raise ParameterError(f"`concentrations` must be finite and non-negative; got {bad[:3]!r}. "
+        raise ParameterError(f"`concentrations` must be finite and non-negative; got {np.array2string(bad, threshold=8)}. "
                              "Replace missing samples by dropping their time points.")
     return Curve(Q_(t, times.units), Q_(np.atleast_2d(c), values.units), analyte, c.ndim == 1)
 
