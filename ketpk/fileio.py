@@ -3,9 +3,9 @@
 Every file ketpk writes goes through :func:`atomic_path`: the content is written to a temporary
 file beside the target and renamed onto it only when complete, so a failure (or an interrupted
 run) leaves no partial file. CSV files are written by :func:`write_csv`, which puts provenance
-(ketpk version, model, solver, seed) first as ``#``-prefixed comment lines; read them with
-``pandas.read_csv(path, comment="#")`` or ``numpy.genfromtxt(path, delimiter=",", names=True)``
-(numpy skips ``#`` lines by default).
+(ketpk version, model, solver, seed) first as ``#``-prefixed comment lines, then the header
+row, then the data. Read them with ``pandas.read_csv(path, comment="#")``, R's
+``read.csv(path, comment.char="#")``, or :func:`read_csv` here (provenance, columns, array).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import IO, Any
 
 from .errors import FileError
 
-__all__ = ["atomic_path", "write_csv", "open_text", "COMMENT"]
+__all__ = ["atomic_path", "write_csv", "read_csv", "open_text", "COMMENT"]
 
 #: First character of the provenance lines of ketpk's CSV files.
 COMMENT = "#"
@@ -90,3 +90,22 @@ def open_text(path: Any, name: str = "source") -> Iterator[IO[str]]:
         except UnicodeDecodeError as err:
             raise FileError(f"`{name}` {os.fspath(path)!r} is not UTF-8 text ({err.reason} at byte "
                             f"{err.start}). Save it as UTF-8 CSV.") from None
+
+
+def read_csv(path: Any) -> tuple[dict[str, str], list[str], Any]:
+    """Read a numeric CSV written by ketpk: ``(provenance, column names, float array (rows, columns))``.
+
+    Non-numeric cells (e.g. the labels of a comparison) become NaN.
+    """
+    import numpy as np
+
+    with open_text(path, "path") as handle:
+        lines = handle.read().splitlines()
+    provenance = dict(line[1:].strip().split(": ", 1) for line in lines
+                      if line.startswith(COMMENT) and ": " in line)
+    body = [line for line in lines if not line.startswith(COMMENT)]
+    if not body:
+        raise FileError(f"`path` {os.fspath(path)!r} has no header row; it is not a ketpk CSV.")
+    header = next(csv.reader(body[:1]))
+    data = np.genfromtxt(body[1:], delimiter=",", dtype=float, ndmin=2) if body[1:] else np.empty((0, len(header)))
+    return provenance, header, data
