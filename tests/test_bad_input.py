@@ -3,7 +3,6 @@ the rule, the value received and the fix. One parametrised table per boundary.""
 
 from __future__ import annotations
 
-import copy
 import os
 import warnings
 

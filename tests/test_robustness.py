@@ -7,14 +7,13 @@ import hashlib
 import os
 import subprocess
 import sys
-import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import ketpk
-from ketpk import Bolus, Infusion, KetpkError, Q_, Regimen, Subject, models, population, simulate
+from ketpk import Bolus, Infusion, KetpkError, Q_, Subject, models, population, simulate
 from ketpk.fileio import atomic_path, read_csv, write_csv
 
 T = Q_(np.linspace(0, 600, 61), "min")
