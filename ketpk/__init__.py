@@ -19,6 +19,7 @@ from .citations import Citation
 from .compare import compare_regimens, compare_routes, equivalent_dose
 from .errors import (
     CovariateRangeWarning,
+    FileError,
     KetpkError,
     KetpkWarning,
     ModelNotFoundError,
@@ -76,6 +77,7 @@ __all__ = (
     "RegimenError",
     "ModelNotFoundError",
     "SolverError",
+    "FileError",
     "KetpkWarning",
     "CovariateRangeWarning",
     "ProtocolLimitWarning",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .units import Q_
+from .units import Q_, to_unit
 
 __all__ = ["plot_percentiles"]
 
@@ -29,7 +29,7 @@ def plot_percentiles(summary: Any, analyte: str = "ketamine", *, q: Sequence[flo
         rows = [summary.percentile(analyte, v, unit).magnitude for v in q]
     else:
         rows = list(summary.percentiles(analyte, q, unit).magnitude)
-    times = Q_(summary.times_min, "min").to(time_unit).magnitude
+    times = to_unit(Q_(summary.times_min, "min"), time_unit, "time_unit").magnitude
     if ax is None:
         _, ax = plt.subplots()
     middle = len(q) // 2

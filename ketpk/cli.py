@@ -306,6 +306,8 @@ def _cmd_population(args: argparse.Namespace) -> int:
     if args.n < 1:
         raise CliError(f"--n must be at least 1; got {args.n}.")
     levels = _percentile_levels(args)
+    if args.seed < 0:
+        raise CliError(f"--seed must be a whole number >= 0; got {args.seed}. E.g. --seed 1.")
     dose = _dose(args, need_weight=False)
     subjects = population.sample(model, args.n, seed=args.seed, weight=args.weight)
     summary = summarize(model, dose, _times(args), subjects=subjects, q=levels)

@@ -6,7 +6,6 @@ the same exposure, not a recommendation for anyone.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -15,7 +14,7 @@ import numpy as np
 
 from . import nca
 from .errors import ParameterError
-from .fileio import atomic_path
+from .fileio import write_csv
 from .regimen import Bolus, Infusion, Regimen
 from .result import SimulationResult
 from .simulate import _model, _regimen, simulate
@@ -97,16 +96,22 @@ class Comparison:
                          for line in [head, *body])
 
     def to_csv(self, path: Any, *, unit: str = "ng/mL") -> None:
-        """Write the curves in long format (label, time [min], one column per analyte), atomically."""
+        """Write the curves in long format (label, time [min], one column per analyte), atomically,
+        after ``#`` provenance lines (ketpk version and each label's model)."""
         names = self.analytes
-        with atomic_path(path) as tmp, open(tmp, "w", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["label", "time [min]", *(f"{a} [{unit}]" for a in names)])
+
+        def rows():
             for label, result in self.results.items():
                 columns = [result.concentration(a, unit).magnitude if a in result.analytes
                            else np.full(result.times_min.size, np.nan) for a in names]
                 for t, time in enumerate(result.times_min):
-                    writer.writerow([label, f"{time:.10g}", *(f"{c[t]:.10g}" for c in columns)])
+                    yield [label, f"{time:.10g}", *(f"{c[t]:.10g}" for c in columns)]
+
+        first = next(iter(self.results.values()))
+        provenance = {"ketpk_version": first.metadata.get("ketpk_version"),
+                      **{f"model[{label}]": r.model_id for label, r in self.results.items()}}
+        write_csv(path, ["label", "time [min]", *(f"{a} [{unit}]" for a in names)], rows(),
+                  provenance=provenance)
 
     def plot(self, **kwargs: Any) -> Any:
         """Overlay the curves; see :func:`ketpk.plotting.plot_comparison`."""

@@ -13,6 +13,7 @@ __all__ = [
     "RegimenError",
     "ModelNotFoundError",
     "SolverError",
+    "FileError",
     "KetpkWarning",
     "CovariateRangeWarning",
     "ProtocolLimitWarning",
@@ -41,6 +42,10 @@ class ModelNotFoundError(KetpkError, LookupError):
 
 class SolverError(KetpkError, RuntimeError):
     """A numerical solver failed or was asked for something it cannot do."""
+
+
+class FileError(KetpkError, OSError):
+    """A file could not be read or written (missing folder or file, no permission, bad encoding)."""
 
 
 class KetpkWarning(UserWarning):

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from .errors import RegimenError
-from .fileio import atomic_path
+from .fileio import COMMENT, open_text, write_csv
 from .regimen import ROUTES, Bolus, Infusion, Regimen, ResolvedDose, subject_weights
 from .units import Q_
 
@@ -43,6 +43,7 @@ COLUMNS = ("ID", "TIME", "EVID", "AMT", "RATE", "CMT", "II", "ADDL", "SS")
 #: CMT route codes used when no model is given.
 ROUTE_CMT: dict[str, int] = {route: i + 1 for i, route in enumerate(ROUTES)}
 _REL = 1e-12
+_EXTRA = "\0extra"  # DictReader key for values beyond the header
 
 
 @dataclass(frozen=True)
@@ -61,14 +62,9 @@ class EventTable:
         return iter(self.rows)
 
     def write(self, path: str | os.PathLike) -> Path:
-        """Write CSV (full float precision) atomically; return the path."""
-        path = Path(path)
-        with atomic_path(path) as tmp, open(tmp, "w", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=self.columns)
-            writer.writeheader()
-            for row in self.rows:
-                writer.writerow({k: _fmt(row[k]) for k in self.columns})
-        return path
+        """Write CSV (full float precision, no comment lines) atomically; return the path."""
+        write_csv(path, self.columns, ([_fmt(row[k]) for k in self.columns] for row in self.rows))
+        return Path(path)
 
     to_csv = write
 
@@ -174,25 +170,42 @@ def _rows(source: Any) -> list[dict[str, Any]]:
     if isinstance(source, EventTable):
         return [dict(r) for r in source.rows]
     if isinstance(source, (str, os.PathLike)):
-        with open(source, newline="") as handle:
-            return [{k.strip().upper(): v for k, v in row.items() if k} for row in csv.DictReader(handle)]
-    if isinstance(source, Iterable):
-        return [{str(k).strip().upper(): v for k, v in dict(row).items()} for row in source]
+        with open_text(source) as handle:
+            lines = (line for line in handle if not line.startswith(COMMENT))
+            rows = list(csv.DictReader(lines, restkey=_EXTRA))
+        for line, row in enumerate(rows, start=2):
+            if _EXTRA in row:
+                raise RegimenError(f"row {line} of {os.fspath(source)!r} has {len(row[_EXTRA])} more "
+                                   f"value(s) than the header has columns ({', '.join(k for k in row if k != _EXTRA)}); "
+                                   "remove them or name their columns.")
+        return [{k.strip().upper(): v for k, v in row.items() if k} for row in rows]
+    if isinstance(source, Iterable) and not isinstance(source, (bytes, Mapping)):
+        rows = list(source)
+        for k, row in enumerate(rows):
+            if not isinstance(row, Mapping):
+                raise RegimenError(f"`source` rows must be dicts keyed by column (TIME, EVID, AMT, CMT, ...); "
+                                   f"row {k} is {row!r}. Pass a CSV path, an EventTable or a list of dicts.")
+        return [{str(k).strip().upper(): v for k, v in row.items()} for row in rows]
     raise RegimenError(f"`source` must be a CSV path, an EventTable or a list of row dicts; got {source!r}.")
 
 
-def _number(row: dict[str, Any], column: str, line: int, default: float | None = None) -> float:
+def _number(row: dict[str, Any], column: str, line: int, default: float | None = None, *,
+            whole: bool = False) -> float:
     value = row.get(column)
     if value is None or (isinstance(value, str) and value.strip() in ("", ".")):
         if default is None:
-            raise RegimenError(f"row {line}: column {column} is empty; it needs a number.")
+            raise RegimenError(f"row {line}: column {column} is empty; it needs a number (write 0 "
+                               "if it does not apply).")
         return default
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise RegimenError(f"row {line}: column {column} must be a number; got {value!r}.") from None
+        raise RegimenError(f"row {line}: column {column} must be a number; got {value!r}. Event "
+                           "tables hold numbers only (units: see read_event_table).") from None
     if not math.isfinite(number):
         raise RegimenError(f"row {line}: column {column} must be finite; got {value!r}.")
+    if whole and not number.is_integer():
+        raise RegimenError(f"row {line}: column {column} must be a whole number; got {value!r}.")
     return number
 
 
@@ -225,13 +238,13 @@ def read_event_table(source: Any, *, model: Any = None, cmt: Mapping[str, int] |
     for line, row in enumerate(rows, start=2):
         if str(row.get("ID", "1")).strip() != wanted:
             continue
-        evid = _number(row, "EVID", line)
+        evid = _number(row, "EVID", line, whole=True)
         if evid in (0, 2):
             continue
         if evid != 1:
             raise RegimenError(f"row {line}: EVID {evid:g} is not supported; use 1 (dose), 0 or 2 "
                                "(skipped). Resets (EVID 3, 4) have no ketpk equivalent.")
-        number = int(_number(row, "CMT", line))
+        number = int(_number(row, "CMT", line, whole=True))
         if number not in routes:
             raise RegimenError(f"row {line}: CMT {number} is not in the mapping {mapping}; pass the "
                                "model (or `cmt=`) the table was written for.")
@@ -242,10 +255,10 @@ def read_event_table(source: Any, *, model: Any = None, cmt: Mapping[str, int] |
         # A dose record into the central compartment is IV by NONMEM convention.
         route = "iv" if "iv" in candidates else candidates[0]
         dose = _dose(row, line, route, scale, model)
-        ii, addl = _number(row, "II", line, 0.0), int(_number(row, "ADDL", line, 0.0))
+        ii, addl = _number(row, "II", line, 0.0), int(_number(row, "ADDL", line, 0.0, whole=True))
         if addl < 0 or (addl and ii <= 0):
             raise RegimenError(f"row {line}: ADDL {addl} needs a positive II; got II {ii:g}.")
-        ss = int(_number(row, "SS", line, 0.0))
+        ss = int(_number(row, "SS", line, 0.0, whole=True))
         if ss:
             if ss != 1 or ii <= 0 or dose.start_minutes != 0 or steady is not None:
                 raise RegimenError(f"row {line}: only SS=1 with II > 0 on one dose at TIME 0 is "

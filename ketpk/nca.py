@@ -41,7 +41,7 @@ import numpy as np
 
 from .errors import KetpkWarning, ParameterError, UnitError
 from .species import SPECIES, molar_mass
-from .units import Q_, as_quantity
+from .units import Q_, as_quantity, parse_unit, to_canonical, to_unit
 
 __all__ = [
     "Curve", "curve", "KETAMINE_EQUIVALENTS", "cmax", "tmax", "auc", "auc_inf", "cavg",
@@ -79,13 +79,14 @@ class Curve:
     def _in(self, value: Any, unit: Any) -> Any:
         """``value`` (a concentration Quantity) in ``unit``, across mass↔molar if needed."""
         value = as_quantity(value, "concentration")
-        target = Q_(1, unit).dimensionality
+        target = parse_unit(unit, "unit").dimensionality
         if value.dimensionality == _MASS_CONC and target == _MOLAR_CONC:
             value = value / Q_(self._molar_mass(), "g/mol")
         elif value.dimensionality == _MOLAR_CONC and target == _MASS_CONC:
             value = value * Q_(self._molar_mass(), "g/mol")
-        if value.dimensionality != target:
-            raise UnitError(f"expected a concentration such as '100 ng/mL'; got {value}.")
+        if value.dimensionality != target or target not in (_MASS_CONC, _MOLAR_CONC):
+            raise UnitError(f"concentrations and `unit` must be concentrations, mass or molar (e.g. "
+                            f"'100 ng/mL', 'nmol/mL'); got {value:.4g~P} and unit {unit!r}.")
         return value.to(unit)
 
     def convert(self, value: Any) -> Any:
@@ -102,7 +103,7 @@ class Curve:
 
 def _from_result(result: Any, analyte: str, unit: str | None, time_unit: str | None) -> Curve:
     unit = unit or "ng/mL"
-    times = result.times.to(time_unit or "h")
+    times = to_unit(result.times, time_unit or "h", "time_unit")
     if analyte == KETAMINE_EQUIVALENTS:
         missing = {"ketamine", "norketamine"} - set(result.analytes)
         if missing:
@@ -132,14 +133,17 @@ def _from_arrays(pair: Any, analyte: str | None) -> Curve:
     t = np.asarray(times.magnitude, dtype=float)
     c = np.asarray(values.magnitude, dtype=float)
     if t.ndim != 1 or t.size < 2 or np.any(np.diff(t) <= 0) or not np.all(np.isfinite(t)):
-        raise ParameterError("`times` must be a 1-D, strictly increasing array of at least 2 times.")
+        raise ParameterError(f"`times` must be a 1-D, finite, strictly increasing array of at least 2 "
+                             f"times; got {np.array2string(t, threshold=8)}. Sort them and drop duplicates (np.unique).")
     if c.ndim not in (1, 2) or c.shape[-1] != t.size:
         raise ParameterError(
             f"`concentrations` must have shape (n_times,) or (n_subjects, n_times) with "
             f"n_times = {t.size}; got {c.shape}."
         )
     if not np.all(np.isfinite(c)) or np.any(c < 0):
-        raise ParameterError("`concentrations` must be finite and non-negative.")
+        bad = c[~np.isfinite(c) | (c < 0)]
+        raise ParameterError(f"`concentrations` must be finite and non-negative; got {np.array2string(bad, threshold=8)}. "
+                             "Replace missing samples by dropping their time points.")
     return Curve(Q_(t, times.units), Q_(np.atleast_2d(c), values.units), analyte, c.ndim == 1)
 
 
@@ -166,7 +170,7 @@ def curve(data: Any, analyte: str = "ketamine", *, unit: str | None = None,
     if unit is not None:
         c = c.to(unit)
     if time_unit is not None:
-        c = Curve(c.times.to(time_unit), c.values, c.analyte, c.single)
+        c = Curve(to_unit(c.times, time_unit, "time_unit"), c.values, c.analyte, c.single)
     return c
 
 
@@ -202,15 +206,21 @@ def _interpolate(t: np.ndarray, c: np.ndarray, x: float) -> np.ndarray:
     return np.where(down, log, c0 + f * (c1 - c0))
 
 
+def _time_in(value: Any, name: str, unit: Any) -> float:
+    """A time argument (Quantity or string) as a float in ``unit``."""
+    return float(Q_(to_canonical(value, "[time]", name), "min").to(unit).magnitude)
+
+
 def _window(c: Curve, start: Any, end: Any) -> tuple[np.ndarray, np.ndarray]:
     """Times and values restricted to [start, end], with interpolated end points."""
     t, v = c.times.magnitude, c.values.magnitude
-    lo = t[0] if start is None else float(as_quantity(start, "start").to(c.times.units).magnitude)
-    hi = t[-1] if end is None else float(as_quantity(end, "end").to(c.times.units).magnitude)
+    lo = t[0] if start is None else _time_in(start, "start", c.times.units)
+    hi = t[-1] if end is None else _time_in(end, "end", c.times.units)
     if not (t[0] <= lo < hi <= t[-1]):
         raise ParameterError(
             f"the window must satisfy {t[0]:g} <= start < end <= {t[-1]:g} {c.times.units:~P} "
-            f"(the sampled range); got start={lo:g}, end={hi:g}."
+            f"(the sampled range); got start={lo:g}, end={hi:g}. Choose a window inside the "
+            "sampled times, or simulate longer."
         )
     inside = (t > lo) & (t < hi)
     times = np.concatenate([[lo], t[inside], [hi]])

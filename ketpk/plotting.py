@@ -10,7 +10,7 @@ import numpy as np
 
 from .errors import ParameterError
 from .fileio import atomic_path
-from .units import as_quantity
+from .units import Q_, to_canonical, to_unit
 
 __all__ = ["plot_concentration", "plot_comparison", "plot_schedule", "save_figure"]
 
@@ -27,9 +27,9 @@ def plot_concentration(result: Any, analytes: Sequence[str] | None = None, *, un
     """
     import matplotlib.pyplot as plt
 
+    times = to_unit(result.times, time_unit, "time_unit").magnitude  # before any figure exists
     if ax is None:
         ax = plt.subplots(figsize=(7, 4.2), layout="constrained")[1]
-    times = result.times.to(time_unit).magnitude
     dashed = bool(result.assumptions)
     for analyte in analytes or result.analytes:
         values = result.concentration(analyte, unit).magnitude
@@ -86,7 +86,7 @@ def plot_comparison(comparison: Any, *, analytes: Sequence[str] | None = None, u
         colour = colours[i % len(colours)]
         assumed = bool(result.assumptions)
         flagged |= assumed
-        times = result.times.to(time_unit).magnitude
+        times = to_unit(result.times, time_unit, "time_unit").magnitude
         for ax, analyte in zip(axes, names):
             if analyte not in result.analytes:
                 continue
@@ -112,10 +112,10 @@ def plot_comparison(comparison: Any, *, analytes: Sequence[str] | None = None, u
 
 
 def _draw_schedule(ax: Any, sched: Any, time_unit: str, end: float, colour: str, label: str) -> None:
-    times = np.append(sched.times.to(time_unit).magnitude, end)
+    times = np.append(to_unit(sched.times, time_unit, "time_unit").magnitude, end)
     rates = np.append(sched.rates.magnitude, sched.rates.magnitude[-1])
     ax.step(times, rates, where="post", color=colour, lw=1.4, label=label)
-    bolus_times = sched.bolus_times.to(time_unit).magnitude
+    bolus_times = to_unit(sched.bolus_times, time_unit, "time_unit").magnitude
     if bolus_times.size:
         ax.plot(bolus_times, np.zeros_like(bolus_times), "v", color=colour, ms=6, clip_on=False,
                 label=f"{label}: boluses")
@@ -134,8 +134,10 @@ def plot_schedule(regimen: Any, subject: Any = None, *, ax: Any = None, time_uni
     if ax is None:
         ax = plt.subplots(figsize=(7, 2.4), layout="constrained")[1]
     sched = dose_schedule(regimen, subject)
-    last = sched.times.to(time_unit).magnitude[-1]
-    stop = last if end is None else float(as_quantity(end, "end").to(time_unit).magnitude)
+    last = to_unit(sched.times, time_unit, "time_unit").magnitude[-1]
+    if end is not None:
+        end_q = Q_(to_canonical(end, "[time]", "end"), "min")
+    stop = last if end is None else float(to_unit(end_q, time_unit, "time_unit").magnitude)
     _draw_schedule(ax, sched, time_unit, max(stop, last), "C0", label)
     ax.set_xlabel(f"time [{time_unit}]")
     ax.set_ylabel("infusion rate [mg/h]")
@@ -144,18 +146,26 @@ def plot_schedule(regimen: Any, subject: Any = None, *, ax: Any = None, time_uni
     return ax
 
 
+def check_plot_path(path: Any) -> str:
+    """The plot format of ``path`` (its suffix), or a ParameterError listing the formats."""
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    suffix = os.path.splitext(os.fspath(path))[1].lstrip(".").lower()
+    formats = FigureCanvasBase.get_supported_filetypes()
+    if suffix not in formats:
+        raise ParameterError(
+            f"cannot write a plot to {os.fspath(path)!r}: the suffix must be one of "
+            f"{', '.join('.' + f for f in sorted(formats))}; got {('.' + suffix) if suffix else 'none'}."
+        )
+    return suffix
+
+
 def save_figure(figure: Any, path: Any, *, dpi: int = 120) -> None:
     """Save ``figure`` to ``path`` atomically (format from the suffix) and close it."""
     import matplotlib.pyplot as plt
 
-    suffix = os.path.splitext(os.fspath(path))[1].lstrip(".").lower()
-    formats = figure.canvas.get_supported_filetypes()
-    if suffix not in formats:
-        raise ParameterError(
-            f"cannot write a plot to {os.fspath(path)!r}: the suffix must be one of "
-            f"{', '.join('.' + f for f in sorted(formats))}."
-        )
     try:
+        suffix = check_plot_path(path)
         with atomic_path(path, suffix=f".{suffix}.tmp") as tmp:
             figure.savefig(tmp, format=suffix, dpi=dpi)
     finally:

@@ -33,7 +33,7 @@ import numpy as np
 
 from .errors import ParameterError
 from .model import DrugModel
-from .subject import _MINUTES_PER_YEAR, Subject, SubjectBatch, as_batch
+from .subject import _MINUTES_PER_YEAR, Subject, SubjectBatch, as_batch, check_covariate
 from .units import CANONICAL, Q_, to_canonical
 
 __all__ = ["LogNormal", "Population", "sample", "add_residual_error"]
@@ -60,9 +60,10 @@ class LogNormal:
         median = float(to_canonical(self.median, dimension, "median")) / scale
         low = -np.inf if self.low is None else float(to_canonical(self.low, dimension, "low")) / scale
         high = np.inf if self.high is None else float(to_canonical(self.high, dimension, "high")) / scale
-        if not (self.sd_log >= 0 and low < high and low <= median <= high):
+        if not (median > 0 and self.sd_log >= 0 and low < high and low <= median <= high):
             raise ParameterError(
-                f"LogNormal needs sd_log >= 0 and low <= median <= high; got {self}."
+                f"LogNormal needs median > 0, sd_log >= 0 and low <= median <= high; got {self}. "
+                "E.g. LogNormal('70 kg', 0.15, '40 kg', '150 kg')."
             )
         values = median * np.exp(self.sd_log * rng.standard_normal(n))
         outside = (values < low) | (values > high)
@@ -84,9 +85,11 @@ def _generator(seed: Any) -> tuple[np.random.Generator, Any]:
         return seed, None
     if seed is None:
         seed = np.random.SeedSequence().entropy
-    elif not isinstance(seed, (int, np.integer, np.random.SeedSequence)) or isinstance(seed, bool):
+    elif (not isinstance(seed, (int, np.integer, np.random.SeedSequence)) or isinstance(seed, bool)
+          or (not isinstance(seed, np.random.SeedSequence) and seed < 0)):
         raise ParameterError(
-            f"`seed` must be an int, numpy SeedSequence or Generator, or None; got {seed!r}."
+            f"`seed` must be a non-negative int, a numpy SeedSequence or Generator, or None; got "
+            f"{seed!r}. E.g. seed=1; the same seed gives the same draws."
         )
     return np.random.default_rng(seed), seed
 
@@ -110,7 +113,7 @@ def _weights(value: Any, model: DrugModel, rng: np.random.Generator, n: int) -> 
     if isinstance(value, LogNormal):
         return value.draw(rng, n, "[mass]", 1e6)
     kg = np.asarray(to_canonical(value, "[mass]", "weight"), dtype=float) / 1e6
-    return _fixed(kg, n, "weight")
+    return _fixed(check_covariate("weight", kg), n, "weight")
 
 
 def _fixed(values: np.ndarray, n: int, name: str) -> np.ndarray:
@@ -130,7 +133,7 @@ def _ages(value: Any, model: DrugModel, rng: np.random.Generator, n: int) -> np.
     if isinstance(value, LogNormal):
         return value.draw(rng, n, "[time]", _MINUTES_PER_YEAR)
     years = np.asarray(to_canonical(value, "[time]", "age"), dtype=float) / _MINUTES_PER_YEAR
-    return _fixed(years, n, "age")
+    return _fixed(check_covariate("age", years), n, "age")
 
 
 def _table(table: Any) -> SubjectBatch:
@@ -145,11 +148,11 @@ def _table(table: Any) -> SubjectBatch:
             )
         covariates: dict[str, np.ndarray] = {}
         if "weight" in columns:
-            covariates["weight"] = np.atleast_1d(
-                np.asarray(to_canonical(columns["weight"], "[mass]", "weight"), dtype=float)) / 1e6
+            covariates["weight"] = check_covariate("weight", np.atleast_1d(
+                np.asarray(to_canonical(columns["weight"], "[mass]", "weight"), dtype=float)) / 1e6)
         if "age" in columns:
-            covariates["age"] = np.atleast_1d(np.asarray(
-                to_canonical(columns["age"], "[time]", "age"), dtype=float)) / _MINUTES_PER_YEAR
+            covariates["age"] = check_covariate("age", np.atleast_1d(np.asarray(
+                to_canonical(columns["age"], "[time]", "age"), dtype=float)) / _MINUTES_PER_YEAR)
         if sex is not None:
             sexes = np.asarray(sex)
             if not np.isin(sexes, ("female", "male")).all():
@@ -267,6 +270,9 @@ def sample(model: Any, n: int | None = None, *, seed: Any = None, weight: Any = 
         Draw inter-individual variability from the model's omega blocks (False: covariates only).
     """
     model = _model(model)
+    if isinstance(female, bool) or not isinstance(female, (int, float)) or not 0.0 <= female <= 1.0:
+        raise ParameterError(f"`female` must be a probability in [0, 1]; got {female!r}. "
+                             "E.g. female=0.5 for half women.")
     rng, recorded = _generator(seed)
     if covariates is not None:
         table = _table(covariates)
@@ -286,8 +292,6 @@ def sample(model: Any, n: int | None = None, *, seed: Any = None, weight: Any = 
         if "age" in used or age is not None:
             cov["age"] = _ages(age, model, rng, n)
         if "female" in used:
-            if not 0.0 <= female <= 1.0:
-                raise ParameterError(f"`female` must be a probability in [0, 1]; got {female}.")
             cov["female"] = (rng.random(n) < female).astype(float)
     etas = _etas(model, rng, n) if variability else {}
     return Population(model, cov, etas, recorded)

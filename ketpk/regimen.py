@@ -37,10 +37,19 @@ def check_route(route: str) -> str:
     return route
 
 
+#: An example of a valid value per argument, for the fix in error messages.
+_EXAMPLES = {"amount": "'25 mg' or '0.5 mg/kg'", "rate": "'20 mg/h' or '0.35 mg/kg/h'",
+             "cap": "'25 mg' or '25 mg/h'", "duration": "'40 min'", "every": "'24 h'",
+             "time": "'0 min'", "start": "'0 min'"}
+
+
 def _finite_positive(value: float, name: str, shown: Any, *, allow_zero: bool = False) -> None:
     if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
         rule = "finite and non-negative" if allow_zero else "finite and positive"
-        raise RegimenError(f"`{name}` must be {rule}; got {shown}.")
+        fix = "leave the dose out" if name in ("amount", "rate") and value == 0 else "give"
+        since = " (time from the start of the regimen)" if allow_zero else ""
+        raise RegimenError(f"`{name}` must be {rule}{since}; got {shown}. To fix: {fix} a value "
+                           f"such as {_EXAMPLES.get(name, 'a positive quantity')}.")
 
 
 def _time(value: Any, name: str) -> float:
@@ -288,12 +297,19 @@ class Regimen:
     __slots__ = ("_doses", "_steady_state")
 
     def __init__(self, doses: Iterable[Dose] = (), *, steady_state: Any = None) -> None:
-        doses = tuple(doses)
+        if isinstance(doses, (Bolus, Infusion)):
+            doses = (doses,)
+        try:
+            doses = tuple(doses)
+        except TypeError:
+            raise RegimenError(f"`Regimen` takes an iterable of Bolus and Infusion objects; got "
+                               f"{doses!r} of type {type(doses).__name__}. E.g. Regimen([Bolus('0 min', "
+                               "'25 mg')]).") from None
         for dose in doses:
             if not isinstance(dose, (Bolus, Infusion)):
                 raise RegimenError(
                     f"`Regimen` takes Bolus and Infusion objects; got {dose!r} of type "
-                    f"{type(dose).__name__}."
+                    f"{type(dose).__name__}. Wrap amounts in a dose, e.g. Bolus('0 min', '25 mg')."
                 )
         self._doses: tuple[Dose, ...] = tuple(sorted(doses, key=lambda d: d.start_minutes))
         self._steady_state = steady_state

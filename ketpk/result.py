@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -11,22 +10,33 @@ from typing import Any
 import numpy as np
 
 from .errors import ParameterError
-from .fileio import atomic_path
+from .fileio import write_csv
 from .species import molar_mass
-from .units import Q_, as_quantity
+from .units import Q_, parse_unit, to_unit
 
-__all__ = ["SimulationResult", "convert"]
+__all__ = ["SimulationResult", "convert", "provenance"]
+
+
+def provenance(model: Any, solver: str, seed: Any) -> dict[str, Any]:
+    """What produced a result: ketpk version, model id, solver and population seed (or None).
+
+    Stored first in every result's ``metadata`` and written as ``#`` comment lines by ``to_csv``.
+    """
+    from . import __version__
+
+    return {"ketpk_version": __version__, "model_id": model.id, "solver": solver, "seed": seed}
 
 
 def convert(values: Any, unit_from: str, analyte: str, unit: str):
     """``values`` in ``unit_from`` (molar, e.g. µmol/L or µmol/L·min) as a Quantity in ``unit``;
     a mass-based ``unit`` (ng/mL, ng/mL·h) uses the molar mass of ``analyte``."""
     values = Q_(values, unit_from)
-    target = as_quantity(f"1 {unit}", "unit")
+    target = parse_unit(unit, "unit")
     if "[mass]" in target.dimensionality and "[substance]" in values.dimensionality:
         species = analyte.partition("@")[0]  # "ketamine@site": an effect-site concentration
         values = values * Q_(molar_mass(species), "g/mol")
-    return values.to(unit)
+    kind = "a concentration unit, mass or molar (e.g. 'ng/mL', 'nmol/mL')"
+    return to_unit(values, unit, "unit", kind if unit_from == "umol/L" else None)
 
 
 @dataclass(frozen=True, eq=False)
@@ -111,24 +121,24 @@ class SimulationResult:
             raise ParameterError(f"`state` must be one of {self.states}; got {state!r}.")
         index = self.states.index(state)
         values = Q_(self._squeeze(self.amounts_umol[:, index]), "umol")
-        if as_quantity(f"1 {unit}", "unit").dimensionality == {"[mass]": 1}:
+        if parse_unit(unit, "unit").dimensionality == {"[mass]": 1}:
             values = values * Q_(molar_mass(self.species[index]), "g/mol")
-        return values.to(unit)
+        return to_unit(values, unit, "unit", "an amount unit, molar or mass (e.g. 'umol', 'mg')")
 
     def to_csv(self, path: str | os.PathLike, *, unit: str = "ng/mL",
                analytes: Sequence[str] | None = None) -> None:
         """Write a long-format CSV: subject, time [min], one column per analyte in ``unit``.
 
+        The provenance (``metadata``: ketpk version, model id, solver, seed, ...) comes first as
+        ``# key: value`` comment lines; read with ``pandas.read_csv(path, comment="#")``.
         Written to a temporary file then renamed, so a failure leaves no partial file.
         """
         names = list(analytes or self.analytes)
         columns = [np.atleast_2d(self.concentration(a, unit).magnitude) for a in names]
-        with atomic_path(path) as tmp, open(tmp, "w", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["subject", "time [min]", *(f"{a} [{unit}]" for a in names)])
-            for s in range(columns[0].shape[0]):
-                for t, time in enumerate(self.times_min):
-                    writer.writerow([s, f"{time:.10g}", *(f"{c[s, t]:.10g}" for c in columns)])
+        rows = ([s, f"{time:.10g}", *(f"{c[s, t]:.10g}" for c in columns)]
+                for s in range(columns[0].shape[0]) for t, time in enumerate(self.times_min))
+        write_csv(path, ["subject", "time [min]", *(f"{a} [{unit}]" for a in names)], rows,
+                  provenance={**self.metadata, "citation": self.citation})
 
     def plot(self, analytes: Sequence[str] | None = None, **kwargs: Any) -> Any:
         """Plot concentrations; see :func:`ketpk.plotting.plot_concentration`."""

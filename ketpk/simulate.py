@@ -10,7 +10,7 @@ import numpy as np
 from .errors import CovariateRangeWarning, ParameterError, RegimenError
 from .model import DrugModel
 from .regimen import Bolus, Infusion, Regimen
-from .result import SimulationResult
+from .result import SimulationResult, provenance
 from .schedule import build_schedules
 from .solvers import get_solver
 from .subject import SubjectBatch, as_batch
@@ -19,18 +19,27 @@ from .units import to_canonical
 __all__ = ["simulate"]
 
 _RECORD = ("all", "plasma")
+_COVARIATE_UNITS = {"weight": "kg", "age": "year"}
 
 
 def _times(times: Any) -> np.ndarray:
     minutes = np.atleast_1d(np.asarray(to_canonical(times, "[time]", "times"), dtype=float))
     if minutes.ndim != 1 or minutes.size == 0:
         raise ParameterError(f"`times` must be a non-empty 1-D array of times; got shape {minutes.shape}.")
-    if not np.all(np.isfinite(minutes)) or minutes[0] < 0:
-        raise ParameterError("`times` must be finite and >= 0 (time from the start of the regimen).")
-    if np.any(np.diff(minutes) <= 0):
+    bad = ~np.isfinite(minutes) | (minutes < 0)
+    if np.any(bad):
+        k = int(np.flatnonzero(bad)[0])
         raise ParameterError(
-            "`times` must be strictly increasing (sorted, no duplicates); sort them first, "
-            "e.g. np.unique(times)."
+            f"`times` must be finite and >= 0 (time from the start of the regimen); got "
+            f"{minutes[k]:g} min at index {k}. Give e.g. Q_(np.linspace(0, 600, 601), 'min')."
+        )
+    steps = np.diff(minutes)
+    if np.any(steps <= 0):
+        k = int(np.flatnonzero(steps <= 0)[0])
+        kind = "a duplicate" if steps[k] == 0 else "out of order"
+        raise ParameterError(
+            f"`times` must be strictly increasing (sorted, no duplicates); got {minutes[k]:g} then "
+            f"{minutes[k + 1]:g} min at index {k + 1} ({kind}). Sort them first, e.g. np.unique(times)."
         )
     return minutes
 
@@ -65,9 +74,12 @@ def _warn_covariates(model: DrugModel, batch: SubjectBatch) -> None:
             continue
         outside = (low is not None and np.any(values < low)) or (high is not None and np.any(values > high))
         if outside:
+            unit = _COVARIATE_UNITS.get(name, "")
             warnings.warn(
-                f"{name} {np.min(values):g}–{np.max(values):g} lies outside the range "
-                f"{low}–{high} in which model {model.id!r} was validated; results are extrapolated.",
+                f"{name} {np.min(values):g}–{np.max(values):g} {unit} lies outside the range "
+                f"{low}–{high} {unit} in which model {model.id!r} was validated; results are "
+                "extrapolated. Choose a model validated for these subjects (ketpk.models.available()) "
+                "or read the curves as extrapolation.",
                 CovariateRangeWarning, stacklevel=3,
             )
 
@@ -149,5 +161,5 @@ def simulate(model: Any, regimen: Any, times: Any, *, subjects: Any = None,
         solver=engine.name,
         single=batch.single,
         assumptions=assumptions,
-        metadata={"seed": batch.seed},
+        metadata=provenance(model, engine.name, batch.seed),
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,10 +11,32 @@ import numpy as np
 from .errors import ParameterError
 from .units import as_quantity, to_canonical
 
-__all__ = ["Subject", "SubjectBatch", "as_batch"]
+__all__ = ["Subject", "SubjectBatch", "as_batch", "check_covariate"]
 
 _SEXES = ("female", "male")
 _MINUTES_PER_YEAR = 365.25 * 24 * 60  # pint's (Julian) year
+
+#: Covariate -> (rule, test, unit, example) for values in canonical units (kg, year).
+_COVARIATE_RULES = {
+    "weight": ("finite and positive", lambda v: np.isfinite(v) & (v > 0), "kg", "'70 kg'"),
+    "age": ("finite and non-negative", lambda v: np.isfinite(v) & (v >= 0), "year", "'45 year'"),
+}
+
+
+def check_covariate(name: str, values: Any) -> np.ndarray:
+    """``values`` (kg or year; scalar or array) if every one is valid, else a ParameterError.
+
+    The one check of user-given weights and ages (Subject, population tables and draws).
+    """
+    rule, valid, unit, example = _COVARIATE_RULES[name]
+    values = np.asarray(values, dtype=float)
+    bad = ~valid(values)
+    if np.any(bad):
+        where = "" if values.ndim == 0 else f" at subject(s) {np.flatnonzero(bad)[:5].tolist()}"
+        shown = values if values.ndim == 0 else values[bad][:5]
+        raise ParameterError(f"`{name}` must be {rule}; got {shown} {unit}{where}. "
+                             f"Give a real {name}, e.g. {example}.")
+    return values
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,18 +63,15 @@ class Subject:
         if self.weight is not None:
             object.__setattr__(self, "weight", as_quantity(self.weight, "weight"))
             kg = float(to_canonical(self.weight, "[mass]", "weight")) / 1e6
-            if not math.isfinite(kg) or kg <= 0:
-                raise ParameterError(f"`weight` must be finite and positive; got {self.weight}.")
-            covariates["weight"] = kg
+            covariates["weight"] = float(check_covariate("weight", kg))
         if self.age is not None:
             object.__setattr__(self, "age", as_quantity(self.age, "age"))
             years = float(to_canonical(self.age, "[time]", "age")) / _MINUTES_PER_YEAR
-            if not math.isfinite(years) or years < 0:
-                raise ParameterError(f"`age` must be finite and non-negative; got {self.age}.")
-            covariates["age"] = years
+            covariates["age"] = float(check_covariate("age", years))
         if self.sex is not None:
             if self.sex not in _SEXES:
-                raise ParameterError(f"`sex` must be 'female' or 'male'; got {self.sex!r}.")
+                raise ParameterError(f"`sex` must be 'female' or 'male'; got {self.sex!r}. "
+                                     "Spell it out in lower case, or leave it out.")
             covariates["female"] = 1.0 if self.sex == "female" else 0.0
         object.__setattr__(self, "_covariates", covariates)
 

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from .errors import ParameterError
-from .result import convert
+from .result import convert, provenance
 from .solvers import ExactSolver, get_solver
 from .subject import SubjectBatch, as_batch
 from .units import Q_
@@ -255,8 +255,8 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
         tmax_min={a: m.tmax for a, m in metrics.items()},
         auc_umol_min_per_l={a: m.auc for a, m in metrics.items()},
         model=model, n_subjects=S,
-        metadata={"seed": batch.seed, "chunk_subjects": chunk_subjects, "block_times": block_times,
-                  "solver": solver.name},
+        metadata={**provenance(model, solver.name, batch.seed), "chunk_subjects": chunk_subjects,
+                  "block_times": block_times},
     )
 
 

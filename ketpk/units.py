@@ -30,7 +30,7 @@ import pint
 
 from .errors import UnitError
 
-__all__ = ["ureg", "Q_", "CANONICAL", "as_quantity", "to_canonical", "parse_dose"]
+__all__ = ["ureg", "Q_", "CANONICAL", "as_quantity", "to_canonical", "parse_dose", "parse_unit", "to_unit"]
 
 #: Canonical unit per dimensionality, the single table every conversion uses.
 CANONICAL: dict[str, str] = {
@@ -46,6 +46,10 @@ CANONICAL: dict[str, str] = {
     "[mass] / [length] ** 3": "mg/L",
     "dimensionless": "",
 }
+
+
+#: A unit users write, per dimension, for error messages.
+_EXAMPLE_UNIT = {"[time]": "min or h", "[mass]": "kg for body weight, mg for doses"}
 
 
 @lru_cache(maxsize=1)
@@ -128,12 +132,12 @@ def to_canonical(value: Any, dimension: str, name: str) -> Any:
     if _per_weight_unit(quantity) is not None:
         raise UnitError(
             f"`{name}` must be a plain {dimension} quantity; got {quantity} which is per body "
-            "weight. Per-weight values are accepted only for doses and rates."
+            "weight. Per-weight values are accepted only for doses and rates; drop the '/kg'."
         )
     if _dimension_key(quantity) != dimension:
         raise UnitError(
-            f"`{name}` must have dimension {dimension} (e.g. {CANONICAL[dimension] or '1'}); "
-            f"got {quantity} with dimension {_dimension_key(quantity)}."
+            f"`{name}` must have dimension {dimension} (e.g. {_EXAMPLE_UNIT.get(dimension, CANONICAL[dimension]) or '1'}); "
+            f"got {quantity} with dimension {_dimension_key(quantity)}. Give it in a unit of that kind."
         )
     magnitude = quantity.to(CANONICAL[dimension]).magnitude
     return np.asarray(magnitude, dtype=float) if np.ndim(magnitude) else float(magnitude)
@@ -171,3 +175,36 @@ def parse_dose(value: Any, name: str, *, kind: str) -> tuple[float, bool]:
         )
     magnitude = float(absolute.to("mg" if kind == "amount" else "mg/min").magnitude)
     return magnitude, per_weight
+
+
+def parse_unit(unit: Any, name: str) -> Any:
+    """A unit of the package registry from a string (``"ng/mL"``) or a pint Unit.
+
+    An undefined unit raises :class:`UnitError` naming ``name``.
+    """
+    try:
+        parsed = _registry().Unit(str(unit))
+    except (pint.errors.PintError, ValueError, TypeError, AttributeError, AssertionError) as err:
+        raise UnitError(
+            f"`{name}` must be a unit such as 'ng/mL', 'h' or 'mg'; got {unit!r} ({err}). "
+            "Check the spelling (pint syntax: 'ug/kg/min', 'nmol/mL')."
+        ) from err
+    return parsed
+
+
+def to_unit(value: Any, unit: Any, name: str, expected: str | None = None) -> pint.Quantity:
+    """``value`` (a Quantity) in ``unit``; an unknown or incompatible ``unit`` raises UnitError.
+
+    ``name`` is the argument that chose ``unit`` (e.g. ``"unit"``, ``"time_unit"``);
+    ``expected`` describes the units accepted, for the message (default: ``value``'s dimension).
+    """
+    target = parse_unit(unit, name)
+    quantity = as_quantity(value, name)
+    try:
+        return quantity.to(target)
+    except pint.errors.DimensionalityError:
+        raise UnitError(
+            f"`{name}` must be {expected or f'a unit of {_dimension_key(quantity)} like {quantity.units:~P}'}; "
+            f"got {unit!r}, which is {_dimension_key(1 * target)}. Choose a unit of the same "
+            "kind."
+        ) from None

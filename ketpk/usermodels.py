@@ -55,7 +55,7 @@ from os import PathLike
 from typing import Any
 
 from .citations import Citation
-from .errors import KetpkError, ParameterError
+from .errors import FileError, KetpkError, ParameterError
 from .model import Allometric, DrugModel, Parameter, Params, Route, SystemBuilder
 from .regimen import ROUTES
 from .routes import absorption_route, iv_route
@@ -382,5 +382,5 @@ def from_toml(path: str | PathLike) -> DrugModel:
     except tomllib.TOMLDecodeError as err:
         raise ParameterError(f"model card {str(path)!r} is not valid TOML: {err}.") from None
     except OSError as err:
-        raise ParameterError(f"model card {str(path)!r} could not be read: {err.strerror}.") from None
+        raise FileError(f"model card {str(path)!r} could not be read: {err.strerror}. Check the path.") from None
     return from_dict(card)

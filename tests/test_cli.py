@@ -50,7 +50,7 @@ def test_simulate_writes_csv_and_plot(tmp_path, capsys):
     code, out, err = run(capsys, *SIM, "--csv", str(csv_path), "--plot", str(png))
     assert code == 0, err
     assert "Cmax [ng/mL]" in out and "norketamine" in out
-    rows = list(csv.reader(csv_path.open()))
+    rows = list(csv.reader(line for line in csv_path.open() if not line.startswith("#")))
     assert rows[0][:3] == ["subject", "time [min]", "ketamine [ng/mL]"]
     assert len(rows) == 1 + 37  # 0..360 min every 10 min
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -123,7 +123,7 @@ def test_simulate_protocol_uses_its_drug_form_and_options(tmp_path, capsys):
     assert code == 0, err
     assert "model racemic.multiroute" in out and "schwartzman2009  ketamine" in out
     assert "s_ketamine" not in out  # enantiomer analytes only with --analytes
-    rows = list(csv.reader(csv_path.open()))
+    rows = list(csv.reader(line for line in csv_path.open() if not line.startswith("#")))
     assert len(rows) == 1 + 97 and "r_ketamine [ng/mL]" in rows[0]  # the CSV keeps every analyte
     assert png.read_bytes()[:4] == b"\x89PNG"
     code, out, err = run(capsys, "simulate", "--protocol", "schwartzman2009", "--option", "days=2",

@@ -26,13 +26,14 @@ log_rate = st.floats(-4.0, 1.0).map(lambda e: 10.0**e)  # 1e-4 .. 10 per min
 dose_time = st.one_of(st.just(0.0), st.floats(1e-3, 600))
 
 
-def two_cmt_with_sink(cl, v1, q, v2, ka, f, fm) -> DrugModel:
+def two_cmt_with_sink(cl, v1, q, v2, ka, f, fm, fp=0.0) -> DrugModel:
     """2-cmt parent, 1-cmt metabolite, and sink compartments that collect what is eliminated,
-    so that total mass is conserved (test-only bookkeeping)."""
+    so that total mass is conserved (test-only bookkeeping). Oral: F reaches the parent, FP
+    (first pass) the metabolite, 1 - F - FP is lost presystemically (never enters)."""
     params = (Parameter("CL", Q_(cl, "L/min"), "", "test"), Parameter("V1", Q_(v1, "L"), "", "test"),
               Parameter("Q", Q_(q, "L/min"), "", "test"), Parameter("V2", Q_(v2, "L"), "", "test"),
               Parameter("KA", Q_(ka, "1/min"), "", "test"), Parameter("F", Q_(f, ""), "", "test"),
-              Parameter("FM", Q_(fm, ""), "", "test"))
+              Parameter("FM", Q_(fm, ""), "", "test"), Parameter("FP", Q_(fp, ""), "", "test"))
 
     def structure(p: Params) -> SystemBuilder:
         s = SystemBuilder(p.n)
@@ -46,15 +47,17 @@ def two_cmt_with_sink(cl, v1, q, v2, ka, f, fm) -> DrugModel:
         s.clearance("norketamine.central", p.CL, "norketamine.eliminated")
         return s
 
-    oral = absorption_route("oral", central="ketamine.central", F="F", ka="KA", description="test oral")
+    oral = absorption_route("oral", central="ketamine.central", F="F", ka="KA", presystemic="FP",
+                            metabolite="norketamine.central", description="test oral")
     return DrugModel(id="racemic.prop", name="prop", drug="racemic",
                      citation=Citation(authors="T", year=2024, title="t", journal="t", doi="10.0/t"),
                      parameters=params, structure=structure, routes={"iv": iv_route(), "oral": oral},
                      population="none", sampling="venous")
 
 
-models = st.builds(two_cmt_with_sink, cl=st.floats(0.05, 5), v1=st.floats(1, 300), q=st.floats(0.01, 5),
-                   v2=st.floats(1, 500), ka=log_rate, f=st.floats(0.05, 1), fm=st.floats(0, 1))
+models = st.builds(lambda u, **kw: two_cmt_with_sink(fp=u * (1 - kw["f"]), **kw),
+                   cl=st.floats(0.05, 5), v1=st.floats(1, 300), q=st.floats(0.01, 5), v2=st.floats(1, 500),
+                   ka=log_rate, f=st.floats(0.05, 1), fm=st.floats(0, 1), u=st.floats(0, 1))
 doses = st.builds(lambda t, a, route: Bolus(Q_(t, "min"), Q_(a, "mg"), route),
                   dose_time, st.floats(0.001, 500), st.sampled_from(["iv", "oral"]))
 infusions = st.builds(lambda t, a, d: Infusion(Q_(t, "min"), amount=Q_(a, "mg"), duration=Q_(d, "min")),
@@ -88,25 +91,28 @@ def test_linearity_in_dose(model, regimen, scale):
 @SETTINGS
 @given(model=models, regimen=regimens)
 def test_amounts_are_non_negative_and_mass_is_conserved(model, regimen):
+    """dosed = in body + eliminated + lost presystemically, at every output time (µmol)."""
     res, _ = conc(model, regimen)
-    dosed = sum(d.amount.to("mg").magnitude for d in regimen) * 1000 / 237.73
-    total = np.zeros(len(GRID))
+    umol = 1000 / 237.73  # per mg of ketamine (metabolite moles = parent moles, molar yield)
+    dosed_total = sum(d.amount.to("mg").magnitude for d in regimen) * umol
+    in_body, eliminated = np.zeros(len(GRID)), np.zeros(len(GRID))
     for state in res.states:
         amount = res.amount(state, "umol").magnitude
-        assert amount.min() >= -1e-12 * dosed  # non-negative up to round-off relative to the dose
-        total += amount
-    f = model.parameter("F").value.magnitude
-    given_by_now = np.zeros(len(GRID))
+        assert amount.min() >= -1e-12 * dosed_total  # non-negative up to round-off relative to the dose
+        (eliminated if state.endswith(".eliminated") else in_body)[:] += amount
+    f, fp = (model.parameter(k).value.magnitude for k in ("F", "FP"))
+    dosed, lost = np.zeros(len(GRID)), np.zeros(len(GRID))
     t = GRID.magnitude
     for d in regimen:
-        scale = (f if d.route == "oral" else 1.0) * d.amount.to("mg").magnitude * 1000 / 237.73
+        amount = d.amount.to("mg").magnitude * umol
         if isinstance(d, Bolus):
-            given_by_now += scale * (t >= d.start_minutes)
+            given_by_now = amount * (t >= d.start_minutes)
         else:
-            dur = d.duration.to("min").magnitude
-            given_by_now += scale * np.clip((t - d.start_minutes) / dur, 0, 1)
-    # oral doses enter at F (the rest never enters); metabolite moles = parent moles (molar yield)
-    assert_allclose(total, given_by_now, rtol=1e-8, atol=1e-10 * max(given_by_now.max(), 1e-12))
+            given_by_now = amount * np.clip((t - d.start_minutes) / d.duration.to("min").magnitude, 0, 1)
+        dosed += given_by_now
+        if d.route == "oral":
+            lost += (1 - f - fp) * given_by_now  # neither parent (F) nor first-pass metabolite (FP)
+    assert_allclose(in_body + eliminated + lost, dosed, rtol=1e-8, atol=1e-10 * max(dosed.max(), 1e-12))
 
 
 @SETTINGS

@@ -12,6 +12,7 @@ from numpy.testing import assert_allclose
 
 from ketpk import Bolus, CovariateRangeWarning, KetpkError, ModelNotFoundError, ParameterError, Q_, Subject, simulate
 from ketpk import models
+from ketpk.errors import FileError
 
 from .analytic import bateman, one_cmt_bolus
 
@@ -205,7 +206,7 @@ def test_unreadable_toml_is_a_ketpk_error(tmp_path):
     path.write_text("id = \n")
     with pytest.raises(ParameterError, match="not valid TOML"):
         models.from_toml(path)
-    with pytest.raises(ParameterError, match="could not be read"):
+    with pytest.raises(FileError, match="could not be read"):
         models.from_toml(tmp_path / "missing.toml")
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..units import to_unit
 from .emax import s_analyte
 
 __all__ = ["plot_effects"]
@@ -33,7 +34,7 @@ def plot_effects(comparison: Any, *, unit: str = "ng/mL", time_unit: str = "h", 
     citations = {}
     for i, (label, result) in enumerate(comparison.results.items()):
         colour = colours[i % len(colours)]
-        times = result.times.to(time_unit).magnitude
+        times = to_unit(result.times, time_unit, "time_unit").magnitude
         parent = s_analyte(result.pk.model, "s_ketamine")
         plasma = np.median(np.atleast_2d(result.concentration(parent, unit).magnitude), axis=0)
         top.plot(times, plasma, color=colour, lw=1.8, label=f"{label}: plasma S-ketamine")

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import inspect
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from ..citations import Citation
-from ..errors import RegimenError
+from ..errors import ProtocolLimitWarning, RegimenError
 from ..regimen import Infusion, Regimen
+from ..units import as_quantity
 
-__all__ = ["Protocol", "ProtocolSummary", "register", "single_infusion", "REGISTRY"]
+__all__ = ["Protocol", "ProtocolSummary", "register", "single_infusion", "check_limit", "REGISTRY"]
 
 
 class Protocol(Regimen):
@@ -85,3 +87,28 @@ def single_infusion(name: str, drug: str, citation: Citation, *, assumptions: tu
     return Protocol([Infusion("0 min", **infusion)], name=name, drug=drug, citation=citation,
                     steps=(f"IV {form} infusion: {text}",), assumptions=assumptions,
                     options=dict(infusion))
+
+
+def check_limit(protocol: str, option: str, value: Any, limits: tuple[Any, ...], source: str) -> None:
+    """Warn (:class:`ProtocolLimitWarning`) if option ``value`` exceeds a published maximum.
+
+    ``limits`` are Quantities (e.g. ``0.35 mg/kg/h`` and ``25 mg/h``); ``value`` is compared with
+    the one of its kind. ``None`` (no limit given, e.g. no cap) also warns.
+    """
+    if value is None:
+        shown = " or ".join(f"{limit:~P}" for limit in limits)
+        warnings.warn(f"{protocol}: `{option}` is None, but the protocol never exceeds {shown} "
+                      f"({source}); the regimen is simulated without that limit.",
+                      ProtocolLimitWarning, stacklevel=4)
+        return
+    quantity = as_quantity(value, option)
+    comparable = [limit for limit in limits if limit.dimensionality == quantity.dimensionality]
+    if not comparable:
+        kinds = " or ".join(("a per-weight rate like " if "[mass]" not in limit.dimensionality
+                             else "a rate like ") + f"{limit:~P}" for limit in limits)
+        raise RegimenError(f"`{option}` of protocol {protocol!r} must be {kinds}; got {value}.")
+    for limit in comparable:
+        if quantity.to(limit.units).magnitude > limit.magnitude * (1 + 1e-12):
+            warnings.warn(f"{protocol}: `{option}` {value} exceeds the published maximum {limit:~P} "
+                          f"({source}); the regimen is simulated as asked, outside the protocol.",
+                          ProtocolLimitWarning, stacklevel=4)

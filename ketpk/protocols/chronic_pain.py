@@ -7,21 +7,27 @@ in the protocol's ``assumptions``.
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
-from ..errors import ProtocolLimitWarning, RegimenError
+from ..errors import RegimenError
 from ..regimen import Bolus, Infusion
 from ..titration import rate_steps
 from ..units import Q_, as_quantity
 from . import citations as cit
-from ._base import Protocol, register, single_infusion
+from ._base import Protocol, check_limit, register, single_infusion
 from ._titrate import titrated_line, titration_protocol
 
 #: 22.2 mg/h/70 kg, the published mean end-of-infusion rate (Sigtermans 2009 abstract).
 SIGTERMANS_END_RATE = Q_(22.2 / 70, "mg/kg/h")
 #: 7.2 µg/kg/min, the maximum (Bell & Kalso 2018 Table 6, doi:10.1097/PR9.0000000000000674).
 SIGTERMANS_MAX = Q_(7.2, "ug/kg/min")
+#: Maximum 0.35 mg/kg/h, not to exceed 25 mg/h (Schwartzman 2009 abstract; NCT00579085).
+SCHWARTZMAN_MAX = (Q_(0.35, "mg/kg/h"), Q_(25, "mg/h"))
+
+
+def _check_days(days: Any) -> None:
+    if not isinstance(days, int) or isinstance(days, bool) or days < 1:
+        raise RegimenError(f"`days` must be a whole number >= 1; got {days!r}. E.g. days=10.")
 
 
 @register
@@ -41,13 +47,7 @@ def sigtermans2009(*, start: Any = "1.2 ug/kg/min", step: Any = "1.2 ug/kg/min",
     the published mean end rate 22.2 mg/h/70 kg (5.29 µg/kg/min), so the last step is smaller.
     A target above 7.2 µg/kg/min warns (ProtocolLimitWarning).
     """
-    try:
-        above = as_quantity(target, "target").to("ug/kg/min") > SIGTERMANS_MAX
-    except Exception as err:
-        raise RegimenError(f"`target` must be a per-weight rate such as '5 ug/kg/min'; got {target}.") from err
-    if above:
-        warnings.warn(f"target {target} exceeds the published maximum of Sigtermans 2009 "
-                      f"({SIGTERMANS_MAX}).", ProtocolLimitWarning, stacklevel=3)
+    check_limit("sigtermans2009", "target", target, (SIGTERMANS_MAX,), "Bell & Kalso 2018 Table 6")
     line = titrated_line(start=start, step=step, target=target, duration=duration,
                          interval=interval, night_interval=night_interval)
     return Protocol(
@@ -96,8 +96,12 @@ def schwartzman2009(*, rate: Any = "0.35 mg/kg/h", cap: Any = "25 mg/h", days: i
     Assumption: every day at the maximum rate. A review table gives 0.175-0.35 mg/kg/h, which
     suggests day 1 at half rate (inference): pass ``first_day_rate="0.175 mg/kg/h"``.
     """
-    if not isinstance(days, int) or days < 1:
-        raise RegimenError(f"`days` must be a whole number >= 1; got {days!r}.")
+    _check_days(days)
+    for option, value in (("rate", rate), ("first_day_rate", first_day_rate)):
+        if value is not None:
+            check_limit("schwartzman2009", option, value, SCHWARTZMAN_MAX, "Schwartzman 2009 abstract")
+    for value in (cap if isinstance(cap, (list, tuple)) else [cap]):
+        check_limit("schwartzman2009", "cap", value, SCHWARTZMAN_MAX, "Schwartzman 2009 abstract")
     rates = [first_day_rate or rate] + [rate] * (days - 1)
     doses = [Infusion(Q_(24 * k, "h"), rate=r, duration="4 h", cap=cap) for k, r in enumerate(rates)]
     assumptions = ["every day at the maximum rate (the within-course escalation is not retrievable)"]
@@ -156,8 +160,7 @@ def hardy2012(*, daily: tuple = ("100 mg", "300 mg", "500 mg"), days: int = 3) -
     evidence summary]. Assumed: escalation every 24 h without holds; days beyond the escalation
     stay at the last dose.
     """
-    if not isinstance(days, int) or days < 1:
-        raise RegimenError(f"`days` must be a whole number >= 1; got {days!r}.")
+    _check_days(days)
     levels = [daily[min(k, len(daily) - 1)] for k in range(days)]
     steps = [(Q_(24 * k, "h"), as_quantity(d, "daily") / Q_(24, "h")) for k, d in enumerate(levels)]
     return Protocol(

@@ -12,13 +12,15 @@ from ..regimen import Bolus
 from ..titration import amount_steps, escalate
 from ..units import Q_, as_quantity
 from . import citations as cit
-from ._base import Protocol, register, single_infusion
+from ._base import Protocol, check_limit, register, single_infusion
 from ._titrate import titration_protocol
 
 #: Spravato session days in weeks 1-4 (twice weekly); Monday/Thursday is an assumption.
 SPRAVATO_DAYS = (0, 3, 7, 10, 14, 17, 21, 24)
 #: One Spravato device delivers 28 mg esketamine (label, section 2; MIMS SmPC text).
 DEVICE = Q_(28, "mg")
+#: Target rate 0.6 mg/kg/h, "titrated as tolerated" (Lenze 2016 abstract).
+LENZE_TARGET = Q_(0.6, "mg/kg/h")
 
 
 @register
@@ -37,8 +39,10 @@ def lenze2016(*, start: Any = "0.15 mg/kg/h", step: Any = "0.15 mg/kg/h",
     """Racemic ketamine IV for 96 h titrated to 0.6 mg/kg/h (Lenze 2016, *World J Biol Psychiatry* 17:230).
 
     Published: 96-h infusion "titrated as tolerated to a target rate of 0.6 mg/kg/h"
-    [abstract]. Assumed: four equal steps of 0.15 mg/kg/h every 6 h, then held.
+    [abstract]. Assumed: four equal steps of 0.15 mg/kg/h every 6 h, then held. A ``target``
+    above the published 0.6 mg/kg/h warns (ProtocolLimitWarning).
     """
+    check_limit("lenze2016", "target", target, (LENZE_TARGET,), "Lenze 2016 abstract")
     return titration_protocol(
         "lenze2016", "racemic", cit.LENZE_2016,
         "start, step and interval (0.15 mg/kg/h every 6 h) are not published; the trial titrated "
