@@ -117,8 +117,21 @@ def _apply_caps(value: np.ndarray, caps: tuple[tuple[float, bool], ...], weights
     return value
 
 
+class _DoseOps:
+    """What a single dose shares with a regimen: repetition and ``+``."""
+
+    __slots__ = ()
+
+    def repeat(self, *, every: Any, count: int) -> Regimen:
+        """This dose ``count`` times, ``every`` apart (NONMEM ADDL = count - 1, II = every)."""
+        return Regimen([self]).repeat(every=every, count=count)
+
+    def __add__(self, other: Dose | Regimen) -> Regimen:
+        return Regimen([self]) + other
+
+
 @dataclass(frozen=True, slots=True)
-class Bolus:
+class Bolus(_DoseOps):
     """A single dose given at once (IV push) or into an absorption site (oral, IM, ...).
 
     Parameters
@@ -168,16 +181,9 @@ class Bolus:
             amount = _apply_caps(amount, self._caps, weights, self.cap, n)
         return ResolvedDose(self.route, self._time_min, amount)
 
-    def repeat(self, *, every: Any, count: int) -> Regimen:
-        """This dose ``count`` times, ``every`` apart (NONMEM ADDL = count - 1, II = every)."""
-        return Regimen([self]).repeat(every=every, count=count)
-
-    def __add__(self, other: Dose | Regimen) -> Regimen:
-        return Regimen([self]) + other
-
 
 @dataclass(frozen=True, slots=True)
-class Infusion:
+class Infusion(_DoseOps):
     """A zero-order infusion. Give exactly two of ``amount``, ``rate`` and ``duration``.
 
     Parameters
@@ -272,13 +278,6 @@ class Infusion:
             rate = _apply_caps(rate, self._caps, weights, self.cap, n)
             amount = rate * duration
         return ResolvedDose(self.route, self._start_min, amount, rate, duration)
-
-    def repeat(self, *, every: Any, count: int) -> Regimen:
-        """This infusion ``count`` times, starting ``every`` apart."""
-        return Regimen([self]).repeat(every=every, count=count)
-
-    def __add__(self, other: Dose | Regimen) -> Regimen:
-        return Regimen([self]) + other
 
 
 Dose = Union[Bolus, Infusion]
