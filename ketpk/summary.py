@@ -227,8 +227,8 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
     S, n_analytes = batch.n, len(analytes)
     if block_times is None:
         block_times = max(1, int(_BLOCK_BYTES // (S * n_analytes * 8)))
-    if isinstance(solver, str) and solver == "exact":
-        solver = _summary_solver(S, n_analytes, len(probe.states))
+    if isinstance(solver, str) and solver == "exact":  # tables of all chunks within 64 MB together
+        solver = ExactSolver(table_bytes=_TABLE_BYTES * min(chunk_subjects, S) / S)
     solver = get_solver(solver)
     edges = _edges(minutes.size, block_times)
     chunks = [_Chunk(batch, a, min(a + chunk_subjects, S)) for a in range(0, S, chunk_subjects)]
@@ -259,8 +259,3 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
                   "solver": solver.name},
     )
 
-
-def _summary_solver(S: int, n_outputs: int, n_states: int) -> ExactSolver:
-    """An exact solver whose output tables, summed over all chunks, stay within 64 MB."""
-    fits = _TABLE_BYTES / (S * n_outputs * 2 * n_states * 8)
-    return ExactSolver(chunk=int(2 ** np.clip(np.floor(np.log2(max(fits, 1.0))), 3, 8)))
