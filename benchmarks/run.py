@@ -137,7 +137,7 @@ def workload_2(repeats: int, subset: int) -> list[str]:
     scale = 100_000 / subset
     return [
         f"| W2 | {model.id}, 100,000 subjects, protocol schwartzman2009 (25 mg/h cap per subject), 10 days at 5 min ({minutes.size} times), "
-        f"{" + ".join(analytes)}: percentiles {summary.q} + mean + Cmax/Tmax/AUC | {t_exact:.2f} s | "
+        f"{' + '.join(analytes)}: percentiles {summary.q} + mean + Cmax/Tmax/AUC | {t_exact:.2f} s | "
         f"{t_ode * scale:.0f} s ({subset} subj. ×{scale:g}) | {t_naive * scale:.0f} s ({subset} subj. "
         f"×{scale:g}) | {t_naive * scale / t_exact:.0f}× | "
         f"{rel_diff(exact, stack(ode)):.1e} / {rel_diff(exact, naive):.1e} | {peak:.0f} MB |"
