@@ -165,22 +165,28 @@ def _reblock(pieces: Iterator, edges: np.ndarray, shape: tuple[int, int]) -> Ite
         yield block
 
 
-def chunk_blocks(model: Any, regimen: Any, minutes: np.ndarray, chunk: _Chunk, solver: Any,
-                 analytes: Sequence[str], edges: np.ndarray) -> Iterator[np.ndarray]:
-    """Blocks (chunk size, len(analytes), block) of plasma concentrations for one chunk."""
+def _streams(model: Any, regimen: Any, minutes: np.ndarray, chunk: _Chunk, solver: Any,
+             analytes: Sequence[str], edges: np.ndarray) -> list[tuple[np.ndarray, Iterator]]:
+    """(subject indices, blocks) per schedule group of one chunk. The plan (system, schedules)
+    is dropped on return: the open streams hold only what the solver kept."""
     from .simulate import plan
 
     system, names, C, groups = plan(model, regimen, chunk.batch, "plasma")
-    rows = [names.index(a) for a in analytes]
-    C = C[:, rows]
-    streams = [(idx, _reblock(_pieces(solver, system.A[idx], schedule, minutes, C[idx]), edges,
-                              (len(idx), len(rows))))
-               for idx, schedule in groups]
+    C = C[:, [names.index(a) for a in analytes]]
+    return [(idx, _reblock(_pieces(solver, system.A[idx], schedule, minutes, C[idx]), edges,
+                           (len(idx), len(analytes))))
+            for idx, schedule in groups]
+
+
+def chunk_blocks(model: Any, regimen: Any, minutes: np.ndarray, chunk: _Chunk, solver: Any,
+                 analytes: Sequence[str], edges: np.ndarray) -> Iterator[np.ndarray]:
+    """Blocks (chunk size, len(analytes), block) of plasma concentrations for one chunk."""
+    streams = _streams(model, regimen, minutes, chunk, solver, analytes, edges)
     for parts in zip(*(s for _, s in streams)):
         if len(streams) == 1:
             yield parts[0]
             continue
-        block = np.empty((chunk.batch.n, len(rows), parts[0].shape[-1]))
+        block = np.empty((chunk.batch.n, len(analytes), parts[0].shape[-1]))
         for (idx, _), part in zip(streams, parts):
             block[idx] = part
         yield block
