@@ -116,7 +116,9 @@ class SimulationResult:
     def amount(self, state: str, unit: str = "umol"):
         """Amount in compartment ``state`` (e.g. ``"ketamine.central"``); needs ``record="all"``."""
         if self.amounts_umol is None:
-            raise ParameterError("amounts were not recorded; simulate with record='all'.")
+            raise ParameterError("amounts were not recorded (simulate keeps concentrations only by "
+                                 "default); pass record='all' to ketpk.simulate to keep every "
+                                 "compartment's amount.")
         if state not in self.states:
             raise ParameterError(f"`state` must be one of {self.states}; got {state!r}.")
         index = self.states.index(state)

@@ -104,7 +104,7 @@ def plan(model: DrugModel, regimen: Regimen, batch: SubjectBatch, record: str):
 
 
 def simulate(model: Any, regimen: Any, times: Any, *, subjects: Any = None,
-             solver: Any = "exact", record: str = "all") -> SimulationResult:
+             solver: Any = "exact", record: str = "plasma") -> SimulationResult:
     """Simulate plasma concentrations of ketamine and its metabolites.
 
     Parameters
@@ -120,8 +120,10 @@ def simulate(model: Any, regimen: Any, times: Any, *, subjects: Any = None,
         need an explicit weight.
     solver : {"exact", "ode"} or solver object
         ``"exact"`` (matrix exponential, default) or ``"ode"`` (scipy ``solve_ivp``).
-    record : {"all", "plasma"}
-        ``"all"`` also keeps every compartment's amount; ``"plasma"`` keeps concentrations only.
+    record : {"plasma", "all"}
+        ``"plasma"`` (default) keeps the concentrations; ``"all"`` also keeps every compartment's
+        amount for :meth:`SimulationResult.amount` (one more output per state: about 3-5x the
+        time and memory of a population run).
 
     Returns
     -------

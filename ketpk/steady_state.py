@@ -89,7 +89,7 @@ class SteadyState:
         m = max(1, math.ceil(period.breakpoints[-1] / tau - 1e-12))
         states = ExactSolver().solve(A, period, tau * np.arange(1, m + 1),
                                      np.broadcast_to(np.eye(n), (S, n, n)))  # (S, n, m)
-        phi, _ = _Propagator(A, np.zeros((S, 1, n)), 1).transition(tau)
+        phi, _ = _Propagator(A, np.arange(0), np.zeros((S, 1, n)), 1).transition(tau)  # no inputs
         lhs = np.eye(n) - phi
         # I - Φ is singular exactly when A has an eigenvalue with no decay over one period.
         slowest = np.max(np.linalg.eigvals(A).real, axis=-1) * tau

@@ -2,7 +2,8 @@
 
 :func:`summarize` simulates the subjects in chunks (``chunk_subjects``) and reduces the
 outputs one block of output times at a time (``block_times``), so it never holds the full
-subjects × times array: at most one block for all subjects, plus each chunk's solver state.
+subjects × times array: at most two blocks for all subjects (the one being reduced and the
+next, computed meanwhile by worker threads, chunks in parallel), plus each chunk's solver state.
 Because every subject of a block is present, the percentiles and means of a block are those
 of the full array, computed by the same numpy call; Cmax, Tmax and AUC accumulate per subject
 across blocks.
@@ -10,7 +11,9 @@ across blocks.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -162,25 +165,44 @@ def _reblock(pieces: Iterator, edges: np.ndarray, shape: tuple[int, int]) -> Ite
         yield block
 
 
-def chunk_blocks(model: Any, regimen: Any, minutes: np.ndarray, chunk: _Chunk, solver: Any,
-                 analytes: Sequence[str], edges: np.ndarray) -> Iterator[np.ndarray]:
-    """Blocks (chunk size, len(analytes), block) of plasma concentrations for one chunk."""
+def _streams(model: Any, regimen: Any, minutes: np.ndarray, chunk: _Chunk, solver: Any,
+             analytes: Sequence[str], edges: np.ndarray) -> list[tuple[np.ndarray, Iterator]]:
+    """(subject indices, blocks) per schedule group of one chunk. The plan (system, schedules)
+    is dropped on return: the open streams hold only what the solver kept."""
     from .simulate import plan
 
     system, names, C, groups = plan(model, regimen, chunk.batch, "plasma")
-    rows = [names.index(a) for a in analytes]
-    C = C[:, rows]
-    streams = [(idx, _reblock(_pieces(solver, system.A[idx], schedule, minutes, C[idx]), edges,
-                              (len(idx), len(rows))))
-               for idx, schedule in groups]
+    C = C[:, [names.index(a) for a in analytes]]
+    return [(idx, _reblock(_pieces(solver, system.A[idx], schedule, minutes, C[idx]), edges,
+                           (len(idx), len(analytes))))
+            for idx, schedule in groups]
+
+
+def chunk_blocks(model: Any, regimen: Any, minutes: np.ndarray, chunk: _Chunk, solver: Any,
+                 analytes: Sequence[str], edges: np.ndarray) -> Iterator[np.ndarray]:
+    """Blocks (chunk size, len(analytes), block) of plasma concentrations for one chunk."""
+    streams = _streams(model, regimen, minutes, chunk, solver, analytes, edges)
     for parts in zip(*(s for _, s in streams)):
         if len(streams) == 1:
             yield parts[0]
             continue
-        block = np.empty((chunk.batch.n, len(rows), parts[0].shape[-1]))
+        block = np.empty((chunk.batch.n, len(analytes), parts[0].shape[-1]))
         for (idx, _), part in zip(streams, parts):
             block[idx] = part
         yield block
+
+
+def _threaded_blocks(streams: Sequence[Iterator[np.ndarray]], n_blocks: int,
+                     workers: int) -> Iterator[np.ndarray]:
+    """Blocks of all chunks in subject order, the chunks' next blocks computed by ``workers``
+    threads (numpy releases the GIL) while the caller reduces the current one."""
+    with ThreadPoolExecutor(workers) as pool:
+        ahead = [pool.submit(next, s) for s in streams]
+        for b in range(n_blocks):
+            parts = [f.result() for f in ahead]
+            if b + 1 < n_blocks:
+                ahead = [pool.submit(next, s) for s in streams]
+            yield np.concatenate(parts, axis=0)
 
 
 def _edges(n_times: int, block_times: int) -> np.ndarray:
@@ -190,7 +212,7 @@ def _edges(n_times: int, block_times: int) -> np.ndarray:
 def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
               q: Sequence[float] = (5, 50, 95), analytes: Sequence[str] | None = None,
               solver: Any = "exact", chunk_subjects: int = 10_000, block_times: int | None = None,
-              client: Any = None) -> PopulationSummary:
+              workers: int | None = None, client: Any = None) -> PopulationSummary:
     """Percentiles, means and per-subject Cmax/Tmax/AUC of a population in bounded memory.
 
     Parameters
@@ -205,6 +227,8 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
         time course at a time.
     chunk_subjects : subjects simulated together (bounds the solver's working memory).
     block_times : output times reduced together (default: a block of all subjects <= 32 MB).
+    workers : threads computing chunks in process (default: ``os.cpu_count()``); the result
+        does not depend on it.
     client : a ``dask.distributed.Client`` to compute the chunks on a Dask cluster
         (``pip install ketpk[dask]``); results are identical to the in-process path.
     """
@@ -224,17 +248,19 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
         raise ParameterError(f"`analytes` must be among {known}; got {sorted(unknown)}.")
     if not (isinstance(chunk_subjects, int) and chunk_subjects >= 1):
         raise ParameterError(f"`chunk_subjects` must be a positive int; got {chunk_subjects!r}.")
+    if workers is not None and not (isinstance(workers, int) and workers >= 1):
+        raise ParameterError(f"`workers` must be a positive int or None; got {workers!r}.")
     S, n_analytes = batch.n, len(analytes)
     if block_times is None:
         block_times = max(1, int(_BLOCK_BYTES // (S * n_analytes * 8)))
-    if isinstance(solver, str) and solver == "exact":
-        solver = _summary_solver(S, n_analytes, len(probe.states))
+    if isinstance(solver, str) and solver == "exact":  # tables of all chunks within 64 MB together
+        solver = ExactSolver(table_bytes=_TABLE_BYTES * min(chunk_subjects, S) / S)
     solver = get_solver(solver)
     edges = _edges(minutes.size, block_times)
     chunks = [_Chunk(batch, a, min(a + chunk_subjects, S)) for a in range(0, S, chunk_subjects)]
     if client is None:
         streams = [chunk_blocks(model, regimen, minutes, c, solver, analytes, edges) for c in chunks]
-        blocks: Iterator = (np.concatenate(parts, axis=0) for parts in zip(*streams))
+        blocks: Iterator = _threaded_blocks(streams, len(edges) - 1, workers or os.cpu_count() or 1)
     else:
         from .scaleout import dask_blocks
 
@@ -259,8 +285,3 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
                   "block_times": block_times},
     )
 
-
-def _summary_solver(S: int, n_outputs: int, n_states: int) -> ExactSolver:
-    """An exact solver whose output tables, summed over all chunks, stay within 64 MB."""
-    fits = _TABLE_BYTES / (S * n_outputs * 2 * n_states * 8)
-    return ExactSolver(chunk=int(2 ** np.clip(np.floor(np.log2(max(fits, 1.0))), 3, 8)))

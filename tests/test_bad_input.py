@@ -108,7 +108,7 @@ case("units", "concentration unit mg", lambda: _probe().concentration("ketamine"
      r"`unit` must be a concentration unit, mass or molar .*got 'mg', which is \[mass\]")
 case("units", "concentration unit misspelt", lambda: _probe().concentration("ketamine", "ngg/mL"),
      UnitError, r"`unit` .*got '1 ngg/mL'.*Write a number and a unit|`unit` must be a unit")
-case("units", "amount unit mg/L", lambda: _probe().amount("ketamine.central", "mg/L"), UnitError,
+case("units", "amount unit mg/L", lambda: simulate("esketamine", B, T, record="all").amount("ketamine.central", "mg/L"), UnitError,
      r"`unit` must be an amount unit, molar or mass .*got 'mg/L'")
 case("route", "route the model lacks", lambda: _sim(Bolus("0 min", "5 mg", "oral"), model="esketamine.otto2021"),
      RegimenError, r"model 'esketamine\.otto2021' has no route 'oral'; it has iv\. Choose")

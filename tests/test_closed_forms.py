@@ -94,10 +94,17 @@ def test_dose_at_an_output_time_acts_before_the_observation(toy):
 
 
 def test_mass_balance_of_a_bolus(toy):
-    res = simulate(toy, Bolus("0 min", "50 mg"), Q_([0.0, 120.0], "min"))
+    res = simulate(toy, Bolus("0 min", "50 mg"), Q_([0.0, 120.0], "min"), record="all")
     remaining = res.amount("ketamine.central", "mg").magnitude
     assert remaining[0] == pytest.approx(50.0)
     assert remaining[1] == pytest.approx(50.0 * np.exp(-CL / V * 120), rel=1e-10)
+
+
+def test_amounts_are_kept_only_on_request(toy):
+    res = simulate(toy, Bolus("0 min", "50 mg"), Q_([0.0, 120.0], "min"))
+    assert res.amounts_umol is None
+    with pytest.raises(ketpk.ParameterError, match="record='all'"):
+        res.amount("ketamine.central")
 
 
 def test_ketpk_version_is_set():

@@ -289,7 +289,7 @@ def test_racemic_model_is_driven_by_s_ketamine_only():
     assert slow_r.concentration("ketamine").magnitude[24] > fast_r.concentration("ketamine").magnitude[24]
     # A multi-compartment analyte gets one effect state per compartment; Ce sums like Cp.
     model = with_effect_site(_racemic_toy("0.6 L/min"), site=SITE, t_half=Q_(8.3, "min"), of="ketamine")
-    res = simulate(model, regimen, Q_([600.0], "min"))
+    res = simulate(model, regimen, Q_([600.0], "min"), record="all")
     total = res.concentration(f"ketamine@{SITE}").magnitude
     parts = (res.amount(f"s_ketamine.central@{SITE}", "umol") + res.amount(f"r_ketamine.central@{SITE}", "umol"))
     assert total == pytest.approx((parts / Q_(100, "L") * Q_(237.73, "g/mol")).to("ng/mL").magnitude)

@@ -135,6 +135,11 @@ def test_chunked_summary_equals_the_full_array():
                                    np.trapezoid(values, full.times_min, axis=1), rtol=1e-12)
     assert summary.percentile("ketamine", 95).units == Q_(1, "ng/mL").units
     assert summary.auc("ketamine", "ng*h/mL").shape == (300,)
+    one_thread = ketpk.summarize(OTTO, REGIMEN, TIMES, subjects=pop, q=(5, 25, 50, 95),
+                                 chunk_subjects=64, block_times=37, workers=1)
+    for field in ("percentiles_umol_per_l", "mean_umol_per_l", "cmax_umol_per_l", "auc_umol_min_per_l"):
+        for analyte in ("ketamine", "norketamine"):
+            np.testing.assert_array_equal(getattr(one_thread, field)[analyte], getattr(summary, field)[analyte])
 
 
 def test_summary_with_lagged_groups_and_the_ode_solver():
