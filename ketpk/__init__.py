@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from importlib import metadata as _metadata
 
-from . import effects, models, nca, population, protocols
+from . import models, nca, population
 from .citations import Citation
 from .compare import compare_regimens, compare_routes, equivalent_dose
 from .errors import (
@@ -82,3 +82,16 @@ __all__ = (
     "CovariateRangeWarning",
     "ProtocolLimitWarning",
 )
+
+
+_LAZY_SUBMODULES = ("effects", "protocols")
+
+
+def __getattr__(name: str):
+    # These libraries build their cited parameters and regimens (and so the pint registry) on
+    # import; they load on first use so that `import ketpk` stays fast.
+    if name in _LAZY_SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'ketpk' has no attribute {name!r}")

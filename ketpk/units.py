@@ -22,13 +22,16 @@ treats mg/kg as dimensionless and mg/kg/h as a rate constant.
 
 from __future__ import annotations
 
+import sys
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pint
 
 from .errors import UnitError
+
+if TYPE_CHECKING:
+    import pint
 
 __all__ = ["ureg", "Q_", "CANONICAL", "as_quantity", "to_canonical", "parse_dose", "parse_unit", "to_unit"]
 
@@ -52,8 +55,17 @@ CANONICAL: dict[str, str] = {
 _EXAMPLE_UNIT = {"[time]": "min or h", "[mass]": "kg for body weight, mg for doses"}
 
 
+def _pint() -> Any:
+    """The pint module, imported on first use: pint (and dask, through pint.compat, when it is
+    installed) costs ~0.15 s, which `import ketpk` need not pay."""
+    import pint
+
+    return pint
+
+
 @lru_cache(maxsize=1)
 def _registry() -> pint.UnitRegistry:
+    pint = _pint()
     # Built on first use (and cached on disk by pint) so that `import ketpk` stays fast.
     try:
         registry = pint.UnitRegistry(cache_folder=":auto:")
@@ -89,11 +101,13 @@ def as_quantity(value: Any, name: str) -> pint.Quantity:
     Accepts a pint Quantity (of any registry) or a string such as ``"25 mg"``. Anything else,
     a bare number above all, raises :class:`UnitError` naming ``name``.
     """
-    if isinstance(value, pint.Quantity):
+    pint = sys.modules.get("pint")  # a Quantity can only exist once pint is imported
+    if pint is not None and isinstance(value, pint.Quantity):
         if value._REGISTRY is _registry():
             return value
         return _registry().Quantity(value.magnitude, str(value.units))
     if isinstance(value, str):
+        pint = _pint()
         try:
             quantity = _registry().Quantity(value)
         except (pint.errors.PintError, ValueError, TypeError, AttributeError) as err:
@@ -182,6 +196,7 @@ def parse_unit(unit: Any, name: str) -> Any:
 
     An undefined unit raises :class:`UnitError` naming ``name``.
     """
+    pint = _pint()
     try:
         parsed = _registry().Unit(str(unit))
     except (pint.errors.PintError, ValueError, TypeError, AttributeError, AssertionError) as err:
@@ -200,6 +215,7 @@ def to_unit(value: Any, unit: Any, name: str, expected: str | None = None) -> pi
     """
     target = parse_unit(unit, name)
     quantity = as_quantity(value, name)
+    pint = _pint()
     try:
         return quantity.to(target)
     except pint.errors.DimensionalityError:
