@@ -12,12 +12,12 @@ from typing import Any
 
 import numpy as np
 
-from . import nca
+from . import models, nca
 from .errors import ParameterError
 from .fileio import write_csv
 from .regimen import Bolus, Infusion, Regimen
 from .result import SimulationResult
-from .simulate import _model, _regimen, simulate
+from .simulate import _regimen, simulate
 from .subject import as_batch
 from .units import Q_, as_quantity
 
@@ -147,7 +147,7 @@ def compare_routes(model_or_drug: Any, dose: Any, routes: Sequence[str] | None =
     times : Quantity [time], optional
         Output times; default 0–24 h every minute.
     """
-    model = _model(model_or_drug)
+    model = models.resolve(model_or_drug)
     routes = tuple(model.routes) if routes is None else tuple(routes)
     if not routes:
         raise ParameterError("`routes` is empty; give at least one route name.")

@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from . import models
 from .errors import ParameterError
 from .model import DrugModel
 from .subject import _MINUTES_PER_YEAR, Subject, SubjectBatch, as_batch, check_covariate
@@ -71,12 +72,6 @@ class LogNormal:
             values[outside] = median * np.exp(self.sd_log * rng.standard_normal(outside.sum()))
             outside = (values < low) | (values > high)
         return values
-
-
-def _model(model: Any) -> DrugModel:
-    from .simulate import _model as resolve
-
-    return resolve(model)
 
 
 def _generator(seed: Any) -> tuple[np.random.Generator, Any]:
@@ -227,7 +222,7 @@ class Population:
 
         Derived parameters (``model.derive``) are not included: they carry no declared unit.
         """
-        model = self.model if model is None else _model(model)
+        model = self.model if model is None else models.resolve(model)
         batch = self._as_batch()
         params = model.individual(batch.covariates, batch.etas, batch.n)
         out = {}
@@ -269,7 +264,7 @@ def sample(model: Any, n: int | None = None, *, seed: Any = None, weight: Any = 
     variability : bool
         Draw inter-individual variability from the model's omega blocks (False: covariates only).
     """
-    model = _model(model)
+    model = models.resolve(model)
     if isinstance(female, bool) or not isinstance(female, (int, float)) or not 0.0 <= female <= 1.0:
         raise ParameterError(f"`female` must be a probability in [0, 1]; got {female!r}. "
                              "E.g. female=0.5 for half women.")

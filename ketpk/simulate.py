@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from . import models
 from .errors import CovariateRangeWarning, ParameterError, RegimenError
 from .model import DrugModel
 from .regimen import Bolus, Infusion, Regimen
@@ -43,17 +44,6 @@ def _times(times: Any) -> np.ndarray:
         )
     return minutes
 
-
-def _model(model: Any) -> DrugModel:
-    if isinstance(model, str):
-        from . import models
-
-        return models.get(model)
-    if not isinstance(model, DrugModel):
-        raise ParameterError(
-            f"`model` must be a DrugModel or a model id such as 'esketamine'; got {model!r}."
-        )
-    return model
 
 
 def _regimen(regimen: Any) -> Regimen:
@@ -133,7 +123,7 @@ def simulate(model: Any, regimen: Any, times: Any, *, subjects: Any = None,
     ------
     UnitError, RegimenError, ParameterError, ModelNotFoundError, SolverError
     """
-    model = _model(model)
+    model = models.resolve(model)
     regimen = _regimen(regimen)
     minutes = _times(times)
     engine = get_solver(solver)

@@ -232,9 +232,10 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
     client : a ``dask.distributed.Client`` to compute the chunks on a Dask cluster
         (``pip install ketpk[dask]``); results are identical to the in-process path.
     """
-    from .simulate import _model, _regimen, _times, _warn_covariates
+    from .models import resolve
+    from .simulate import _regimen, _times, _warn_covariates
 
-    model = _model(model)
+    model = resolve(model)
     regimen = _regimen(regimen)
     minutes = _times(times)
     batch = as_batch(subjects)

@@ -11,7 +11,8 @@ import numpy as np
 from ..citations import Citation
 from ..errors import ParameterError
 from ..result import SimulationResult
-from ..simulate import _model, simulate
+from ..models import resolve
+from ..simulate import simulate
 from ..units import Q_
 from .emax import EffectModel, s_analyte
 from .library import get
@@ -90,7 +91,7 @@ def simulate_effects(model: Any, regimen: Any, times: Any, effects: Sequence[Any
     model with an ``"s_ketamine"`` analyte). Effect sites are extra linear states of the same
     system, solved by ``solver`` with the plasma curves. Other arguments as :func:`ketpk.simulate`.
     """
-    pk_model = _model(model)
+    pk_model = resolve(model)
     chosen = [get(e) for e in ((effects,) if isinstance(effects, (str, EffectModel)) else effects)]
     if not chosen:
         raise ParameterError("`effects` must name at least one effect model, e.g. 'olofsen2022'.")

@@ -21,7 +21,7 @@ from ..errors import ModelNotFoundError, ParameterError
 from ..model import DrugModel
 from ..usermodels import from_dict, from_toml
 
-__all__ = ["available", "get", "DEFAULTS", "ModelSummary", "from_dict", "from_toml", "register", "unregister"]
+__all__ = ["available", "get", "resolve", "DEFAULTS", "ModelSummary", "from_dict", "from_toml", "register", "unregister"]
 
 #: The default model id for each drug form.
 DEFAULTS: dict[str, str] = {
@@ -107,3 +107,16 @@ def get(model_id: str) -> DrugModel:
         raise ModelNotFoundError(
             f"no model {model_id!r}.{hint} See ketpk.models.available() for the list."
         ) from None
+
+
+def resolve(model: object) -> DrugModel:
+    """``model`` itself if it is a DrugModel, else the model registered under that id."""
+    if isinstance(model, str):
+        return get(model)
+    if not isinstance(model, DrugModel):
+        from ..errors import ParameterError
+
+        raise ParameterError(
+            f"`model` must be a DrugModel or a model id such as 'esketamine'; got {model!r}."
+        )
+    return model
