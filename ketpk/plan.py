@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from . import models
+from . import models, scenarios
 from .errors import CovariateRangeWarning, ParameterError, RegimenError
 from .model import DrugModel, Params
 from .regimen import Bolus, Infusion, Regimen
@@ -134,13 +134,15 @@ class Request:
 
 
 def request(model: Any, regimen: Any, times: Any, *, subjects: Any = None, solver: Any = "exact",
-            record: str = "plasma", analytes: Sequence[str] | None = None) -> Request:
+            record: str = "plasma", analytes: Sequence[str] | None = None,
+            scenario: Any = None) -> Request:
     """Check a front door's arguments once and return a :class:`Request`.
 
     Arguments as for :func:`ketpk.simulate`; ``analytes`` (default: all of the model's) picks
-    the concentrations to output. Warns when covariates lie outside the model's validated range.
+    the concentrations to output; ``scenario`` what-ifs are applied to the model first.
+    Warns when covariates lie outside the model's validated range.
     """
-    model = models.resolve(model)
+    model = models.resolve(model).with_scenario(*scenarios.resolve(scenario))
     regimen = as_regimen(regimen)
     minutes = as_times(times)
     engine = get_solver(solver)

@@ -11,7 +11,7 @@ __all__ = ["simulate"]
 
 
 def simulate(model: Any, regimen: Any, times: Any, *, subjects: Any = None,
-             solver: Any = "exact", record: str = "plasma") -> SimulationResult:
+             solver: Any = "exact", record: str = "plasma", scenario: Any = None) -> SimulationResult:
     """Simulate plasma concentrations of ketamine and its metabolites.
 
     Parameters
@@ -32,6 +32,9 @@ def simulate(model: Any, regimen: Any, times: Any, *, subjects: Any = None,
         ``"plasma"`` (default) keeps the concentrations; ``"all"`` also keeps every compartment's
         amount for :meth:`SimulationResult.amount` (one more output per state: about 3-5x the
         time and memory of a population run).
+    scenario : scenario, interaction name, or a sequence of them, optional
+        Clinical what-ifs applied to the model first (:mod:`ketpk.scenarios`), e.g.
+        ``"clarithromycin"``; their labels go into ``result.assumptions``.
 
     Returns
     -------
@@ -42,7 +45,8 @@ def simulate(model: Any, regimen: Any, times: Any, *, subjects: Any = None,
     ------
     UnitError, RegimenError, ParameterError, ModelNotFoundError, SolverError
     """
-    req = request(model, regimen, times, subjects=subjects, solver=solver, record=record)
+    req = request(model, regimen, times, subjects=subjects, solver=solver, record=record,
+                  scenario=scenario)
     plan = req.plan()
     outputs = plan.solve()
     n_analytes = len(req.analytes)
