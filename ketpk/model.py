@@ -345,6 +345,8 @@ class DrugModel(Card):
         Published IIV (omega blocks) and residual error.
     notes : tuple of str
         Modelling assumptions and caveats, shown by :meth:`describe`.
+    scenarios : tuple of str
+        Labels (with evidence) of the clinical what-ifs applied (:meth:`with_scenario`).
     """
 
     id: str
@@ -363,6 +365,7 @@ class DrugModel(Card):
     derive: Callable[[dict[str, np.ndarray]], dict[str, np.ndarray]] | None = None
     notes: tuple[str, ...] = ()
     evidence: str = "published"
+    scenarios: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.citation, Citation):
@@ -406,6 +409,22 @@ class DrugModel(Card):
                                      assumption=f"{name} set by the user to {new}")
         params = tuple(replaced.get(p.name, p) for p in self.parameters)
         return replace(self, parameters=params)
+
+    def with_scenario(self, *scenarios: Any) -> DrugModel:
+        """A copy with clinical what-ifs applied, in order (objects of :mod:`ketpk.scenarios`).
+
+        E.g. ``model.with_scenario(ketpk.scenarios.interaction("clarithromycin"))``; each label
+        and its evidence go into every result's ``assumptions``.
+        """
+        model = self
+        for scenario in scenarios:
+            if not callable(getattr(scenario, "apply", None)):
+                raise ParameterError(
+                    f"`scenario` must be a ketpk.scenarios object (e.g. "
+                    f"ketpk.scenarios.interaction('clarithromycin')); got {scenario!r}."
+                )
+            model = scenario.apply(model)
+        return model
 
     def individual(self, covariates: Mapping[str, np.ndarray], etas: Mapping[str, np.ndarray],
                    n: int) -> Params:
@@ -457,7 +476,8 @@ class DrugModel(Card):
     @property
     def assumptions(self) -> tuple[str, ...]:
         """Every assumption-labelled parameter and model note that is an assumption."""
-        return tuple(f"{p.name}: {p.assumption}" for p in self.parameters if p.assumption)
+        return tuple(f"{p.name}: {p.assumption}" for p in self.parameters if p.assumption) + tuple(
+            f"scenario: {label}" for label in self.scenarios)
 
     def card(self) -> CardData:
         """Id, drug, routes, population, citation, assumption count; parameters in notebooks."""
@@ -491,4 +511,5 @@ class DrugModel(Card):
             lines.append(f"  route {route.name}: {route.description}")
             lines.extend(f"    ASSUMPTION: {a}" for a in route.assumptions)
         lines.extend(f"  note: {note}" for note in self.notes)
+        lines.extend(f"  SCENARIO: {label}" for label in self.scenarios)
         return "\n".join(lines)
