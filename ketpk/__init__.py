@@ -59,6 +59,7 @@ __all__ = (
     "compare_regimens",
     "equivalent_dose",
     "effects",
+    "tci",
     "population",
     "Subject",
     "Bolus",
@@ -84,7 +85,7 @@ __all__ = (
 )
 
 
-_LAZY_SUBMODULES = ("effects", "protocols")
+_LAZY_SUBMODULES = ("effects", "protocols", "tci")
 
 
 def __getattr__(name: str):
