@@ -15,7 +15,9 @@ from typing import Any
 import numpy as np
 
 from .citations import Citation
+from .display import Card, CardData
 from .errors import ParameterError, RegimenError
+from .residual import ResidualError
 from .species import SPECIES, molar_mass
 from .units import CANONICAL, Q_, as_quantity
 
@@ -151,16 +153,6 @@ class OmegaBlock:
         names = tuple(variances)
         omega = tuple(tuple(variances[a] if a == b else 0.0 for b in names) for a in names)
         return cls(names, omega, transforms, source)
-
-
-@dataclass(frozen=True, slots=True)
-class ResidualError:
-    """Residual error of an analyte: proportional SD and additive SD (µmol/L)."""
-
-    analyte: str
-    proportional: float = 0.0
-    additive: float = 0.0
-    source: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,8 +341,8 @@ def _fill_covariates(model: DrugModel, covariates: Mapping[str, np.ndarray], n: 
     return filled
 
 
-@dataclass(frozen=True)
-class DrugModel:
+@dataclass(frozen=True, repr=False)
+class DrugModel(Card):
     """A published (or user-defined) compartment model of ketamine and its metabolites.
 
     Attributes
@@ -373,10 +365,15 @@ class DrugModel:
         Validated range per covariate, canonical units (kg, year), ``None`` = open.
     reference_covariates : mapping
         Covariate values that give the typical values (e.g. ``{"weight": 70.0}``).
-    variability, residual_error :
-        Published IIV (omega blocks) and residual error.
+    variability : tuple of OmegaBlock
+        Published IIV (omega blocks).
+    residual_error : tuple of ResidualError
+        Residual error per measured analyte (:mod:`ketpk.residual`): published, or labelled
+        assumptions; :meth:`error` looks one up.
     notes : tuple of str
         Modelling assumptions and caveats, shown by :meth:`describe`.
+    scenarios : tuple of str
+        Labels (with evidence) of the clinical what-ifs applied (:meth:`with_scenario`).
     """
 
     id: str
@@ -395,6 +392,7 @@ class DrugModel:
     derive: Callable[[dict[str, np.ndarray]], dict[str, np.ndarray]] | None = None
     notes: tuple[str, ...] = ()
     evidence: str = "published"
+    scenarios: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.citation, Citation):
@@ -439,6 +437,22 @@ class DrugModel:
         params = tuple(replaced.get(p.name, p) for p in self.parameters)
         return replace(self, parameters=params)
 
+    def with_scenario(self, *scenarios: Any) -> DrugModel:
+        """A copy with clinical what-ifs applied, in order (objects of :mod:`ketpk.scenarios`).
+
+        E.g. ``model.with_scenario(ketpk.scenarios.interaction("clarithromycin"))``; each label
+        and its evidence go into every result's ``assumptions``.
+        """
+        model = self
+        for scenario in scenarios:
+            if not callable(getattr(scenario, "apply", None)):
+                raise ParameterError(
+                    f"`scenario` must be a ketpk.scenarios object (e.g. "
+                    f"ketpk.scenarios.interaction('clarithromycin')); got {scenario!r}."
+                )
+            model = scenario.apply(model)
+        return model
+
     def individual(self, covariates: Mapping[str, np.ndarray], etas: Mapping[str, np.ndarray],
                    n: int) -> Params:
         """Individual parameters for ``n`` subjects (canonical units)."""
@@ -467,6 +481,17 @@ class DrugModel:
             values.update(self.derive(values))
         return Params(values, cov, n)
 
+    def error(self, analyte: str) -> ResidualError:
+        """The :class:`ResidualError` of ``analyte``; ParameterError naming the fix if none."""
+        for error in self.residual_error:
+            if error.analyte == analyte:
+                return error
+        raise ParameterError(
+            f"model {self.id!r} has no residual error for {analyte!r} (it has "
+            f"{[e.analyte for e in self.residual_error]}); add one, e.g. dataclasses.replace(model, "
+            f"residual_error=model.residual_error + (ketpk.model.ResidualError({analyte!r}, "
+            "proportional=0.2),)).")
+
     # -- structure ---------------------------------------------------------------------------
     def system(self, params: Params) -> System:
         """Build the linear system for individual ``params`` (with every route's depots)."""
@@ -489,7 +514,20 @@ class DrugModel:
     @property
     def assumptions(self) -> tuple[str, ...]:
         """Every assumption-labelled parameter and model note that is an assumption."""
-        return tuple(f"{p.name}: {p.assumption}" for p in self.parameters if p.assumption)
+        return tuple(f"{p.name}: {p.assumption}" for p in self.parameters if p.assumption) + tuple(
+            f"scenario: {label}" for label in self.scenarios)
+
+    def card(self) -> CardData:
+        """Id, drug, routes, population, citation, assumption count; parameters in notebooks."""
+        return CardData(
+            title=f"DrugModel {self.id}: {self.name}",
+            facts=[("drug", self.drug), ("routes", ", ".join(self.routes)),
+                   ("population", self.population), ("sampling", self.sampling),
+                   ("citation", str(self.citation)), ("parameters", str(len(self.parameters))),
+                   ("assumptions", f"{len(self.assumptions)} (see .assumptions)")],
+            detail=[{"parameter": p.name, "value": f"{p.value:.4g~P}", "source": p.source,
+                     "assumption": p.assumption or ""} for p in self.parameters],
+            hint="describe() lists every parameter with its unit and source")
 
     def describe(self) -> str:
         """A readable card: citation, population, structure, parameters with units and sources."""
@@ -507,8 +545,10 @@ class DrugModel:
             lines.append(f"    {p.name:<10} {p.value:~P} {cov}  {p.description} ({p.source}){flag}")
         for block in self.variability:
             lines.append(f"  IIV {block.names}: omega {block.omega} ({block.source})")
+        lines.extend(f"  residual {error.describe()}" for error in self.residual_error)
         for route in self.routes.values():
             lines.append(f"  route {route.name}: {route.description}")
             lines.extend(f"    ASSUMPTION: {a}" for a in route.assumptions)
         lines.extend(f"  note: {note}" for note in self.notes)
+        lines.extend(f"  SCENARIO: {label}" for label in self.scenarios)
         return "\n".join(lines)
