@@ -34,11 +34,11 @@ from .errors import RegimenError
 from .model import DrugModel, Params, System
 from .schedule import Schedule
 from .species import molar_mass
+from .steady_state import history
 
 __all__ = ["Records", "Pulse", "subject_states"]
 
 _TO_UMOL = 1000.0 / molar_mass("ketamine")  # mg of ketamine base -> µmol, as doses everywhere
-_TIE = 1e-9  # min: steady-state copies whose delivery ends within this of a dosing time count as done
 
 
 @dataclass(frozen=True)
@@ -73,15 +73,13 @@ class Pulse:
         return Pulse(self.state, self.start + dt, None if self.end is None else self.end + dt, self.value)
 
 
-def _solve(solver, A: np.ndarray, x0: np.ndarray, pulses: list[Pulse], times: np.ndarray) -> np.ndarray:
-    """States (len(times), n) from ``x0`` at time 0 under ``pulses`` (times relative, >= 0):
-    boluses at ``start`` in (0, times[-1]] and rates on their interval; ``times`` sorted."""
-    n = A.shape[0]
-    last = float(times[-1])
+def _schedule(pulses: list[Pulse], n: int, last: float, x0: np.ndarray) -> Schedule:
+    """The pulses as a one-subject Schedule from time 0 to ``last`` (relative min): boluses at
+    ``start`` in [0, last], rates on their interval."""
     bps = {0.0}
     for p in pulses:
         for t in (p.start, p.end):
-            if t is not None and 0.0 < t <= last:  # boluses at 0 go into the first breakpoint
+            if t is not None and 0.0 < t <= last:
                 bps.add(float(t))
     bps = np.array(sorted(bps))
     jumps = np.zeros((len(bps), 1, n))
@@ -94,19 +92,28 @@ def _solve(solver, A: np.ndarray, x0: np.ndarray, pulses: list[Pulse], times: np
             k0 = np.searchsorted(bps, max(p.start, 0.0))
             k1 = len(bps) if p.end > last else np.searchsorted(bps, p.end)
             rates[k0:k1, 0, p.state] += p.value
+    return Schedule(bps, jumps, rates, x0[None, :].astype(float))
+
+
+def _solve(solver, A: np.ndarray, x0: np.ndarray, pulses: list[Pulse], times: np.ndarray) -> np.ndarray:
+    """States (len(times), n) from ``x0`` at time 0 under ``pulses`` (relative times, sorted)."""
+    n = A.shape[0]
     unique, where = np.unique(times, return_inverse=True)
-    schedule = Schedule(bps, jumps, rates, x0[None, :].astype(float))
+    schedule = _schedule(pulses, n, float(times[-1]), x0)
     out = solver.solve(A[None], schedule, unique, np.eye(n)[None])
     return out[0].T[where]
 
 
-def _transition(solver, A: np.ndarray, times: list[float]) -> list[np.ndarray]:
-    """exp(A t) for each t (by the solver: the identity's columns as initial states)."""
-    n = A.shape[0]
-    unique = np.unique(np.array(times, dtype=float))
-    schedule = Schedule(np.zeros(1), np.zeros((1, n, n)), np.zeros((1, n, n)), np.eye(n))
-    out = solver.solve(np.broadcast_to(A, (n, n, n)), schedule, unique, np.broadcast_to(np.eye(n), (n, n, n)))
-    return [out[:, :, int(np.searchsorted(unique, t))].T for t in times]
+def _pulses(bps: np.ndarray, jumps: np.ndarray, rates: np.ndarray) -> list[Pulse]:
+    """Pulses of a one-subject piecewise schedule (jumps, rates (B, 1, n)); the last rate runs on."""
+    out = []
+    for k, t in enumerate(bps):
+        end = float(bps[k + 1]) if k + 1 < len(bps) else math.inf
+        for state in np.flatnonzero(jumps[k, 0]):
+            out.append(Pulse(int(state), float(t), None, float(jumps[k, 0, state])))
+        for state in np.flatnonzero(rates[k, 0]):
+            out.append(Pulse(int(state), float(t), end, float(rates[k, 0, state])))
+    return out
 
 
 class _Dosing:
@@ -202,28 +209,13 @@ class _Dosing:
 def _steady_state(solver, A: np.ndarray, pulses: list[Pulse], tau: float, line: int):
     """State at a dose time of the periodic steady state of ``pulses`` (relative to the dose time,
     repeated every ``tau`` min) from the copies given before it, and those copies' pulses still to
-    come after it (relative times > 0)."""
-    ends = [p.start if p.end is None else p.end for p in pulses]
-    t_end = max(ends + [0.0])
-    K = max(1, math.ceil((t_end - _TIE) / tau))
-    times = [k * tau for k in range(1, K)] + [t_end]
-    y = _solve(solver, A, np.zeros(A.shape[0]), pulses, np.array(times))
-    phi, psi = _transition(solver, A, [tau, K * tau - t_end])
+    come after it (relative times > 0); by :func:`ketpk.steady_state.history`."""
+    period = _schedule(pulses, A.shape[0], math.inf, np.zeros(A.shape[0]))
     try:
-        tail = psi @ np.linalg.solve(np.eye(A.shape[0]) - phi, y[-1])
-    except np.linalg.LinAlgError:
-        raise RegimenError(f"row {line}: this model has no steady state (a compartment that receives "
-                           "the dose never empties); remove SS from the record.") from None
-    past = tail + y[:-1].sum(axis=0)
-    pending = []
-    for k in range(1, K):
-        for p in pulses:
-            q = p.shifted(-k * tau)
-            if q.end is None and q.start > 0:
-                pending.append(q)
-            elif q.end is not None and q.end > 0:
-                pending.append(Pulse(q.state, max(q.start, 0.0), q.end, q.value))
-    return past, pending
+        past, tails = history(A[None], period, tau, solver)
+    except RegimenError as err:
+        raise RegimenError(f"row {line}: {err} Remove SS from the record.") from None
+    return past[0], [p for tail in tails for p in _pulses(*tail)]
 
 
 def subject_states(model: DrugModel, params: Params, system: System, rec: Records,
