@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from .errors import ParameterError
-from .units import as_quantity, to_canonical
+from .units import as_quantity, scalar, to_canonical
 
 __all__ = ["Subject", "SubjectBatch", "as_batch", "check_covariate"]
 
@@ -62,11 +62,11 @@ class Subject:
         covariates: dict[str, float] = {}
         if self.weight is not None:
             object.__setattr__(self, "weight", as_quantity(self.weight, "weight"))
-            kg = float(to_canonical(self.weight, "[mass]", "weight")) / 1e6
+            kg = scalar(to_canonical(self.weight, "[mass]", "weight"), "weight") / 1e6
             covariates["weight"] = float(check_covariate("weight", kg))
         if self.age is not None:
             object.__setattr__(self, "age", as_quantity(self.age, "age"))
-            years = float(to_canonical(self.age, "[time]", "age")) / _MINUTES_PER_YEAR
+            years = scalar(to_canonical(self.age, "[time]", "age"), "age") / _MINUTES_PER_YEAR
             covariates["age"] = float(check_covariate("age", years))
         if self.sex is not None:
             if self.sex not in _SEXES:
