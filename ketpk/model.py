@@ -371,6 +371,7 @@ class DrugModel(Card):
             raise ParameterError(f"model {self.id!r} has duplicate parameter names: {names}.")
         if self.sampling not in ("arterial", "venous"):
             raise ParameterError(f"`sampling` must be 'arterial' or 'venous'; got {self.sampling!r}.")
+        object.__setattr__(self, "_cache", {})  # derived values, computed once (see _typical)
 
     # -- parameters ------------------------------------------------------------------------
     def parameter(self, name: str) -> Parameter:
@@ -467,6 +468,29 @@ class DrugModel(Card):
             if route.build is not None:
                 route.build(builder, params)
         return builder.build()
+
+    @property
+    def _typical(self) -> System:
+        # One system of the typical subject, built on first use and kept in the model's cache:
+        # the layout (states, species, analytes) does not depend on parameter values.
+        if "typical" not in self._cache:
+            self._cache["typical"] = self.system(self.individual({}, {}, 1))
+        return self._cache["typical"]
+
+    @property
+    def states(self) -> tuple[str, ...]:
+        """Names of the model's compartments (amounts in µmol), in system order."""
+        return self._typical.states
+
+    @property
+    def species(self) -> tuple[str, ...]:
+        """The species held by each state, in the order of :attr:`states`."""
+        return self._typical.species
+
+    @property
+    def analytes(self) -> tuple[str, ...]:
+        """Names of the plasma (and effect-site) concentrations the model reports (µmol/L)."""
+        return tuple(self._typical.observe)
 
     def route(self, name: str) -> Route:
         """The :class:`Route` called ``name``; RegimenError listing routes the model has."""

@@ -34,7 +34,7 @@ from .errors import UnitError
 if TYPE_CHECKING:
     import pint
 
-__all__ = ["ureg", "Q_", "CANONICAL", "as_quantity", "parse_quantity", "to_canonical", "parse_dose", "parse_unit", "to_unit",
+__all__ = ["ureg", "Q_", "CANONICAL", "COVARIATE_UNITS", "to_covariate", "as_quantity", "parse_quantity", "to_canonical", "parse_dose", "parse_unit", "to_unit",
            "scalar"]
 
 #: Canonical unit per dimensionality, the single table every conversion uses.
@@ -51,6 +51,11 @@ CANONICAL: dict[str, str] = {
     "[mass] / [length] ** 3": "mg/L",
     "dimensionless": "",
 }
+
+
+#: Canonical units of subject covariates (the model's covariate effects and ranges use these).
+COVARIATE_UNITS: dict[str, str] = {"weight": "kg", "age": "year"}
+_COVARIATE_DIMENSION = {"weight": "[mass]", "age": "[time]"}
 
 
 #: A unit users write, per dimension, for error messages.
@@ -106,7 +111,7 @@ def as_quantity(value: Any, name: str) -> pint.Quantity:
     """
     pint = sys.modules.get("pint")  # a Quantity can only exist once pint is imported
     if pint is not None and isinstance(value, pint.Quantity):
-        _check_magnitude(value.magnitude, name, value)
+        _check_real(value.magnitude, name, value)
         if value._REGISTRY is _registry():
             return value
         return _registry().Quantity(value.magnitude, str(value.units))
@@ -124,7 +129,7 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def _check_magnitude(magnitude: Any, name: str, quantity: Any) -> None:
+def _check_real(magnitude: Any, name: str, quantity: Any) -> None:
     """A Quantity's magnitude must be real numbers (int, float or a real numeric array)."""
     if isinstance(magnitude, (bool, np.bool_)):
         raise UnitError(f"`{name}` must hold a number; got the boolean {quantity!r}.")
@@ -253,18 +258,8 @@ def _dimension_key(quantity: pint.Quantity) -> str:
     return "dimensionless" if not dims else str(dims)
 
 
-def to_canonical(value: Any, dimension: str, name: str) -> Any:
-    """Convert a public physical argument to a float (or array) in the canonical unit.
-
-    Parameters
-    ----------
-    value : Quantity or str
-        The user's input.
-    dimension : str
-        The expected pint dimensionality, a key of :data:`CANONICAL` such as ``"[time]"``.
-    name : str
-        The argument name, used in error messages.
-    """
+def _checked(value: Any, dimension: str, name: str) -> pint.Quantity:
+    """``value`` as a Quantity of ``dimension`` (not per body weight), else UnitError naming ``name``."""
     quantity = as_quantity(value, name)
     if _per_weight_unit(quantity) is not None:
         raise UnitError(
@@ -278,9 +273,36 @@ def to_canonical(value: Any, dimension: str, name: str) -> Any:
             f"`{name}` must have dimension {dimension} (e.g. {example}); "
             f"got {quantity} with dimension {_dimension_key(quantity)}. Give it in a unit of that kind."
         )
-    magnitude = quantity.to(CANONICAL[dimension]).magnitude
-    _check_overflow(quantity, magnitude, name, CANONICAL[dimension])
+    return quantity
+
+
+def _magnitude(quantity: pint.Quantity, unit: str, name: str) -> Any:
+    magnitude = quantity.to(unit).magnitude
+    _check_overflow(quantity, magnitude, name, unit)
     return np.asarray(magnitude, dtype=float) if np.ndim(magnitude) else float(magnitude)
+
+
+def to_covariate(value: Any, covariate: str, name: str | None = None) -> Any:
+    """A ``covariate`` (``"weight"`` [mass] or ``"age"`` [time]; Quantity or string) as a float
+    or array in its unit of :data:`COVARIATE_UNITS` (kg, year); ``name`` (default: the
+    covariate) is the argument named in errors."""
+    checked = _checked(value, _COVARIATE_DIMENSION[covariate], name or covariate)
+    return _magnitude(checked, COVARIATE_UNITS[covariate], name or covariate)
+
+
+def to_canonical(value: Any, dimension: str, name: str) -> Any:
+    """Convert a public physical argument to a float (or array) in the canonical unit.
+
+    Parameters
+    ----------
+    value : Quantity or str
+        The user's input.
+    dimension : str
+        The expected pint dimensionality, a key of :data:`CANONICAL` such as ``"[time]"``.
+    name : str
+        The argument name, used in error messages.
+    """
+    return _magnitude(_checked(value, dimension, name), CANONICAL[dimension], name)
 
 
 def _refuse_bare(quantity: pint.Quantity, name: str, value: Any, expected: str, unit: str) -> None:
