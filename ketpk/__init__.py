@@ -30,6 +30,7 @@ from .errors import (
     SolverError,
     UnitError,
 )
+from .dataset import DatasetResult, simulate_dataset
 from .eventtable import read_event_table
 from .model import DrugModel, Parameter, Route
 from .regimen import Bolus, Infusion, Regimen
@@ -55,6 +56,8 @@ __all__ = (
     "models",
     "protocols",
     "read_event_table",
+    "simulate_dataset",
+    "DatasetResult",
     "nca",
     "compare_routes",
     "compare_regimens",
