@@ -408,7 +408,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_cmd_population)
 
     from .cli_individualize import add_parser as add_individualize
+    from .cli_tci import add_tci_parser
 
+    add_tci_parser(sub)
     add_individualize(sub)
     return parser
 
