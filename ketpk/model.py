@@ -17,6 +17,7 @@ import numpy as np
 from .citations import Citation
 from .display import Card, CardData
 from .errors import ParameterError, RegimenError
+from .residual import ResidualError
 from .species import SPECIES, molar_mass
 from .units import CANONICAL, Q_, as_quantity
 
@@ -38,7 +39,6 @@ class CovariateEffect:
     def describe(self) -> str:
         """A short formula, e.g. ``× (weight/70 kg)^0.75``."""
         raise NotImplementedError
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,16 +124,6 @@ class OmegaBlock:
         names = tuple(variances)
         omega = tuple(tuple(variances[a] if a == b else 0.0 for b in names) for a in names)
         return cls(names, omega, transforms, source)
-
-
-@dataclass(frozen=True, slots=True)
-class ResidualError:
-    """Residual error of an analyte: proportional SD and additive SD (µmol/L)."""
-
-    analyte: str
-    proportional: float = 0.0
-    additive: float = 0.0
-    source: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,8 +332,11 @@ class DrugModel(Card):
         Validated range per covariate, canonical units (kg, year), ``None`` = open.
     reference_covariates : mapping
         Covariate values that give the typical values (e.g. ``{"weight": 70.0}``).
-    variability, residual_error :
-        Published IIV (omega blocks) and residual error.
+    variability : tuple of OmegaBlock
+        Published IIV (omega blocks).
+    residual_error : tuple of ResidualError
+        Residual error per measured analyte (:mod:`ketpk.residual`): published, or labelled
+        assumptions; :meth:`error` looks one up.
     notes : tuple of str
         Modelling assumptions and caveats, shown by :meth:`describe`.
     scenarios : tuple of str
@@ -455,6 +448,17 @@ class DrugModel(Card):
             values.update(self.derive(values))
         return Params(values, cov, n)
 
+    def error(self, analyte: str) -> ResidualError:
+        """The :class:`ResidualError` of ``analyte``; ParameterError naming the fix if none."""
+        for error in self.residual_error:
+            if error.analyte == analyte:
+                return error
+        raise ParameterError(
+            f"model {self.id!r} has no residual error for {analyte!r} (it has "
+            f"{[e.analyte for e in self.residual_error]}); add one, e.g. dataclasses.replace(model, "
+            f"residual_error=model.residual_error + (ketpk.model.ResidualError({analyte!r}, "
+            "proportional=0.2),)).")
+
     # -- structure ---------------------------------------------------------------------------
     def system(self, params: Params) -> System:
         """Build the linear system for individual ``params`` (with every route's depots)."""
@@ -482,26 +486,15 @@ class DrugModel(Card):
 
     def card(self) -> CardData:
         """Id, drug, routes, population, citation, assumption count; parameters in notebooks."""
-        rows = [{"parameter": p.name, "value": f"{p.value:.4g~P}", "source": p.source,
-                 "assumption": "yes" if p.assumption else ""} for p in self.parameters]
         return CardData(
             title=f"DrugModel {self.id}: {self.name}",
             facts=[("drug", self.drug), ("routes", ", ".join(self.routes)),
                    ("population", self.population), ("sampling", self.sampling),
-                   ("citation", str(self.citation)),
-                   ("parameters", str(len(self.parameters))),
+                   ("citation", str(self.citation)), ("parameters", str(len(self.parameters))),
                    ("assumptions", f"{len(self.assumptions)} (see .assumptions)")],
-            hint="describe() lists every parameter with unit and source")
-
-    def _repr_html_(self) -> str:
-        from .display import html_table, render_html
-
-        return render_html(self.card()).replace("</div>", html_table(self.card_rows()) + "</div>")
-
-    def card_rows(self) -> list[dict[str, Any]]:
-        """One row per parameter: name, value with unit, source, assumption flag."""
-        return [{"parameter": p.name, "value": f"{p.value:.4g~P}", "source": p.source,
-                 "assumption": "yes" if p.assumption else ""} for p in self.parameters]
+            detail=[{"parameter": p.name, "value": f"{p.value:.4g~P}", "source": p.source,
+                     "assumption": p.assumption or ""} for p in self.parameters],
+            hint="describe() lists every parameter with its unit and source")
 
     def describe(self) -> str:
         """A readable card: citation, population, structure, parameters with units and sources."""
@@ -519,6 +512,7 @@ class DrugModel(Card):
             lines.append(f"    {p.name:<10} {p.value:~P} {cov}  {p.description} ({p.source}){flag}")
         for block in self.variability:
             lines.append(f"  IIV {block.names}: omega {block.omega} ({block.source})")
+        lines.extend(f"  residual {error.describe()}" for error in self.residual_error)
         for route in self.routes.values():
             lines.append(f"  route {route.name}: {route.description}")
             lines.extend(f"    ASSUMPTION: {a}" for a in route.assumptions)

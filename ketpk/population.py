@@ -299,23 +299,20 @@ def _count(n: Any) -> int:
 
 
 def add_residual_error(result: Any, seed: Any = None) -> Any:
-    """Observed concentrations: ``C·(1 + ε_prop) + ε_add`` from the model's residual error.
+    """Simulated measurements from the model's residual error (:mod:`ketpk.residual`).
 
-    ε are independent normal draws with the published SDs (``model.residual_error``), one per
-    subject, analyte and time; analytes without a published residual error are returned
-    unchanged. Values may be negative where the additive error dominates, as in NONMEM
-    simulation; they are not clipped. Returns a new result; ``metadata["residual_error"]``
-    lists the analytes perturbed and the seed.
+    One independent draw per subject, analyte and time from each analyte's
+    ``model.residual_error`` (published form, or a labelled assumption); never negative
+    (:meth:`ketpk.residual.ResidualError.draw`). Analytes without a residual error are returned
+    unchanged. Returns a new result; ``metadata["residual_error"]`` lists the analytes perturbed
+    and the seed.
     """
     rng, recorded = _generator(seed)
     concentrations = dict(result.concentrations_umol_per_l)
     perturbed = []
     for error in result.model.residual_error:
-        if error.analyte not in concentrations:
-            continue
-        c = concentrations[error.analyte]
-        noise = error.proportional * rng.standard_normal(c.shape)
-        concentrations[error.analyte] = c * (1.0 + noise) + error.additive * rng.standard_normal(c.shape)
-        perturbed.append(error.analyte)
+        if error.analyte in concentrations:
+            concentrations[error.analyte] = error.draw(concentrations[error.analyte], rng)
+            perturbed.append(error.analyte)
     metadata = {**result.metadata, "residual_error": {"analytes": perturbed, "seed": recorded}}
     return dataclasses.replace(result, concentrations_umol_per_l=concentrations, metadata=metadata)
