@@ -20,7 +20,7 @@ from .units import to_canonical
 __all__ = ["simulate"]
 
 _RECORD = ("all", "plasma")
-_COVARIATE_UNITS = {"weight": "kg", "age": "year"}
+_COVARIATE_UNITS = {"weight": "kg", "age": "year", "height": "cm"}
 
 
 def _times(times: Any) -> np.ndarray:
