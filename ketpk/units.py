@@ -145,7 +145,7 @@ def _checked(value: Any, dimension: str, name: str) -> pint.Quantity:
         )
     if _dimension_key(quantity) != dimension:
         raise UnitError(
-            f"`{name}` must have dimension {dimension} (e.g. {_EXAMPLE_UNIT.get(dimension, CANONICAL[dimension]) or '1'}); "
+            f"`{name}` must have dimension {dimension} (e.g. {_EXAMPLE_UNIT.get(dimension) or CANONICAL.get(dimension) or '1'}); "
             f"got {quantity} with dimension {_dimension_key(quantity)}. Give it in a unit of that kind."
         )
     return quantity
