@@ -30,6 +30,7 @@ from .errors import (
     SolverError,
     UnitError,
 )
+from .dataset import DatasetResult, simulate_dataset
 from .eventtable import read_event_table
 from .model import DrugModel, Parameter, Route
 from .regimen import Bolus, Infusion, Regimen
@@ -55,11 +56,14 @@ __all__ = (
     "models",
     "protocols",
     "read_event_table",
+    "simulate_dataset",
+    "DatasetResult",
     "nca",
     "compare_routes",
     "compare_regimens",
     "equivalent_dose",
     "effects",
+    "tci",
     "population",
     "scenarios",
     "Subject",
@@ -84,10 +88,16 @@ __all__ = (
     "KetpkWarning",
     "CovariateRangeWarning",
     "ProtocolLimitWarning",
+    "individualize",
+    "Posterior",
+    "find_dose",
+    "Target",
 )
 
 
-_LAZY_SUBMODULES = ("effects", "protocols")
+_LAZY_SUBMODULES = ("effects", "protocols", "tci")
+_LAZY_NAMES = {"individualize": "posterior", "Posterior": "posterior", "find_dose": "dosefinding",
+               "Target": "dosefinding"}
 
 
 def __getattr__(name: str):
@@ -97,4 +107,8 @@ def __getattr__(name: str):
         import importlib
 
         return importlib.import_module(f".{name}", __name__)
+    if name in _LAZY_NAMES:  # estimation needs scipy.optimize (about 1 s to import)
+        import importlib
+
+        return getattr(importlib.import_module(f".{_LAZY_NAMES[name]}", __name__), name)
     raise AttributeError(f"module 'ketpk' has no attribute {name!r}")
