@@ -77,7 +77,7 @@ class Curve:
             raise UnitError(f"concentrations and `unit` must be concentrations, mass or molar (e.g. "
                             f"'100 ng/mL', 'nmol/mL'); got {value:.4g~P} and unit {unit!r}.")
         species = "ketamine" if self.analyte == KETAMINE_EQUIVALENTS else self.analyte
-        return convert(value.magnitude, str(value.units), unit, species)
+        return convert(value.magnitude, str(value.units), species, unit)
 
     def convert(self, value: Any) -> Any:
         """A concentration ``value`` in this curve's unit."""

@@ -90,7 +90,7 @@ class SimulationResult(Card):
                 f"`analyte` must be one of {', '.join(self.analytes)} for model {self.model_id!r}; "
                 f"got {analyte!r}."
             )
-        return convert(self._squeeze(self.concentrations_umol_per_l[analyte]), "umol/L", unit, analyte,
+        return convert(self._squeeze(self.concentrations_umol_per_l[analyte]), "umol/L", analyte, unit,
                        expected=_CONCENTRATION)
 
     def percentiles(self, analyte: str = "ketamine", q: Sequence[float] = (5, 50, 95),
@@ -101,7 +101,7 @@ class SimulationResult(Card):
         """
         self.concentration(analyte)  # validates the analyte name
         values = np.atleast_2d(self.concentrations_umol_per_l[analyte])
-        return convert(percentiles(values, q), "umol/L", unit, analyte, expected=_CONCENTRATION)
+        return convert(percentiles(values, q), "umol/L", analyte, unit, expected=_CONCENTRATION)
 
     def amount(self, state: str, unit: str = "umol"):
         """Amount in compartment ``state`` (e.g. ``"ketamine.central"``); needs ``record="all"``."""
@@ -112,7 +112,7 @@ class SimulationResult(Card):
         if state not in self.states:
             raise ParameterError(f"`state` must be one of {self.states}; got {state!r}.")
         index = self.states.index(state)
-        return convert(self._squeeze(self.amounts_umol[:, index]), "umol", unit, self.species[index],
+        return convert(self._squeeze(self.amounts_umol[:, index]), "umol", self.species[index], unit,
                        expected="an amount unit, molar or mass (e.g. 'umol', 'mg')")
 
     def to_csv(self, path: str | os.PathLike, *, unit: str = "ng/mL",
@@ -146,7 +146,7 @@ class SimulationResult(Card):
         from .frames import curves_frame
 
         names = list(analytes or self.analytes)
-        times = convert(self.times_min, "min", time_unit, name="time_unit").magnitude
+        times = convert(self.times_min, "min", None, time_unit, name="time_unit").magnitude
         series = [(a, unit, np.atleast_2d(self.concentration(a, unit).magnitude).ravel()) for a in names]
         keys = {"ID": np.repeat(np.arange(1, self.n_subjects + 1), times.size),
                 "time": np.tile(times, self.n_subjects)}

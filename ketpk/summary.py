@@ -70,17 +70,17 @@ class PopulationSummary(Card):
         if float(q) not in self.q:
             raise ParameterError(f"`q` must be one of the percentiles computed, {self.q}; got {q}.")
         row = self.percentiles_umol_per_l[analyte][self.q.index(float(q))]
-        return convert(row, "umol/L", unit, analyte, expected=_CONCENTRATION)
+        return convert(row, "umol/L", analyte, unit, expected=_CONCENTRATION)
 
     def mean(self, analyte: str, unit: str = "ng/mL"):
         """Mean concentration over subjects at each time."""
         self._check(analyte)
-        return convert(self.mean_umol_per_l[analyte], "umol/L", unit, analyte, expected=_CONCENTRATION)
+        return convert(self.mean_umol_per_l[analyte], "umol/L", analyte, unit, expected=_CONCENTRATION)
 
     def cmax(self, analyte: str, unit: str = "ng/mL"):
         """Each subject's highest concentration on the output grid."""
         self._check(analyte)
-        return convert(self.cmax_umol_per_l[analyte], "umol/L", unit, analyte, expected=_CONCENTRATION)
+        return convert(self.cmax_umol_per_l[analyte], "umol/L", analyte, unit, expected=_CONCENTRATION)
 
     def tmax(self, analyte: str, unit: str = "h"):
         """Each subject's time of Cmax (first, if reached more than once)."""
@@ -91,7 +91,7 @@ class PopulationSummary(Card):
         """Each subject's AUC over the output times, by the summary's ``auc_rule``
         (``metadata["auc_rule"]``)."""
         self._check(analyte)
-        return convert(self.auc_umol_min_per_l[analyte], "umol*min/L", unit, analyte)
+        return convert(self.auc_umol_min_per_l[analyte], "umol*min/L", analyte, unit)
 
     def to_frame(self, *, unit: str = "ng/mL", time_unit: str = "h", wide: bool = False,
                  subjects: bool = False) -> Any:

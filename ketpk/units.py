@@ -369,7 +369,7 @@ def parse_dose(value: Any, name: str, *, kind: str) -> tuple[float, bool]:
     return scalar(converted, name), per_weight
 
 
-def convert(values: Any, unit_from: str, unit: Any, species: str | None = None, *,
+def convert(values: Any, unit_from: str, species: str | None, unit: Any, *,
             name: str = "unit", expected: str | None = None) -> pint.Quantity:
     """``values`` (floats in ``unit_from``) as a Quantity in ``unit``: the one mass ↔ molar
     converter (concentrations, amounts, AUCs, results, nca and effects).

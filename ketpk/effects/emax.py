@@ -61,7 +61,7 @@ def s_analyte(model: DrugModel, species: str) -> str:
 def _molar(parameter: Parameter, species: str) -> float:
     """A concentration parameter in µmol/L (= nmol/mL) of ``species``."""
     value = parameter.value
-    return float(convert(value.magnitude, str(value.units), "umol/L", species).magnitude)
+    return float(convert(value.magnitude, str(value.units), species, "umol/L").magnitude)
 
 
 @dataclass(frozen=True, slots=True)
