@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from importlib import metadata as _metadata
 
-from . import models, nca, population
+from . import models, nca, population, scenarios
 from .citations import Citation
 from .compare import compare_regimens, compare_routes, equivalent_dose
 from .errors import (
@@ -22,6 +22,7 @@ from .errors import (
     FileError,
     KetpkError,
     KetpkWarning,
+    MissingExtraError,
     ModelNotFoundError,
     ParameterError,
     ProtocolLimitWarning,
@@ -60,6 +61,7 @@ __all__ = (
     "equivalent_dose",
     "effects",
     "population",
+    "scenarios",
     "Subject",
     "Bolus",
     "Infusion",
@@ -78,6 +80,7 @@ __all__ = (
     "ModelNotFoundError",
     "SolverError",
     "FileError",
+    "MissingExtraError",
     "KetpkWarning",
     "CovariateRangeWarning",
     "ProtocolLimitWarning",

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from . import models, nca
+from .display import Card, CardData
 from .errors import ParameterError
 from .fileio import write_csv
 from .regimen import Bolus, Infusion, Regimen
@@ -40,8 +41,8 @@ def _merge(*groups: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(label for group in groups for label in group))
 
 
-@dataclass(frozen=True)
-class Comparison:
+@dataclass(frozen=True, repr=False)
+class Comparison(Card):
     """Labelled simulations on one time axis (route names or regimen labels), for one subject.
 
     ``results`` maps each label to its :class:`~ketpk.SimulationResult`; ``subject`` is the
@@ -112,6 +113,37 @@ class Comparison:
                       **{f"model[{label}]": r.model_id for label, r in self.results.items()}}
         write_csv(path, ["label", "time [min]", *(f"{a} [{unit}]" for a in names)], rows(),
                   provenance=provenance)
+
+    def to_frame(self, *, unit: str = "ng/mL", time_unit: str = "h", wide: bool = False,
+                 metrics: bool = False) -> Any:
+        """A pandas DataFrame (``pip install "ketpk[pandas]"``); provenance in ``frame.attrs``.
+
+        Default: the curves, with a first column ``label`` (route or regimen) before each
+        result's :meth:`~ketpk.SimulationResult.to_frame` columns (long, or ``wide``).
+        ``metrics=True``: the :meth:`table` (label, analyte, Cmax, Tmax, AUC with units in the
+        headers, assumption count).
+        """
+        from .frames import concat, records_frame
+
+        attrs = {"kind": self.kind, "time_unit": time_unit,
+                 "models": {label: r.model_id for label, r in self.results.items()},
+                 "citations": {label: str(r.citation) for label, r in self.results.items()},
+                 "assumptions": list(self.assumptions)}
+        if metrics:
+            return records_frame(self.table(unit=unit, time_unit=time_unit), attrs)
+        frames = [r.to_frame(unit=unit, time_unit=time_unit, wide=wide) for r in self.results.values()]
+        return concat(frames, list(self.results), "label", attrs)
+
+    def card(self) -> CardData:
+        """Labels, models, citations, assumption count and the metrics table (one screen)."""
+        model_ids = list(dict.fromkeys(r.model_id for r in self.results.values()))
+        citations = list(dict.fromkeys(str(r.citation) for r in self.results.values()))
+        return CardData(
+            title=f"Comparison of {len(self.results)} {self.kind}: {', '.join(self.results)}",
+            facts=[("model", ", ".join(model_ids)), *(("citation", c) for c in citations),
+                   ("assumptions", f"{len(self.assumptions)} (see .assumptions)")],
+            rows=self.table(analytes=self.main_analytes), figure=self.plot,
+            hint="table(), to_frame(), plot()")
 
     def plot(self, **kwargs: Any) -> Any:
         """Overlay the curves; see :func:`ketpk.plotting.plot_comparison`."""

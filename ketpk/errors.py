@@ -14,6 +14,7 @@ __all__ = [
     "ModelNotFoundError",
     "SolverError",
     "FileError",
+    "MissingExtraError",
     "KetpkWarning",
     "CovariateRangeWarning",
     "ProtocolLimitWarning",
@@ -46,6 +47,10 @@ class SolverError(KetpkError, RuntimeError):
 
 class FileError(KetpkError, OSError):
     """A file could not be read or written (missing folder or file, no permission, bad encoding)."""
+
+
+class MissingExtraError(KetpkError, ImportError):
+    """An optional dependency is not installed; the message names the extra to install."""
 
 
 class KetpkWarning(UserWarning):

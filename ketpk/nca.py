@@ -45,7 +45,7 @@ from .units import Q_, as_quantity, parse_unit, to_canonical, to_unit
 
 __all__ = [
     "Curve", "curve", "KETAMINE_EQUIVALENTS", "cmax", "tmax", "auc", "auc_inf", "cavg",
-    "lambda_z", "half_life", "time_above", "metabolite_ratio", "metrics",
+    "lambda_z", "half_life", "time_above", "metabolite_ratio", "metrics", "Metrics",
 ]
 
 #: Analyte name for parent + norketamine, summed in moles and expressed as ketamine.
@@ -335,10 +335,42 @@ def metabolite_ratio(data: Any, metric: str = "auc", *, metabolite: str = "norke
     return ratio.to("dimensionless")
 
 
-def metrics(data: Any, analyte: str = "ketamine", *, points: int = 3, **units: Any) -> dict[str, Any]:
-    """Cmax, Tmax, AUC over the sampled range, AUC∞ and t½ of one analyte, as a dict."""
+class Metrics(dict):
+    """A dict of metric name -> Quantity (scalar, or one value per subject) for one analyte,
+    with :meth:`to_frame` and a table display."""
+
+    def __init__(self, values: Mapping[str, Any], analyte: str):
+        super().__init__(values)
+        self.analyte = analyte
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per subject: ``ID`` (1..n), analyte and each metric (Quantity)."""
+        n = np.atleast_1d(next(iter(self.values())).magnitude).size
+        return [{"ID": i + 1, "analyte": self.analyte,
+                 **{k: v[i] if np.ndim(v.magnitude) else v for k, v in self.items()}} for i in range(n)]
+
+    def to_frame(self) -> Any:
+        """A pandas DataFrame (``pip install "ketpk[pandas]"``): one row per subject, units in the
+        headers (e.g. ``Cmax [ng/mL]``)."""
+        from .frames import records_frame
+
+        return records_frame(self.rows(), {"analyte": self.analyte})
+
+    def __repr__(self) -> str:
+        from .display import text_table
+
+        return text_table(self.rows())
+
+    def _repr_html_(self) -> str:
+        from .display import html_table
+
+        return html_table(self.rows())
+
+
+def metrics(data: Any, analyte: str = "ketamine", *, points: int = 3, **units: Any) -> Metrics:
+    """Cmax, Tmax, AUC over the sampled range, AUC∞ and t½ of one analyte, as a :class:`Metrics` dict."""
     c = curve(data, analyte, **units)
-    return {
+    return Metrics({
         "Cmax": cmax(c), "Tmax": tmax(c), "AUC": auc(c),
         "AUCinf": auc_inf(c, points=points), "t1/2": half_life(c, points=points),
-    }
+    }, c.analyte or analyte)

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from .display import Card, CardData, time_span
 from .errors import ParameterError
 from .fileio import write_csv
 from .species import molar_mass
@@ -39,8 +40,8 @@ def convert(values: Any, unit_from: str, analyte: str, unit: str):
     return to_unit(values, unit, "unit", kind if unit_from == "umol/L" else None)
 
 
-@dataclass(frozen=True, eq=False)
-class SimulationResult:
+@dataclass(frozen=True, eq=False, repr=False)
+class SimulationResult(Card):
     """Concentrations (and amounts) over time for one subject or a batch.
 
     Arrays have shape ``(n_subjects, n_times)``; with a single :class:`~ketpk.Subject` (or no
@@ -141,6 +142,49 @@ class SimulationResult:
                 for s in range(columns[0].shape[0]) for t, time in enumerate(self.times_min))
         write_csv(path, ["subject", "time [min]", *(f"{a} [{unit}]" for a in names)], rows,
                   provenance={**self.metadata, "citation": self.citation})
+
+    def frame_attrs(self, time_unit: str) -> dict[str, Any]:
+        """Provenance for ``DataFrame.attrs``: metadata, citation, time unit and assumptions."""
+        return {**self.metadata, "citation": str(self.citation), "time_unit": time_unit,
+                "assumptions": list(self.assumptions)}
+
+    def to_frame(self, *, unit: str = "ng/mL", time_unit: str = "h",
+                 analytes: Sequence[str] | None = None, wide: bool = False) -> Any:
+        """A pandas DataFrame (``pip install "ketpk[pandas]"``) of the concentrations.
+
+        Long (default): columns ``ID`` (subject 1..n), ``time`` (in ``time_unit``), ``analyte``,
+        ``value`` (in ``unit``), ``unit``. ``wide=True``: ``ID``, ``time`` and one
+        ``"<analyte> [<unit>]"`` column per analyte. Provenance is in ``frame.attrs``.
+        """
+        from .frames import curves_frame
+
+        names = list(analytes or self.analytes)
+        times = to_unit(self.times, time_unit, "time_unit").magnitude
+        series = [(a, unit, np.atleast_2d(self.concentration(a, unit).magnitude).ravel()) for a in names]
+        keys = {"ID": np.repeat(np.arange(1, self.n_subjects + 1), times.size),
+                "time": np.tile(times, self.n_subjects)}
+        return curves_frame(keys, series, self.frame_attrs(time_unit), wide)
+
+    def card(self) -> CardData:
+        """Model, subjects, times, citation, assumption count and a Cmax/Tmax/AUC table (the
+        median over subjects for a population) for ``repr`` and notebooks."""
+        from . import nca
+
+        rows = []
+        for analyte in self.analytes:
+            c = nca.curve(self, analyte, unit="ng/mL", time_unit="h")
+            rows.append({"analyte": analyte, "Cmax": nca.cmax(c), "Tmax": nca.tmax(c), "AUC": nca.auc(c)})
+        doses = list(self.regimen) if self.regimen is not None else []
+        routes = ", ".join(dict.fromkeys(d.route for d in doses))
+        return CardData(
+            title=f"SimulationResult: model {self.model_id} ({self.model.drug})",
+            facts=[("subjects", str(self.n_subjects)), ("times", time_span(self.times_min)),
+                   ("regimen", f"{len(doses)} dose(s) by {routes}" if doses else "none"),
+                   ("citation", str(self.citation)),
+                   ("assumptions", f"{len(self.assumptions)} (see .assumptions)")],
+            rows=rows, figure=self.plot,
+            hint=("median over subjects; " if self.n_subjects > 1 else "")
+            + "to_frame() for a DataFrame, plot() for curves")
 
     def plot(self, analytes: Sequence[str] | None = None, **kwargs: Any) -> Any:
         """Plot concentrations; see :func:`ketpk.plotting.plot_concentration`."""

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from . import models
+from . import models, scenarios
 from .errors import CovariateRangeWarning, ParameterError, RegimenError
 from .model import DrugModel
 from .regimen import Bolus, Infusion, Regimen
@@ -94,7 +94,7 @@ def plan(model: DrugModel, regimen: Regimen, batch: SubjectBatch, record: str):
 
 
 def simulate(model: Any, regimen: Any, times: Any, *, subjects: Any = None,
-             solver: Any = "exact", record: str = "plasma") -> SimulationResult:
+             solver: Any = "exact", record: str = "plasma", scenario: Any = None) -> SimulationResult:
     """Simulate plasma concentrations of ketamine and its metabolites.
 
     Parameters
@@ -114,6 +114,9 @@ def simulate(model: Any, regimen: Any, times: Any, *, subjects: Any = None,
         ``"plasma"`` (default) keeps the concentrations; ``"all"`` also keeps every compartment's
         amount for :meth:`SimulationResult.amount` (one more output per state: about 3-5x the
         time and memory of a population run).
+    scenario : scenario, interaction name, or a sequence of them, optional
+        Clinical what-ifs applied to the model first (:mod:`ketpk.scenarios`), e.g.
+        ``"clarithromycin"``; their labels go into ``result.assumptions``.
 
     Returns
     -------
@@ -123,7 +126,7 @@ def simulate(model: Any, regimen: Any, times: Any, *, subjects: Any = None,
     ------
     UnitError, RegimenError, ParameterError, ModelNotFoundError, SolverError
     """
-    model = models.resolve(model)
+    model = models.resolve(model).with_scenario(*scenarios.resolve(scenario))
     regimen = _regimen(regimen)
     minutes = _times(times)
     engine = get_solver(solver)

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from .display import Card, CardData, time_span
 from .errors import ParameterError
 from .result import convert, provenance
 from .solvers import ExactSolver, get_solver
@@ -62,8 +63,8 @@ class _Metrics:
         self.last = (values[:, -1].copy(), float(times[-1]))
 
 
-@dataclass(frozen=True, eq=False)
-class PopulationSummary:
+@dataclass(frozen=True, eq=False, repr=False)
+class PopulationSummary(Card):
     """Percentile bands, means and per-subject metrics of a simulated population (µmol/L, min).
 
     Read them with units through the methods, e.g. ``summary.percentile("ketamine", 95)``.
@@ -120,6 +121,57 @@ class PopulationSummary:
         """Each subject's AUC over the output times (linear trapezoids)."""
         self._check(analyte)
         return convert(self.auc_umol_min_per_l[analyte], "umol*min/L", analyte, unit)
+
+    def to_frame(self, *, unit: str = "ng/mL", time_unit: str = "h", wide: bool = False,
+                 subjects: bool = False) -> Any:
+        """A pandas DataFrame (``pip install "ketpk[pandas]"``); provenance in ``frame.attrs``.
+
+        Default: the bands, long: ``statistic`` (``P5``, ``P50``, ..., ``mean``), ``time`` (in
+        ``time_unit``), ``analyte``, ``value`` (in ``unit``), ``unit``; ``wide=True`` puts one
+        ``"<analyte> [<unit>]"`` column per analyte. ``subjects=True``: one row per subject and
+        analyte with ``ID`` (1..n), Cmax [unit], Tmax [time_unit] and AUC [unit·time_unit].
+        """
+        from .frames import columns_frame, curves_frame
+        from .units import to_unit
+
+        attrs = {**self.metadata, "citation": str(self.model.citation), "time_unit": time_unit,
+                 "n_subjects": self.n_subjects}
+        if subjects:
+            n = self.n_subjects
+            auc_unit = f"{unit}*{time_unit}"
+            columns = {
+                "ID": np.tile(np.arange(1, n + 1), len(self.analytes)),
+                "analyte": np.repeat(self.analytes, n),
+                f"Cmax [{unit}]": np.concatenate([self.cmax(a, unit).magnitude for a in self.analytes]),
+                f"Tmax [{time_unit}]": np.concatenate([self.tmax(a, time_unit).magnitude for a in self.analytes]),
+                f"AUC [{unit}·{time_unit}]": np.concatenate([self.auc(a, auc_unit).magnitude
+                                                            for a in self.analytes]),
+            }
+            return columns_frame(columns, attrs)
+        times = to_unit(self.times, time_unit, "time_unit").magnitude
+        labels = [f"P{q:g}" for q in self.q] + ["mean"]
+        keys = {"statistic": np.repeat(labels, times.size), "time": np.tile(times, len(labels))}
+        series = [(a, unit, np.concatenate([*(self.percentile(a, q, unit).magnitude for q in self.q),
+                                            self.mean(a, unit).magnitude]))
+                  for a in self.analytes]
+        return curves_frame(keys, series, attrs, wide)
+
+    def card(self) -> CardData:
+        """Subjects, times, percentiles, citation and per-subject Cmax/AUC spread (one screen)."""
+        rows = []
+        for a in self.analytes:
+            for name, values in (("Cmax [ng/mL]", self.cmax(a).magnitude),
+                                 ("AUC [ng·h/mL]", self.auc(a).magnitude)):
+                p5, p50, p95 = np.percentile(values, (5, 50, 95))
+                rows.append({"analyte": a, "metric": name, "P5": p5, "median": p50, "P95": p95})
+        return CardData(
+            title=f"PopulationSummary: model {self.model.id}, {self.n_subjects} subjects",
+            facts=[("times", time_span(self.times_min)),
+                   ("percentiles", ", ".join(f"{q:g}" for q in self.q)),
+                   ("seed", str(self.metadata.get("seed"))), ("citation", str(self.model.citation)),
+                   ("assumptions", f"{len(self.model.assumptions)} in the model")],
+            rows=rows, figure=self.plot,
+            hint="across subjects; percentile(), mean(), cmax(), auc(), to_frame(), plot()")
 
     def plot(self, analyte: str = "ketamine", **kwargs: Any) -> Any:
         """Percentile bands; see :func:`ketpk.bands.plot_percentiles`."""

@@ -70,6 +70,16 @@ class EffectComparison:
             lines.extend(f"- ASSUMPTION: {a}" for a in row["assumptions"])
         return "\n".join(lines)
 
+    def to_frame(self) -> Any:
+        """The :meth:`table` as a pandas DataFrame (``pip install "ketpk[pandas]"``); the
+        ``assumptions`` column counts each row's assumption labels (listed in ``attrs``)."""
+        from ..frames import records_frame
+
+        rows = self.table()
+        attrs = {"threshold": self.threshold,
+                 "assumptions": {r["effect"]: list(r["assumptions"]) for r in rows}}
+        return records_frame(rows, attrs)
+
     def plot(self, **kwargs: Any) -> Any:
         """Concentration panel over effect panel; see :func:`ketpk.effects.plot.plot_effects`."""
         from .plot import plot_effects

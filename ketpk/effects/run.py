@@ -83,6 +83,27 @@ class EffectResult:
             f"{c.effect_id}: {a}" for c in self.curves.values() for a in c.assumptions)
 
 
+    def to_frame(self, *, unit: str = "ng/mL", time_unit: str = "h", wide: bool = False) -> Any:
+        """A pandas DataFrame (``pip install "ketpk[pandas]"``) of concentrations and effects.
+
+        As :meth:`ketpk.SimulationResult.to_frame`, plus one ``analyte`` per effect (its id,
+        ``unit`` ``"fraction of Emax"``). Provenance and the effects' citations in ``attrs``.
+        """
+        from ..frames import curves_frame
+        from ..units import to_unit
+
+        pk = self.pk
+        times = to_unit(pk.times, time_unit, "time_unit").magnitude
+        series = [(a, unit, np.atleast_2d(pk.concentration(a, unit).magnitude).ravel()) for a in pk.analytes]
+        series += [(c.effect_id, "fraction of Emax", np.atleast_2d(c.values).ravel())
+                   for c in self.curves.values()]
+        keys = {"ID": np.repeat(np.arange(1, pk.n_subjects + 1), times.size),
+                "time": np.tile(times, pk.n_subjects)}
+        attrs = {**pk.frame_attrs(time_unit), "assumptions": list(self.assumptions),
+                 "effect_citations": {c.effect_id: str(c.citation) for c in self.curves.values()}}
+        return curves_frame(keys, series, attrs, wide)
+
+
 def simulate_effects(model: Any, regimen: Any, times: Any, effects: Sequence[Any] | Any, *,
                      subjects: Any = None, solver: Any = "exact") -> EffectResult:
     """Simulate ``effects`` (effect-model ids or :class:`EffectModel` objects) of ``regimen``.

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..citations import Citation
+from ..display import Card, CardData
 from ..errors import ProtocolLimitWarning, RegimenError
 from ..regimen import Infusion, Regimen
 from ..units import as_quantity
@@ -16,7 +17,7 @@ from ..units import as_quantity
 __all__ = ["Protocol", "ProtocolSummary", "register", "single_infusion", "check_limit", "REGISTRY"]
 
 
-class Protocol(Regimen):
+class Protocol(Card, Regimen):
     """A published regimen: its doses plus name, citation, drug form, steps and assumptions.
 
     It is a :class:`~ketpk.Regimen` (per-weight doses resolve per subject at simulation time);
@@ -39,6 +40,16 @@ class Protocol(Regimen):
     def routes(self) -> tuple[str, ...]:
         """Routes the doses use, in first-use order."""
         return tuple(dict.fromkeys(d.route for d in self.doses))
+
+    def card(self) -> CardData:
+        """Name, drug, routes, citation, options, steps and assumption count (one screen)."""
+        options = ", ".join(f"{k}={v}" for k, v in self.options.items()) or "none"
+        return CardData(
+            title=f"Protocol {self.name} ({self.drug}; routes {', '.join(self.routes)})",
+            facts=[("citation", str(self.citation)), ("options", options),
+                   ("assumptions", f"{len(self.assumptions)} (see .assumptions)")],
+            rows=[{"step": step} for step in self.steps],
+            hint="describe(subject) adds totals and binding caps")
 
     def describe(self, subject: Any = None) -> str:
         """Steps, drug form, citation and assumptions; with a subject also totals and binding caps."""
