@@ -17,6 +17,7 @@ import numpy as np
 from .citations import Citation
 from .display import Card, CardData
 from .errors import ParameterError, RegimenError
+from .residual import ResidualError
 from .species import SPECIES, molar_mass
 from .units import CANONICAL, Q_, as_quantity
 
@@ -126,16 +127,6 @@ class OmegaBlock:
 
 
 @dataclass(frozen=True, slots=True)
-class ResidualError:
-    """Residual error of an analyte: proportional SD and additive SD (µmol/L)."""
-
-    analyte: str
-    proportional: float = 0.0
-    additive: float = 0.0
-    source: str = ""
-
-
-@dataclass(frozen=True, slots=True)
 class Input:
     """Where part of a dose enters: a state, the fraction of the dose, lag and zero-order time.
 
@@ -341,8 +332,11 @@ class DrugModel(Card):
         Validated range per covariate, canonical units (kg, year), ``None`` = open.
     reference_covariates : mapping
         Covariate values that give the typical values (e.g. ``{"weight": 70.0}``).
-    variability, residual_error :
-        Published IIV (omega blocks) and residual error.
+    variability : tuple of OmegaBlock
+        Published IIV (omega blocks).
+    residual_error : tuple of ResidualError
+        Residual error per measured analyte (:mod:`ketpk.residual`): published, or labelled
+        assumptions; :meth:`error` looks one up.
     notes : tuple of str
         Modelling assumptions and caveats, shown by :meth:`describe`.
     scenarios : tuple of str
@@ -377,6 +371,7 @@ class DrugModel(Card):
             raise ParameterError(f"model {self.id!r} has duplicate parameter names: {names}.")
         if self.sampling not in ("arterial", "venous"):
             raise ParameterError(f"`sampling` must be 'arterial' or 'venous'; got {self.sampling!r}.")
+        object.__setattr__(self, "_cache", {})  # derived values, computed once (see _typical)
 
     # -- parameters ------------------------------------------------------------------------
     def parameter(self, name: str) -> Parameter:
@@ -454,6 +449,17 @@ class DrugModel(Card):
             values.update(self.derive(values))
         return Params(values, cov, n)
 
+    def error(self, analyte: str) -> ResidualError:
+        """The :class:`ResidualError` of ``analyte``; ParameterError naming the fix if none."""
+        for error in self.residual_error:
+            if error.analyte == analyte:
+                return error
+        raise ParameterError(
+            f"model {self.id!r} has no residual error for {analyte!r} (it has "
+            f"{[e.analyte for e in self.residual_error]}); add one, e.g. dataclasses.replace(model, "
+            f"residual_error=model.residual_error + (ketpk.model.ResidualError({analyte!r}, "
+            "proportional=0.2),)).")
+
     # -- structure ---------------------------------------------------------------------------
     def system(self, params: Params) -> System:
         """Build the linear system for individual ``params`` (with every route's depots)."""
@@ -462,6 +468,29 @@ class DrugModel(Card):
             if route.build is not None:
                 route.build(builder, params)
         return builder.build()
+
+    @property
+    def _typical(self) -> System:
+        # One system of the typical subject, built on first use and kept in the model's cache:
+        # the layout (states, species, analytes) does not depend on parameter values.
+        if "typical" not in self._cache:
+            self._cache["typical"] = self.system(self.individual({}, {}, 1))
+        return self._cache["typical"]
+
+    @property
+    def states(self) -> tuple[str, ...]:
+        """Names of the model's compartments (amounts in µmol), in system order."""
+        return self._typical.states
+
+    @property
+    def species(self) -> tuple[str, ...]:
+        """The species held by each state, in the order of :attr:`states`."""
+        return self._typical.species
+
+    @property
+    def analytes(self) -> tuple[str, ...]:
+        """Names of the plasma (and effect-site) concentrations the model reports (µmol/L)."""
+        return tuple(self._typical.observe)
 
     def route(self, name: str) -> Route:
         """The :class:`Route` called ``name``; RegimenError listing routes the model has."""
@@ -492,453 +521,6 @@ class DrugModel(Card):
             hint="describe() lists every parameter with its unit and source")
 
     def describe(self) -> str:
-        """A short formula, e.g. ``× (weight/70 kg)^0.75``."""
-        raise NotImplementedError
-
-
-@dataclass(frozen=True, slots=True)
-class Allometric(CovariateEffect):
-    """Power scaling: ``value × (covariate / reference)^exponent`` (weight in kg by default)."""
-
-    exponent: float
-    reference: float = 70.0
-    covariate: str = "weight"
-
-    def apply(self, value: np.ndarray, covariates: Mapping[str, np.ndarray]) -> np.ndarray:
-        return value * (covariates[self.covariate] / self.reference) ** self.exponent
-
-    def describe(self) -> str:
-        return f"× ({self.covariate}/{self.reference:g})^{self.exponent:g}"
-
-
-@dataclass(frozen=True, slots=True)
-class Parameter:
-    """A model parameter named and united as in its paper's table.
-
-    ``value`` is the typical value (at the reference covariates), ``source`` the table or
-    equation, ``assumption`` the reason when the value is not published (it then travels into
-    every result that uses it).
-    """
-
-    name: str
-    value: Any
-    description: str
-    source: str
-    covariates: tuple[CovariateEffect, ...] = ()
-    assumption: str | None = None
-
-    def __post_init__(self) -> None:
-        quantity = as_quantity(self.value, f"Parameter {self.name!r} value")
-        object.__setattr__(self, "value", quantity)
-        magnitude = quantity.magnitude
-        if not (isinstance(magnitude, (int, float)) and math.isfinite(magnitude)):
-            raise ParameterError(f"`{self.name}` must be a finite number; got {quantity}.")
-        if magnitude < 0:
-            raise ParameterError(f"`{self.name}` must be non-negative; got {quantity}.")
-
-    @property
-    def canonical(self) -> float:
-        """The typical value in ketpk's canonical unit for its dimension."""
-        dims = self.value.dimensionality
-        key = "dimensionless" if not dims else str(dims)
-        if key not in CANONICAL:
-            raise ParameterError(f"`{self.name}` has unsupported dimension {key}; got {self.value}.")
-        return float(self.value.to(CANONICAL[key]).magnitude)
-
-
-@dataclass(frozen=True, slots=True)
-class OmegaBlock:
-    """Inter-individual variability of some parameters: a covariance matrix of etas.
-
-    ``transform`` per parameter: ``"log"`` (value × exp(eta)) or ``"logit"`` (for fractions).
-    """
-
-    names: tuple[str, ...]
-    omega: tuple[tuple[float, ...], ...]
-    transforms: tuple[str, ...] | None = None
-    source: str = ""
-
-    def __post_init__(self) -> None:
-        matrix = np.asarray(self.omega, dtype=float)
-        if matrix.shape != (len(self.names), len(self.names)):
-            raise ParameterError(
-                f"`omega` must be {len(self.names)}×{len(self.names)} for {self.names}; "
-                f"got shape {matrix.shape}."
-            )
-        if not np.allclose(matrix, matrix.T) or np.any(np.linalg.eigvalsh(matrix) < -1e-12):
-            raise ParameterError(f"`omega` for {self.names} must be symmetric positive semi-definite.")
-        transforms = self.transforms or ("log",) * len(self.names)
-        if len(transforms) != len(self.names) or set(transforms) - {"log", "logit"}:
-            raise ParameterError(f"`transforms` must be 'log' or 'logit' per name; got {transforms}.")
-        object.__setattr__(self, "transforms", tuple(transforms))
-
-    @classmethod
-    def diagonal(cls, variances: Mapping[str, float], transforms: tuple[str, ...] | None = None,
-                 source: str = "") -> OmegaBlock:
-        """Independent etas: ``{name: omega^2}`` in the order given."""
-        names = tuple(variances)
-        omega = tuple(tuple(variances[a] if a == b else 0.0 for b in names) for a in names)
-        return cls(names, omega, transforms, source)
-
-
-@dataclass(frozen=True, slots=True)
-class ResidualError:
-    """Residual error of an analyte: proportional SD and additive SD (µmol/L)."""
-
-    analyte: str
-    proportional: float = 0.0
-    additive: float = 0.0
-    source: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Input:
-    """Where part of a dose enters: a state, the fraction of the dose, lag and zero-order time.
-
-    ``fraction``, ``lag`` (min) and ``duration`` (min, None for first-order/instant input) are
-    scalars or per-subject arrays.
-    """
-
-    state: str
-    fraction: Any = 1.0
-    lag: Any = 0.0
-    duration: Any = None
-
-
-@dataclass(frozen=True, slots=True)
-class Route:
-    """A route of administration of one model: how a dose becomes inputs.
-
-    ``inputs(params, amount)`` returns the :class:`Input` list for a dose of ``amount`` mg
-    (per-subject array; most routes ignore it). ``build(builder, params)``, if given, adds the
-    route's own depot compartments and flows. ``assumptions`` lists every part of the route that
-    is not published (they travel into results). ``infusion`` is False for routes whose inputs
-    have their own zero-order phase (they take boluses only).
-    """
-
-    name: str
-    inputs: Callable[[Params, np.ndarray], Sequence[Input]]
-    description: str
-    sources: tuple[str, ...] = ()
-    assumptions: tuple[str, ...] = ()
-    infusion: bool = True
-    build: Callable[[SystemBuilder, Params], None] | None = None
-
-
-class Params:
-    """Individual parameter values (canonical units, arrays over subjects), by attribute."""
-
-    def __init__(self, values: Mapping[str, np.ndarray], covariates: Mapping[str, np.ndarray], n: int):
-        self._values = dict(values)
-        self.covariates = dict(covariates)
-        self.n = n
-
-    def __getattr__(self, name: str) -> np.ndarray:
-        try:
-            return self.__dict__["_values"][name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-    def __getitem__(self, name: str) -> np.ndarray:
-        return self._values[name]
-
-    def as_dict(self) -> dict[str, np.ndarray]:
-        """A copy of all values."""
-        return dict(self._values)
-
-
-@dataclass
-class System:
-    """A built linear system for a batch of subjects (private to the engine).
-
-    ``A`` has shape (n_subjects, n_states, n_states); ``observe[analyte]`` is the output row
-    (n_subjects, n_states) giving that analyte's plasma concentration in µmol/L.
-    """
-
-    states: tuple[str, ...]
-    species: tuple[str, ...]
-    A: np.ndarray
-    observe: dict[str, np.ndarray]
-
-    def index(self, state: str) -> int:
-        """Position of ``state``; RegimenError if the model has no such state."""
-        try:
-            return self.states.index(state)
-        except ValueError:
-            raise RegimenError(f"state {state!r} is not in this model; it has {self.states}.") from None
-
-
-class SystemBuilder:
-    """Assemble compartments and first-order flows into a :class:`System`.
-
-    Amounts are µmol of each compartment's own species. A flow converting one species into
-    another gives, per µmol of source removed, ``yield_`` µmol (``basis="molar"``) or the same
-    *mass* (``basis="mass"``, as in papers that move parent mass into a metabolite volume).
-    """
-
-    def __init__(self, n: int):
-        self.n = n
-        self._states: list[str] = []
-        self._species: list[str] = []
-        self._volumes: dict[str, np.ndarray] = {}
-        self._analytes: dict[str, list[str]] = {}
-        self._flows: list[tuple[str, str | None, np.ndarray]] = []
-
-    def compartment(self, name: str, species: str, *, volume: Any = None,
-                    analytes: Sequence[str] = ()) -> None:
-        """Add a compartment; give ``volume`` (L) and the ``analytes`` it is sampled as."""
-        if species not in SPECIES:
-            raise ParameterError(f"species {species!r} unknown; known: {sorted(SPECIES)}.")
-        self._states.append(name)
-        self._species.append(species)
-        if volume is not None:
-            self._volumes[name] = np.broadcast_to(np.asarray(volume, dtype=float), (self.n,))
-        for analyte in analytes:
-            if volume is None:
-                raise ParameterError(f"compartment {name!r} is observed but has no volume.")
-            self._analytes.setdefault(analyte, []).append(name)
-
-    def transfer(self, source: str, rate: Any, to: Mapping[str, float] | str | None = None, *,
-                 basis: str = "molar") -> None:
-        """First-order loss from ``source`` at ``rate`` (1/min) into ``to`` with yields."""
-        rate = np.broadcast_to(np.asarray(rate, dtype=float), (self.n,))
-        self._flows.append((source, None, -rate))
-        targets = {to: 1.0} if isinstance(to, str) else dict(to or {})
-        for target, yield_ in targets.items():
-            factor = np.asarray(yield_, dtype=float)
-            if basis == "mass":
-                factor = factor * self._mw(source) / self._mw(target)
-            elif basis != "molar":
-                raise ParameterError(f"`basis` must be 'molar' or 'mass'; got {basis!r}.")
-            self._flows.append((target, source, rate * factor))
-
-    def clearance(self, source: str, clearance: Any, to: Mapping[str, float] | str | None = None,
-                  *, basis: str = "molar") -> None:
-        """Elimination by ``clearance`` (L/min) from ``source`` (rate = CL / V)."""
-        self.transfer(source, np.asarray(clearance) / self._volumes[source], to, basis=basis)
-
-    def exchange(self, a: str, b: str, flow: Any) -> None:
-        """Inter-compartmental clearance ``flow`` (L/min) between ``a`` and ``b``."""
-        self.transfer(a, np.asarray(flow) / self._volumes[a], b)
-        self.transfer(b, np.asarray(flow) / self._volumes[b], a)
-
-    def effect_site(self, analyte: str, site: str, ke0: Any) -> str:
-        """Effect compartment of ``analyte`` that does not deplete plasma: dCe/dt = ke0·(Cp − Ce).
-
-        One state ``"<compartment>@<site>"`` per compartment sampled as ``analyte``, holding the
-        virtual amount Ce·V of that compartment, fed at ``ke0`` (1/min) from it without loss and
-        emptied at ``ke0``. Returns the new analyte name ``"<analyte>@<site>"`` (µmol/L).
-        """
-        if analyte not in self._analytes:
-            raise ParameterError(
-                f"`analyte` must be one of {sorted(self._analytes)} for an effect site; got {analyte!r}."
-            )
-        name = f"{analyte}@{site}"
-        if name in self._analytes:
-            raise ParameterError(f"effect site {name!r} is defined twice; give each site its own name.")
-        rate = np.broadcast_to(np.asarray(ke0, dtype=float), (self.n,))
-        for comp in tuple(self._analytes[analyte]):
-            state = f"{comp}@{site}"
-            self.compartment(state, self._species[self._states.index(comp)],
-                             volume=self._volumes[comp], analytes=(name,))
-            self._flows.append((state, comp, rate))
-            self.transfer(state, rate)
-        return name
-
-    def _mw(self, state: str) -> float:
-        return molar_mass(self._species[self._states.index(state)])
-
-    def build(self) -> System:
-        """The assembled :class:`System`."""
-        states = tuple(self._states)
-        where = {s: i for i, s in enumerate(states)}
-        A = np.zeros((self.n, len(states), len(states)))
-        for target, source, rate in self._flows:
-            col = where[source if source is not None else target]
-            A[:, where[target], col] += rate
-        observe = {}
-        for analyte, comps in self._analytes.items():
-            row = np.zeros((self.n, len(states)))
-            for comp in comps:
-                row[:, where[comp]] = 1.0 / self._volumes[comp]
-            observe[analyte] = row
-        return System(states, tuple(self._species), A, observe)
-
-
-def _fill_covariates(model: DrugModel, covariates: Mapping[str, np.ndarray], n: int) -> dict:
-    filled = dict(covariates)
-    for name, value in model.reference_covariates.items():
-        if name not in filled or filled[name] is None:
-            filled[name] = np.full(n, value)
-    return filled
-
-
-@dataclass(frozen=True, repr=False)
-class DrugModel(Card):
-    """A published (or user-defined) compartment model of ketamine and its metabolites.
-
-    Attributes
-    ----------
-    id : str
-        Registry id, e.g. ``"esketamine.otto2021"``.
-    drug : str
-        ``"esketamine"`` (S(+)-ketamine) or ``"racemic"``.
-    citation : Citation
-        The paper the parameters come from (required).
-    parameters : tuple of Parameter
-        Typical values with units, sources and covariate effects.
-    structure : callable
-        ``structure(params) -> SystemBuilder`` with the compartments and flows.
-    routes : mapping of str to Route
-        The routes this model supports.
-    population, sampling : str
-        Who was studied; ``"arterial"`` or ``"venous"`` plasma.
-    covariate_range : mapping
-        Validated range per covariate, canonical units (kg, year), ``None`` = open.
-    reference_covariates : mapping
-        Covariate values that give the typical values (e.g. ``{"weight": 70.0}``).
-    variability, residual_error :
-        Published IIV (omega blocks) and residual error.
-    notes : tuple of str
-        Modelling assumptions and caveats, shown by :meth:`describe`.
-    """
-
-    id: str
-    name: str
-    drug: str
-    citation: Citation
-    parameters: tuple[Parameter, ...]
-    structure: Callable[[Params], SystemBuilder]
-    routes: Mapping[str, Route]
-    population: str
-    sampling: str
-    covariate_range: Mapping[str, tuple[float | None, float | None]] = field(default_factory=dict)
-    reference_covariates: Mapping[str, float] = field(default_factory=lambda: {"weight": 70.0})
-    variability: tuple[OmegaBlock, ...] = ()
-    residual_error: tuple[ResidualError, ...] = ()
-    derive: Callable[[dict[str, np.ndarray]], dict[str, np.ndarray]] | None = None
-    notes: tuple[str, ...] = ()
-    evidence: str = "published"
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.citation, Citation):
-            raise ParameterError(f"model {self.id!r} needs a `Citation`; got {self.citation!r}.")
-        if self.drug not in ("esketamine", "racemic"):
-            raise ParameterError(f"`drug` must be 'esketamine' or 'racemic'; got {self.drug!r}.")
-        names = [p.name for p in self.parameters]
-        if len(set(names)) != len(names):
-            raise ParameterError(f"model {self.id!r} has duplicate parameter names: {names}.")
-        if self.sampling not in ("arterial", "venous"):
-            raise ParameterError(f"`sampling` must be 'arterial' or 'venous'; got {self.sampling!r}.")
-
-    # -- parameters ------------------------------------------------------------------------
-    def parameter(self, name: str) -> Parameter:
-        """The :class:`Parameter` called ``name``."""
-        for p in self.parameters:
-            if p.name == name:
-                return p
-        raise ParameterError(
-            f"model {self.id!r} has no parameter {name!r}; it has {[p.name for p in self.parameters]}."
-        )
-
-    def with_parameters(self, **values: Any) -> DrugModel:
-        """A copy with some typical values replaced (Quantities or strings), marked as overrides.
-
-        E.g. ``model.with_parameters(F_oral="0.2")`` or ``ka_oral="1.5 1/h"``.
-        """
-        replaced = {}
-        for name, value in values.items():
-            old = self.parameter(name)
-            if isinstance(value, (int, float)) and old.value.dimensionless:
-                new = Q_(float(value))  # a fraction such as F needs no unit
-            else:
-                new = as_quantity(value, name)
-            if new.dimensionality != old.value.dimensionality:
-                raise ParameterError(
-                    f"`{name}` of model {self.id!r} has dimension {old.value.dimensionality}; "
-                    f"got {new}."
-                )
-            replaced[name] = replace(old, value=new, source="user override",
-                                     assumption=f"{name} set by the user to {new}")
-        params = tuple(replaced.get(p.name, p) for p in self.parameters)
-        return replace(self, parameters=params)
-
-    def individual(self, covariates: Mapping[str, np.ndarray], etas: Mapping[str, np.ndarray],
-                   n: int) -> Params:
-        """Individual parameters for ``n`` subjects (canonical units)."""
-        cov = _fill_covariates(self, covariates, n)
-        values: dict[str, np.ndarray] = {}
-        for p in self.parameters:
-            value = np.full(n, p.canonical)
-            for effect in p.covariates:
-                if effect.covariate not in cov or cov[effect.covariate] is None:
-                    raise ParameterError(
-                        f"model {self.id!r} scales `{p.name}` by {effect.covariate}; give the "
-                        f"subject a {effect.covariate}."
-                    )
-                value = effect.apply(value, cov)
-            values[p.name] = value
-        for block in self.variability:
-            for name, transform in zip(block.names, block.transforms or ()):
-                if name in etas:
-                    eta = etas[name]
-                    if transform == "log":
-                        values[name] = values[name] * np.exp(eta)
-                    else:
-                        logit = np.log(values[name] / (1 - values[name]))
-                        values[name] = 1 / (1 + np.exp(-(logit + eta)))
-        if self.derive is not None:
-            values.update(self.derive(values))
-        return Params(values, cov, n)
-
-    # -- structure ---------------------------------------------------------------------------
-    def system(self, params: Params) -> System:
-        """Build the linear system for individual ``params`` (with every route's depots)."""
-        builder = self.structure(params)
-        for route in self.routes.values():
-            if route.build is not None:
-                route.build(builder, params)
-        return builder.build()
-
-    def route(self, name: str) -> Route:
-        """The :class:`Route` called ``name``; RegimenError listing routes the model has."""
-        try:
-            return self.routes[name]
-        except KeyError:
-            raise RegimenError(
-                f"model {self.id!r} has no route {name!r}; it has {', '.join(self.routes)}. "
-                "Choose one of those or a model that has this route (ketpk.models.available())."
-            ) from None
-
-    @property
-    def assumptions(self) -> tuple[str, ...]:
-        """Every assumption-labelled parameter and model note that is an assumption."""
-        return tuple(f"{p.name}: {p.assumption}" for p in self.parameters if p.assumption)
-
-    def card(self) -> CardData:
-        """Id, drug, routes, population, citation, assumption count; parameters in notebooks."""
-        rows = [{"parameter": p.name, "value": f"{p.value:.4g~P}", "source": p.source,
-                 "assumption": "yes" if p.assumption else ""} for p in self.parameters]
-        return CardData(
-            title=f"DrugModel {self.id}: {self.name}",
-            facts=[("drug", self.drug), ("routes", ", ".join(self.routes)),
-                   ("population", self.population), ("sampling", self.sampling),
-                   ("citation", str(self.citation)),
-                   ("parameters", str(len(self.parameters))),
-                   ("assumptions", f"{len(self.assumptions)} (see .assumptions)")],
-            hint="describe() lists every parameter with unit and source")
-
-    def _repr_html_(self) -> str:
-        from .display import html_table, render_html
-
-        return render_html(self.card()).replace("</div>", html_table(self.card_rows()) + "</div>")
-
-    def card_rows(self) -> list[dict[str, Any]]:
-        """One row per parameter: name, value with unit, source, assumption flag."""
-        return [{"parameter": p.name, "value": f"{p.value:.4g~P}", "source": p.source,
-                 "assumption": "yes" if p.assumption else ""} for p in self.parameters]
-
-    def describe(self) -> str:
         """A readable card: citation, population, structure, parameters with units and sources."""
         lines = [
             f"{self.id}: {self.name}",
@@ -954,6 +536,7 @@ class DrugModel(Card):
             lines.append(f"    {p.name:<10} {p.value:~P} {cov}  {p.description} ({p.source}){flag}")
         for block in self.variability:
             lines.append(f"  IIV {block.names}: omega {block.omega} ({block.source})")
+        lines.extend(f"  residual {error.describe()}" for error in self.residual_error)
         for route in self.routes.values():
             lines.append(f"  route {route.name}: {route.description}")
             lines.extend(f"    ASSUMPTION: {a}" for a in route.assumptions)

@@ -33,7 +33,7 @@ from .errors import UnitError
 if TYPE_CHECKING:
     import pint
 
-__all__ = ["ureg", "Q_", "CANONICAL", "as_quantity", "to_canonical", "parse_dose", "parse_unit", "to_unit"]
+__all__ = ["ureg", "Q_", "CANONICAL", "COVARIATE_UNITS", "to_covariate", "as_quantity", "to_canonical", "parse_dose", "parse_unit", "to_unit"]
 
 #: Canonical unit per dimensionality, the single table every conversion uses.
 CANONICAL: dict[str, str] = {
@@ -49,6 +49,11 @@ CANONICAL: dict[str, str] = {
     "[mass] / [length] ** 3": "mg/L",
     "dimensionless": "",
 }
+
+
+#: Canonical units of subject covariates (the model's covariate effects and ranges use these).
+COVARIATE_UNITS: dict[str, str] = {"weight": "kg", "age": "year"}
+_COVARIATE_DIMENSION = {"weight": "[mass]", "age": "[time]"}
 
 
 #: A unit users write, per dimension, for error messages.
@@ -130,6 +135,35 @@ def _dimension_key(quantity: pint.Quantity) -> str:
     return "dimensionless" if not dims else str(dims)
 
 
+def _checked(value: Any, dimension: str, name: str) -> pint.Quantity:
+    """``value`` as a Quantity of ``dimension`` (not per body weight), else UnitError naming ``name``."""
+    quantity = as_quantity(value, name)
+    if _per_weight_unit(quantity) is not None:
+        raise UnitError(
+            f"`{name}` must be a plain {dimension} quantity; got {quantity} which is per body "
+            "weight. Per-weight values are accepted only for doses and rates; drop the '/kg'."
+        )
+    if _dimension_key(quantity) != dimension:
+        raise UnitError(
+            f"`{name}` must have dimension {dimension} (e.g. {_EXAMPLE_UNIT.get(dimension, CANONICAL[dimension]) or '1'}); "
+            f"got {quantity} with dimension {_dimension_key(quantity)}. Give it in a unit of that kind."
+        )
+    return quantity
+
+
+def _magnitude(quantity: pint.Quantity, unit: str) -> Any:
+    magnitude = quantity.to(unit).magnitude
+    return np.asarray(magnitude, dtype=float) if np.ndim(magnitude) else float(magnitude)
+
+
+def to_covariate(value: Any, covariate: str, name: str | None = None) -> Any:
+    """A ``covariate`` (``"weight"`` [mass] or ``"age"`` [time]; Quantity or string) as a float
+    or array in its unit of :data:`COVARIATE_UNITS` (kg, year); ``name`` (default: the
+    covariate) is the argument named in errors."""
+    checked = _checked(value, _COVARIATE_DIMENSION[covariate], name or covariate)
+    return _magnitude(checked, COVARIATE_UNITS[covariate])
+
+
 def to_canonical(value: Any, dimension: str, name: str) -> Any:
     """Convert a public physical argument to a float (or array) in the canonical unit.
 
@@ -142,19 +176,7 @@ def to_canonical(value: Any, dimension: str, name: str) -> Any:
     name : str
         The argument name, used in error messages.
     """
-    quantity = as_quantity(value, name)
-    if _per_weight_unit(quantity) is not None:
-        raise UnitError(
-            f"`{name}` must be a plain {dimension} quantity; got {quantity} which is per body "
-            "weight. Per-weight values are accepted only for doses and rates; drop the '/kg'."
-        )
-    if _dimension_key(quantity) != dimension:
-        raise UnitError(
-            f"`{name}` must have dimension {dimension} (e.g. {_EXAMPLE_UNIT.get(dimension, CANONICAL[dimension]) or '1'}); "
-            f"got {quantity} with dimension {_dimension_key(quantity)}. Give it in a unit of that kind."
-        )
-    magnitude = quantity.to(CANONICAL[dimension]).magnitude
-    return np.asarray(magnitude, dtype=float) if np.ndim(magnitude) else float(magnitude)
+    return _magnitude(_checked(value, dimension, name), CANONICAL[dimension])
 
 
 def _per_weight_unit(quantity: pint.Quantity) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..citations import Citation
 from ..model import Allometric, DrugModel, Parameter
+from ..residual import assumed
 from ..routes import iv_route
 from ._mammillary import micro_structure
 
@@ -35,6 +36,7 @@ CLEMENTS1981 = DrugModel(
     population="adults given 250 µg/kg IV (details unverified)",
     sampling="venous",
     evidence="unverified",
+    residual_error=(assumed("ketamine", "Clements & Nimmo 1981 is transcribed from opentiva (no residual error)"),),
     notes=(
         "Parent only: no norketamine compartment.",
         "Sampling site not retrieved; venous assumed (the usual site in 1981 volunteer studies).",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..citations import Citation
 from ..model import Allometric, DrugModel, Parameter, Params, SystemBuilder
+from ..residual import assumed
 from ..routes import iv_route
 
 _UNVERIFIED = "opentiva transcription (class Domino), unverified against the paper"
@@ -49,6 +50,7 @@ DOMINO1982 = DrugModel(
     population="adult surgical patients (details unverified)",
     sampling="venous",
     evidence="unverified",
+    residual_error=(assumed("ketamine", "Domino 1982 is transcribed from opentiva (no residual error)"),),
     notes=("Parent only: no norketamine compartment.",),
 )
 

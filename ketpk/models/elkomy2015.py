@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ..citations import Citation
 from ..model import Allometric, DrugModel, Parameter
+from ..residual import assumed
 from ..routes import iv_route
 from ._mammillary import clearance_structure
 
@@ -39,6 +40,7 @@ ELKOMY2015 = DrugModel(
     population="21 children with heart disease, 6 months-18 years, 2 mg/kg IV, sampled over 8 h",
     sampling="venous",
     covariate_range={"age": (0.5, 18.0)},
+    residual_error=(assumed("ketamine", "the retrieved Elkomy 2015 abstract gives no residual error"),),
     notes=(
         "Sampling site not retrieved (venous assumed); no weight range, IIV or residual error "
         "was retrieved.",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ..citations import Citation
 from ..model import Allometric, DrugModel, OmegaBlock, Parameter
+from ..residual import assumed
 from ..routes import iv_route
 from ._mammillary import clearance_structure
 
@@ -47,6 +48,7 @@ HERD2007 = DrugModel(
                    ((0.64**2, 0, 0, 0), (0, 0.381**2, 0, 0), (0, 0, 0.517**2, 0), (0, 0, 0, 0.19**2)),
                    source="abstract BSV %, read as sqrt(omega^2) (no correlations published)"),
     ),
+    residual_error=(assumed("ketamine", "the retrieved Herd 2007 abstract gives no residual error"),),
     notes=(
         "Serum samples; the site is not stated in the abstract (venous assumed, ED children).",
         "Weight 10.8-74.8 kg and age 1-14 y are opentiva's limits for this model, unverified.",

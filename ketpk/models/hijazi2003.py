@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ..citations import Citation
 from ..model import Allometric, DrugModel, Parameter
+from ..residual import assumed
 from ..routes import iv_route
 from ._mammillary import micro_structure
 
@@ -39,6 +40,7 @@ HIJAZI2003 = DrugModel(
     population="12 adult ICU patients with brain or spinal cord injury, long-term IV sedation",
     sampling="venous",
     evidence="unverified",
+    residual_error=(assumed("ketamine", "Hijazi 2003 is transcribed from opentiva (no residual error)"),),
     notes=(
         "Parent only; norketamine and dehydronorketamine were measured but their parameters "
         "were not retrieved.",

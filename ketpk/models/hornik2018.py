@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from ..citations import Citation
 from ..model import Allometric, DrugModel, Parameter
+from ..residual import assumed
 from ..routes import absorption_route, iv_route
 from ._mammillary import CENTRAL, clearance_structure
 
@@ -64,6 +65,7 @@ HORNIK2018 = DrugModel(
     sampling="venous",
     covariate_range={"weight": (2.4, 176.1), "age": (0.02, 17.6)},
     evidence="unverified",
+    residual_error=(assumed("ketamine", "no residual error was retrieved for Hornik 2018 (values via opentiva)"),),
     notes=(
         "Disposition values unverified (opentiva); F_IM and the exponents are from the abstract.",
         "Sampling site not retrieved (venous assumed); no IIV or residual error was retrieved.",

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from ..citations import Citation
 from ..model import Allometric, DrugModel, Parameter
+from ..residual import assumed
 from ..routes import iv_route
 from ._mammillary import clearance_structure
 
@@ -50,6 +51,7 @@ KAMP2020 = DrugModel(
     population="pooled raw data of 14 IV ketamine studies (adults; details not retrieved)",
     sampling="arterial",
     evidence="unverified",
+    residual_error=(assumed("ketamine", "no residual error was retrieved for Kamp 2020 (values via opentiva)"),),
     notes=(
         "Values from opentiva's transcription, not checked against Kamp's table.",
         "The published model links the peripherals to two venous delay compartments; they are "

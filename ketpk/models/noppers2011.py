@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from ..citations import Citation
 from ..model import Allometric, DrugModel, Parameter, Params, SystemBuilder
+from ..residual import assumed
 from ..routes import iv_route
 
 _V = (Allometric(1.0),)
@@ -61,6 +62,7 @@ NOPPERS2011 = DrugModel(
     sampling="arterial",
     covariate_range={"age": (20.0, 29.0)},
     evidence="unverified",
+    residual_error=(assumed("ketamine", "no residual error was retrieved for Noppers 2011"),),
     notes=(
         "Parameter values are secondary ([SEC]) and unverified against the primary table.",
         "Parent only: the published S-norketamine submodel was not retrieved.",

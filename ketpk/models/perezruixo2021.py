@@ -204,9 +204,9 @@ PEREZRUIXO2021 = DrugModel(
             source="Table 3 CV% as omega^2 = ln(1 + CV^2)"),
     ),
     residual_error=(
-        ResidualError("ketamine", proportional=0.276,
+        ResidualError("ketamine", exponential=0.276,
                       source="Table 3 sigma1 27.6% (Phase I/II), additive on log scale"),
-        ResidualError("norketamine", proportional=0.422,
+        ResidualError("norketamine", exponential=0.422,
                       source="Table 3 sigma2 42.2% (Phase I/II), additive on log scale"),
     ),
     notes=(
@@ -224,8 +224,7 @@ PEREZRUIXO2021 = DrugModel(
         "1.4-1.6x (nlmixr2lib Errata 1; 1/F_met = 1.40 for non-Asian subjects). Not corrected here.",
         "The IIV of kmet is described in the Methods but its value is blank in Table 3; no kmet "
         "variability is simulated (nlmixr2lib uses a 30 % CV placeholder).",
-        "Residual error is additive on the log scale (exponential); given here as a proportional "
-        "SD, which is its small-sigma approximation.",
+        "Residual error is additive on the log scale (exponential), as the paper estimated it.",
         "Sampling site: venous (phase I-III clinical studies).",
     ),
 )

@@ -23,6 +23,8 @@ reaching the circulation as norketamine formed presystemically, fsw = swallowed 
 
 from __future__ import annotations
 
+import dataclasses
+
 from ..citations import Citation
 from ..model import DrugModel, Parameter, Params, SystemBuilder
 from ..routes import iv_route
@@ -125,7 +127,11 @@ RACEMIC_DEFAULT = DrugModel(
     sampling="venous",
     covariate_range=otto2021.OTTO2021.covariate_range,
     variability=otto2021.OTTO2021.variability,
-    residual_error=otto2021.OTTO2021.residual_error,
+    residual_error=tuple(
+        dataclasses.replace(error, analyte=prefix + error.analyte, assumption=(
+            f"Otto 2021 S-{error.analyte} residual error applied to {prefix + error.analyte} of "
+            "the racemate"))
+        for prefix in ("", "s_", "r_") for error in otto2021.OTTO2021.residual_error),
     notes=(
         "COMPOSITE: no published adult racemic ketamine + norketamine table was retrievable; the "
         "racemate is two enantiomer copies of Otto 2021 (S) with scaled R clearances.",

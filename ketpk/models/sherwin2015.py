@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ..citations import Citation
 from ..model import Allometric, DrugModel, Parameter
+from ..residual import assumed
 from ..routes import iv_route
 from ._mammillary import clearance_structure
 
@@ -40,6 +41,7 @@ SHERWIN2015 = DrugModel(
     routes={"iv": iv_route(source="Sherwin 2015: 1-1.5 mg/kg IV bolus")},
     population="57 children, 1-1.5 mg/kg racemic ketamine IV bolus (ages not retrieved)",
     sampling="venous",
+    residual_error=(assumed("ketamine", "the retrieved Sherwin 2015 abstract gives no residual error"),),
     notes=(
         "Allometric exponents 0.75 (CL, Q) and 1 (V1, V2) assumed: the abstract gives only the "
         "per-70-kg standardisation.",
