@@ -71,6 +71,7 @@ class Parameter:
     source: str
     covariates: tuple[CovariateEffect, ...] = ()
     assumption: str | None = None
+    _canonical: float | None = field(init=False, repr=False, compare=False, default=None)
 
     def __post_init__(self) -> None:
         quantity = as_quantity(self.value, f"Parameter {self.name!r} value")
@@ -80,15 +81,19 @@ class Parameter:
             raise ParameterError(f"`{self.name}` must be a finite number; got {quantity}.")
         if magnitude < 0:
             raise ParameterError(f"`{self.name}` must be non-negative; got {quantity}.")
+        dims = quantity.dimensionality
+        key = "dimensionless" if not dims else str(dims)
+        if key in CANONICAL:  # converted once: simulations read it for every batch
+            object.__setattr__(self, "_canonical", float(quantity.to(CANONICAL[key]).magnitude))
 
     @property
     def canonical(self) -> float:
         """The typical value in ketpk's canonical unit for its dimension."""
-        dims = self.value.dimensionality
-        key = "dimensionless" if not dims else str(dims)
-        if key not in CANONICAL:
-            raise ParameterError(f"`{self.name}` has unsupported dimension {key}; got {self.value}.")
-        return float(self.value.to(CANONICAL[key]).magnitude)
+        if self._canonical is None:
+            dims = self.value.dimensionality
+            raise ParameterError(f"`{self.name}` has unsupported dimension "
+                                 f"{'dimensionless' if not dims else str(dims)}; got {self.value}.")
+        return self._canonical
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,10 @@ ROUTES: tuple[str, ...] = (
 )
 
 
+#: The most doses one regimen may hold (a bound on memory and on the schedule's size).
+MAX_DOSES = 100_000
+
+
 def check_route(route: str) -> str:
     """Return ``route`` if it is a known route name, else raise with close matches."""
     if not isinstance(route, str) or route not in ROUTES:
@@ -369,6 +373,9 @@ class Regimen:
         self._plain("repeat")
         if not isinstance(count, (int, np.integer)) or isinstance(count, bool) or count < 1:
             raise RegimenError(f"`count` must be a whole number >= 1; got {count!r}.")
+        if count > MAX_DOSES:
+            raise RegimenError(f"`count` {count} makes more than {MAX_DOSES} doses per regimen; "
+                               "simulate a steady state instead (Regimen.with_steady_state).")
         interval = as_quantity(every, "every")
         _duration(interval, "every")
         return Regimen(d.shifted(interval * k) for k in range(int(count)) for d in self._doses)

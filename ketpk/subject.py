@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from .errors import ParameterError
-from .units import COVARIATE_UNITS, as_quantity, to_covariate
+from .units import COVARIATE_UNITS, as_quantity, scalar, to_covariate
 
 __all__ = ["Subject", "SubjectBatch", "as_batch", "check_covariate"]
 
@@ -62,10 +62,10 @@ class Subject:
         covariates: dict[str, float] = {}
         if self.weight is not None:
             object.__setattr__(self, "weight", as_quantity(self.weight, "weight"))
-            covariates["weight"] = float(check_covariate("weight", to_covariate(self.weight, "weight")))
+            covariates["weight"] = float(check_covariate("weight", scalar(to_covariate(self.weight, "weight"), "weight")))
         if self.age is not None:
             object.__setattr__(self, "age", as_quantity(self.age, "age"))
-            covariates["age"] = float(check_covariate("age", to_covariate(self.age, "age")))
+            covariates["age"] = float(check_covariate("age", scalar(to_covariate(self.age, "age"), "age")))
         if self.sex is not None:
             if self.sex not in _SEXES:
                 raise ParameterError(f"`sex` must be 'female' or 'male'; got {self.sex!r}. "
