@@ -23,7 +23,7 @@ from .units import CANONICAL, Q_, as_quantity
 
 __all__ = [
     "Parameter", "Allometric", "FromColumn", "CovariateEffect", "OmegaBlock", "ParameterUncertainty",
-    "UNCERTAINTY_PREFIX", "ResidualError", "Input",
+    "UNCERTAINTY_PREFIX", "OCCASION_PREFIX", "ResidualError", "Input",
     "Route", "Params", "SystemBuilder", "System", "DrugModel",
 ]
 
@@ -133,6 +133,10 @@ class Parameter:
 #: Key prefix of a subject's log-factor on a typical value (a replicate's draw from the
 #: estimates' uncertainty), carried with the etas: ``etas["theta:CL"]``.
 UNCERTAINTY_PREFIX = "theta:"
+
+#: Key prefix of a subject's inter-occasion random effect (kappa) for the occasion being
+#: solved, carried with the etas: ``etas["occ:KA1"]`` (:mod:`ketpk.occasions`).
+OCCASION_PREFIX = "occ:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -412,6 +416,8 @@ class DrugModel(Card):
         Labels (with evidence) of the clinical what-ifs applied (:meth:`with_scenario`).
     uncertainty : ParameterUncertainty, optional
         Published standard errors of the typical values (``population.sample(uncertainty=True)``).
+    occasion_variability : tuple of OmegaBlock
+        Published inter-occasion variability (IOV); a kappa per occasion (:mod:`ketpk.occasions`).
     """
 
     id: str
@@ -432,6 +438,7 @@ class DrugModel(Card):
     evidence: str = "published"
     scenarios: tuple[str, ...] = ()
     uncertainty: ParameterUncertainty | None = None
+    occasion_variability: tuple[OmegaBlock, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.citation, Citation):
@@ -509,10 +516,12 @@ class DrugModel(Card):
                 value = effect.apply(value, cov)
             factor = etas.get(UNCERTAINTY_PREFIX + p.name)
             values[p.name] = value if factor is None else value * np.exp(factor)
-        for block in self.variability:
+        random = [(block, "") for block in self.variability]
+        random += [(block, OCCASION_PREFIX) for block in self.occasion_variability]
+        for block, prefix in random:
             for name, transform in zip(block.names, block.transforms or ()):
-                if name in etas:
-                    eta = etas[name]
+                if prefix + name in etas:
+                    eta = etas[prefix + name]
                     if transform == "log":
                         values[name] = values[name] * np.exp(eta)
                     else:
