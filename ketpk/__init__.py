@@ -26,6 +26,7 @@ from .errors import (
     ModelNotFoundError,
     ParameterError,
     ProtocolLimitWarning,
+    UnphysicalValueWarning,
     RegimenError,
     SolverError,
     UnitError,
@@ -84,6 +85,7 @@ __all__ = (
     "KetpkWarning",
     "CovariateRangeWarning",
     "ProtocolLimitWarning",
+    "UnphysicalValueWarning",
     "individualize",
     "Posterior",
 )
