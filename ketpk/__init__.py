@@ -31,6 +31,7 @@ from .errors import (
     SolverError,
     UnitError,
 )
+from .dataset import DatasetResult, simulate_dataset
 from .eventtable import read_event_table
 from .model import DrugModel, Parameter, Route
 from .regimen import Bolus, Infusion, Regimen
@@ -56,11 +57,14 @@ __all__ = (
     "models",
     "protocols",
     "read_event_table",
+    "simulate_dataset",
+    "DatasetResult",
     "nca",
     "compare_routes",
     "compare_regimens",
     "equivalent_dose",
     "effects",
+    "tci",
     "population",
     "scenarios",
     "Subject",
@@ -88,11 +92,14 @@ __all__ = (
     "UnphysicalValueWarning",
     "individualize",
     "Posterior",
+    "find_dose",
+    "Target",
 )
 
 
-_LAZY_SUBMODULES = ("effects", "protocols")
-_LAZY_NAMES = {"individualize": "posterior", "Posterior": "posterior"}
+_LAZY_SUBMODULES = ("effects", "protocols", "tci")
+_LAZY_NAMES = {"individualize": "posterior", "Posterior": "posterior", "find_dose": "dosefinding",
+               "Target": "dosefinding"}
 
 
 def __getattr__(name: str):
