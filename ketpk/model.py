@@ -488,8 +488,24 @@ class DrugModel(Card):
     def check(self) -> None:
         """Raise :class:`ParameterError` if the typical subject's system or a route's inputs break
         a physical rule (:mod:`ketpk.physical`): e.g. F > 1, F + presystemic > 1, a zero volume,
-        yields above 1 or a cycle that creates drug. Simulations check every subject too."""
-        params = self.individual({}, {}, 1)
+        yields above 1 or a cycle that creates drug. Simulations check every subject too.
+
+        Covariates without a reference value are taken at the middle of their validated range
+        (dataset columns: missing); a model needing one with neither is checked when simulated.
+        """
+        covariates: dict[str, np.ndarray] = {}
+        for effect in (e for p in self.parameters for e in p.covariates):
+            name = effect.covariate
+            if name in self.reference_covariates or name in covariates:
+                continue
+            low, high = self.covariate_range.get(name, (None, None))
+            if low is not None and high is not None:
+                covariates[name] = np.array([(low + high) / 2.0])
+            elif isinstance(effect, FromColumn):
+                covariates[name] = np.array([np.nan])  # the typical value stands
+            else:
+                return
+        params = self.individual(covariates, {}, 1)
         self.system(params)
         for route in self.routes.values():
             check_inputs(self.id, route, [inp.fraction for inp in route.inputs(params, np.ones(1))])

@@ -144,7 +144,7 @@ def _parameter(name: str, entry: Any) -> Parameter:
     if "weight_exponent" in entry:
         exponent = entry["weight_exponent"]
         if isinstance(exponent, bool) or not isinstance(exponent, (int, float)) or not math.isfinite(exponent):
-            raise _fail(f"{where}.weight_exponent", "must be a finite number (e.g. 0.75 or 1)", exponent)
+            raise _fail(f"{where}.weight_exponent", "must be a number, finite (e.g. 0.75 or 1)", exponent)
         effects = (Allometric(float(exponent)),)
     if "column" in entry:
         column = entry["column"]
