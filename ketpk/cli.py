@@ -407,9 +407,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_times(p, "24 h", weight='one body weight for every subject (default: sampled, see ketpk.population)')
     p.set_defaults(run=_cmd_population)
 
+    from .cli_individualize import add_parser as add_individualize
     from .cli_tci import add_tci_parser
 
     add_tci_parser(sub)
+    add_individualize(sub)
+
+    from .cli_validate import add_parser as add_validate
+
+    add_validate(sub)
     return parser
 
 
