@@ -215,7 +215,9 @@ class Route:
     is not published (they travel into results). ``infusion`` is False for routes whose inputs
     have their own zero-order phase (they take boluses only). ``modelled_rate`` and
     ``modelled_duration`` name the parameters (mg/min, min) that NONMEM dataset records with
-    RATE = -1 and RATE = -2 use (NONMEM's R and D of the dosed compartment).
+    RATE = -1 and RATE = -2 use (NONMEM's R and D of the dosed compartment). ``session`` (min):
+    boluses by this route within ``session`` min of the first bolus of a dosing session are one
+    dose for the route's dose-dependent fractions (:mod:`ketpk.schedule`), e.g. nasal devices.
     """
 
     name: str
@@ -227,6 +229,7 @@ class Route:
     build: Callable[[SystemBuilder, Params], None] | None = None
     modelled_rate: str | None = None
     modelled_duration: str | None = None
+    session: float | None = None
 
 
 class Params:
