@@ -252,3 +252,17 @@ def test_flint2017_time_effect_on_norketamine_clearance_runs_as_published():
         assert got < frozen.concentration("norketamine", unit="ng/mL").magnitude[0] / (1 + 0.0087 * t * 0.9)
         assert_allclose(res["ketamine"][res["TIME"] == t][0],
                         frozen.concentration("ketamine", unit="ng/mL").magnitude[0], rtol=1e-9)
+
+
+def test_the_worked_example_in_docs_runs(tmp_path, monkeypatch):
+    """docs/datasets.md's example runs as written (the documentation cannot rot)."""
+    import re
+
+    text = (ref.ROOT / "docs" / "datasets.md").read_text(encoding="utf-8")
+    code = re.search(r"```python\n(.*?)```", text, re.S).group(1)
+    monkeypatch.chdir(tmp_path)
+    scope: dict = {}
+    exec(compile(code, "docs/datasets.md", "exec"), scope)
+    result = scope["result"]
+    assert len(result) == 7 and (tmp_path / "predictions.csv").is_file()
+    assert result["PRED"][4] == 0.0 and result["PRED"][5] > result["PRED"][6] > 0
