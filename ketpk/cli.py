@@ -406,6 +406,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--percentiles", default="5,50,95", help="comma-separated (default 5,50,95)")
     _add_times(p, "24 h", weight='one body weight for every subject (default: sampled, see ketpk.population)')
     p.set_defaults(run=_cmd_population)
+
+    from .cli_individualize import add_parser as add_individualize
+    from .cli_tci import add_tci_parser
+
+    add_tci_parser(sub)
+    add_individualize(sub)
     return parser
 
 
