@@ -383,6 +383,13 @@ class Regimen:
         _duration(interval, "every")
         return Regimen(d.shifted(interval * k) for k in range(int(count)) for d in self._doses)
 
+    def parts(self, labels: Iterable[int]) -> list[Regimen]:
+        """The doses grouped by ``labels`` (one int 0, 1, ... per dose, in dose order): one
+        Regimen per label, in label order."""
+        labels = np.asarray(list(labels), dtype=int)
+        return [Regimen([d for d, k in zip(self._doses, labels) if k == j])
+                for j in range(int(labels.max(initial=-1)) + 1)]
+
     def resolve(self, weights: np.ndarray | None, n: int) -> list[ResolvedDose]:
         """Per-subject canonical doses; ``weights`` (kg) resolves per-weight doses."""
         return [dose.resolve(weights, n) for dose in self._doses]
