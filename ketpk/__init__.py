@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from importlib import metadata as _metadata
 
-from . import models, nca, population, scenarios
+from . import models, nca, population, scenarios, uncertainty
 from .citations import Citation
 from .compare import compare_regimens, compare_routes, equivalent_dose
 from .errors import (
@@ -26,6 +26,7 @@ from .errors import (
     ModelNotFoundError,
     ParameterError,
     ProtocolLimitWarning,
+    UnphysicalValueWarning,
     RegimenError,
     SolverError,
     UnitError,
@@ -66,6 +67,7 @@ __all__ = (
     "tci",
     "population",
     "scenarios",
+    "uncertainty",
     "Subject",
     "Bolus",
     "Infusion",
@@ -88,6 +90,7 @@ __all__ = (
     "KetpkWarning",
     "CovariateRangeWarning",
     "ProtocolLimitWarning",
+    "UnphysicalValueWarning",
     "individualize",
     "Posterior",
     "find_dose",
