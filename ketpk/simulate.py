@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .plan import request
+from .plan import check_size, request
 from .result import SimulationResult, provenance
 
 __all__ = ["simulate"]
@@ -47,6 +47,8 @@ def simulate(model: Any, regimen: Any, times: Any, *, subjects: Any = None,
     """
     req = request(model, regimen, times, subjects=subjects, solver=solver, record=record,
                   scenario=scenario)
+    n_outputs = len(req.analytes) + (len(req.model.states) if req.record == "all" else 0)
+    check_size(req.subjects.n, n_outputs, req.times_min.size)
     plan = req.plan()
     outputs = plan.solve()
     n_analytes = len(req.analytes)
