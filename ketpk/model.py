@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -24,7 +24,7 @@ from .units import CANONICAL, Q_, as_quantity
 
 __all__ = [
     "Parameter", "Allometric", "FromColumn", "CovariateEffect", "OmegaBlock", "ParameterUncertainty",
-    "UNCERTAINTY_PREFIX", "ResidualError", "Input",
+    "UNCERTAINTY_PREFIX", "OCCASION_PREFIX", "ResidualError", "Input",
     "Route", "Params", "SystemBuilder", "System", "DrugModel",
 ]
 
@@ -33,6 +33,8 @@ class CovariateEffect:
     """How a covariate changes a typical value. Subclasses implement :meth:`apply`."""
 
     covariate: str
+    #: Whether a subject must have the covariate (False: the typical value stands without it).
+    required: ClassVar[bool] = True
 
     def apply(self, value: np.ndarray, covariates: Mapping[str, np.ndarray]) -> np.ndarray:
         """Return the individual value (canonical units) from the typical one."""
@@ -81,6 +83,7 @@ class FromColumn(CovariateEffect):
 
     covariate: str
     unit: str = ""
+    required: ClassVar[bool] = False
 
     def apply(self, value: np.ndarray, covariates: Mapping[str, np.ndarray]) -> np.ndarray:
         given = covariates.get(self.covariate)
@@ -149,6 +152,10 @@ class Parameter:
 #: Key prefix of a subject's log-factor on a typical value (a replicate's draw from the
 #: estimates' uncertainty), carried with the etas: ``etas["theta:CL"]``.
 UNCERTAINTY_PREFIX = "theta:"
+
+#: Key prefix of a subject's inter-occasion random effect (kappa) for the occasion being
+#: solved, carried with the etas: ``etas["occ:KA1"]`` (:mod:`ketpk.occasions`).
+OCCASION_PREFIX = "occ:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,7 +240,9 @@ class Route:
     ``modelled_duration`` name the parameters (mg/min, min) that NONMEM dataset records with
     RATE = -1 and RATE = -2 use (NONMEM's R and D of the dosed compartment). ``unphysical``
     gives the reason when a published input fraction breaks a physical rule (> 1): it then
-    warns, not fails (:mod:`ketpk.physical`); say so in ``assumptions`` too.
+    warns, not fails (:mod:`ketpk.physical`); say so in ``assumptions`` too. ``session`` (min):
+    boluses by this route within ``session`` min of the first bolus of a dosing session are one
+    dose for the route's dose-dependent fractions (:mod:`ketpk.schedule`), e.g. nasal devices.
     """
 
     name: str
@@ -246,6 +255,7 @@ class Route:
     modelled_rate: str | None = None
     modelled_duration: str | None = None
     unphysical: tuple[str, ...] = ()
+    session: float | None = None
 
 
 class Params:
@@ -448,6 +458,8 @@ class DrugModel(Card):
         Labels (with evidence) of the clinical what-ifs applied (:meth:`with_scenario`).
     uncertainty : ParameterUncertainty, optional
         Published standard errors of the typical values (``population.sample(uncertainty=True)``).
+    occasion_variability : tuple of OmegaBlock
+        Published inter-occasion variability (IOV); a kappa per occasion (:mod:`ketpk.occasions`).
     """
 
     id: str
@@ -468,6 +480,7 @@ class DrugModel(Card):
     evidence: str = "published"
     scenarios: tuple[str, ...] = ()
     uncertainty: ParameterUncertainty | None = None
+    occasion_variability: tuple[OmegaBlock, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.citation, Citation):
@@ -564,7 +577,7 @@ class DrugModel(Card):
         for p in self.parameters:
             value = np.full(n, p.canonical)
             for effect in p.covariates:
-                if effect.covariate not in cov or cov[effect.covariate] is None:
+                if effect.required and (effect.covariate not in cov or cov[effect.covariate] is None):
                     raise ParameterError(
                         f"model {self.id!r} scales `{p.name}` by {effect.covariate}; give the "
                         f"subject a {effect.covariate}."
@@ -572,10 +585,12 @@ class DrugModel(Card):
                 value = effect.apply(value, cov)
             factor = etas.get(UNCERTAINTY_PREFIX + p.name)
             values[p.name] = value if factor is None else value * np.exp(factor)
-        for block in self.variability:
+        random = [(block, "") for block in self.variability]
+        random += [(block, OCCASION_PREFIX) for block in self.occasion_variability]
+        for block, prefix in random:
             for name, transform in zip(block.names, block.transforms or ()):
-                if name in etas:
-                    eta = etas[name]
+                if prefix + name in etas:
+                    eta = etas[prefix + name]
                     if transform == "log":
                         values[name] = values[name] * np.exp(eta)
                     else:

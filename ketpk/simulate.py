@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import occasions
 from .plan import check_size, request
 from .result import SimulationResult, provenance
 
@@ -49,8 +50,13 @@ def simulate(model: Any, regimen: Any, times: Any, *, subjects: Any = None,
                   scenario=scenario)
     n_outputs = len(req.analytes) + (len(req.model.states) if req.record == "all" else 0)
     check_size(req.subjects.n, n_outputs, req.times_min.size)
-    plan = req.plan()
-    outputs = plan.solve()
+    assumptions = req.assumptions
+    if req.model.occasion_variability and occasions.count(req.subjects.etas) > 1:
+        plan, outputs = occasions.solve(req)
+        assumptions += (occasions.ASSUMPTION,)
+    else:
+        plan = req.plan()
+        outputs = plan.solve()
     n_analytes = len(req.analytes)
     return SimulationResult(
         times_min=req.times_min,
@@ -62,6 +68,6 @@ def simulate(model: Any, regimen: Any, times: Any, *, subjects: Any = None,
         regimen=req.regimen,
         solver=req.solver.name,
         single=req.subjects.single,
-        assumptions=req.assumptions,
+        assumptions=assumptions,
         metadata=provenance(req.model, req.solver.name, req.subjects.seed),
     )

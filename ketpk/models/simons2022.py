@@ -155,10 +155,12 @@ SIMONS2022 = DrugModel(
             {"VK1": 0.057, "CLK1": 0.029, "CLK3": 0.026, "CLN1": 0.050, "MTT_KNK": 0.021,
              "VH1": 1.22, "CLH1": 0.103, "CLH2": 0.287},
             source="Table 4, inter-subject omega^2 (VK1 eta shared by VN1)"),
+    ),
+    occasion_variability=(
         OmegaBlock.diagonal(
             {"F1": 0.060, "D1": 0.154, "KA1": 0.062, "F2": 0.057, "D2": 0.611, "KA2": 0.376,
              "MTTG": 0.937, "VH2": 0.152},
-            source="Table 4, inter-occasion nu^2, applied as the variability of one occasion"),
+            source="Table 4, inter-occasion nu^2 (two visits per subject)"),
     ),
     residual_error=(
         ResidualError("ketamine", proportional=0.1095,
@@ -172,10 +174,10 @@ SIMONS2022 = DrugModel(
         "works in nmol/mL; nlmixr2lib carries S-K mg equivalents and divides every analyte by the "
         "S-K molar mass, which is the same bookkeeping.",
         "Sampling was arterial: early concentrations run higher than venous ones.",
-        "Inter-occasion variability (two visits) is given as the variability of one occasion for "
-        "the parameters that have only IOV (F1, D1, KA1, F2, D2, KA2, MTTG, VH2). The IOV of "
-        "MTT K→NK (nu^2 0.751, printed on the S-NK additive-error row) and of CLH1 (0.008) is not "
-        "added to their inter-subject omega^2.",
+        "Inter-occasion variability (two visits) of F1, D1, KA1, F2, D2, KA2, MTTG and VH2 is "
+        "drawn per occasion (population.sample(occasions=K); each film session an occasion, "
+        "ketpk.occasions). The IOV of MTT K→NK (nu^2 0.751, printed on the S-NK additive-error "
+        "row) and of CLH1 (0.008) is not included.",
         "Subject-specific outliers of Table 4 (subject 4 KA1 and MTT K→NK, subject 9 CLH2) are not "
         "part of the population model.",
         "No 'oral' route: the swallowed path of the film feeds only hepatic metabolism (Figure 2), "
