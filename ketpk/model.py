@@ -240,7 +240,9 @@ class Route:
     ``modelled_duration`` name the parameters (mg/min, min) that NONMEM dataset records with
     RATE = -1 and RATE = -2 use (NONMEM's R and D of the dosed compartment). ``unphysical``
     gives the reason when a published input fraction breaks a physical rule (> 1): it then
-    warns, not fails (:mod:`ketpk.physical`); say so in ``assumptions`` too.
+    warns, not fails (:mod:`ketpk.physical`); say so in ``assumptions`` too. ``session`` (min):
+    boluses by this route within ``session`` min of the first bolus of a dosing session are one
+    dose for the route's dose-dependent fractions (:mod:`ketpk.schedule`), e.g. nasal devices.
     """
 
     name: str
@@ -253,6 +255,7 @@ class Route:
     modelled_rate: str | None = None
     modelled_duration: str | None = None
     unphysical: tuple[str, ...] = ()
+    session: float | None = None
 
 
 class Params:
