@@ -36,11 +36,12 @@ from typing import Any
 import numpy as np
 
 from .errors import RegimenError
+from .occasions import occasion_of
 from .fileio import COMMENT, open_text, write_csv
 from .regimen import ROUTES, Bolus, Infusion, Regimen, ResolvedDose, subject_weights
 from .units import Q_
 
-__all__ = ["EventTable", "event_table", "read_event_table", "cmt_map", "routes_by_cmt", "dataset_rows",
+__all__ = ["EventTable", "event_table", "to_event_table", "read_event_table", "cmt_map", "routes_by_cmt", "dataset_rows",
            "ROUTE_CMT"]
 
 COLUMNS = ("ID", "TIME", "EVID", "AMT", "RATE", "CMT", "II", "ADDL", "SS")
@@ -74,8 +75,33 @@ class EventTable:
     to_csv = write
 
 
-def _fmt(value: float) -> str:
+def _fmt(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if math.isnan(value):
+        return "."
     return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(float(value))
+
+
+def to_event_table(source: Any, *, time_unit: str = "h") -> EventTable:
+    """A whole dataset (CSV path, row dicts or EventTable) as an :class:`EventTable` that keeps
+    every record and every column (EVID 0-4, MDV, SS 0/1/2, RATE -1/-2, DUR, DV, covariates;
+    numbers as floats, '.' or empty as NaN, text as text) and its CMT mapping, so that
+    ``to_event_table(x).write(path)`` and ``simulate_dataset(path, model)`` give what ``x`` gives."""
+    rows, declared = dataset_rows(source)
+    out = []
+    for row in rows:
+        converted = {}
+        for name, value in row.items():
+            if value is None or (isinstance(value, str) and value.strip() in ("", ".")):
+                converted[name] = math.nan
+                continue
+            try:
+                converted[name] = float(value)
+            except (TypeError, ValueError):
+                converted[name] = str(value)
+        out.append(converted)
+    return EventTable(tuple(out), tuple(rows[0]), time_unit, declared or {})
 
 
 def cmt_map(model: Any) -> dict[str, int]:
@@ -108,6 +134,8 @@ def event_table(regimen: Regimen, subject: Any = None, *, model: Any = None, id:
 
     Runs of equal doses at equal spacing are written once with ADDL/II. ``durations=True``
     writes infusions as RATE = -2 with a DUR column (rxode2/NONMEM modelled-duration style).
+    For a ``model`` with inter-occasion variability an OCC column (1, 2, …) numbers the dosing
+    sessions (:mod:`ketpk.occasions`) and ADDL runs stay within one occasion.
     """
     scale = _minutes_per(time_unit)
     cmts = cmt_map(model) if model is not None else dict(ROUTE_CMT)
@@ -115,7 +143,8 @@ def event_table(regimen: Regimen, subject: Any = None, *, model: Any = None, id:
     resolved = [d.resolve(weights, 1) for d in regimen]
     ss = regimen.steady_state
     ss_index = _steady_state_dose(regimen) if ss is not None else None
-    columns = COLUMNS + (("DUR",) if durations else ())
+    occasion = occasion_of(regimen) if model is not None and model.occasion_variability else None
+    columns = COLUMNS + (("DUR",) if durations else ()) + (("OCC",) if occasion is not None else ())
     rows: list[dict[str, float]] = []
     k = 0
     while k < len(resolved):
@@ -123,6 +152,8 @@ def event_table(regimen: Regimen, subject: Any = None, *, model: Any = None, id:
             run = 1
         else:
             run = _run_length(resolved, k, stop=ss_index)
+            if occasion is not None:
+                run = int(np.sum(occasion[k:k + run] == occasion[k]))
         dose = resolved[k]
         if dose.route not in cmts:
             raise RegimenError(f"route {dose.route!r} has no CMT in the mapping {cmts}; pass a model "
@@ -132,6 +163,8 @@ def event_table(regimen: Regimen, subject: Any = None, *, model: Any = None, id:
                "RATE": 0.0, "CMT": cmts[dose.route], "II": interval / scale, "ADDL": run - 1, "SS": 0}
         if durations:
             row["DUR"] = 0.0
+        if occasion is not None:
+            row["OCC"] = float(occasion[k] + 1)
         if dose.duration is not None:
             if durations:
                 row["RATE"], row["DUR"] = -2, float(dose.duration[0]) / scale
