@@ -159,9 +159,10 @@ def _check(rec: Records, ident: str) -> None:
         line = rec.lines[k]
         if math.isnan(rec.time[k]):
             raise RegimenError(f"row {line}: TIME is missing; every record needs a time.")
-        if k and rec.time[k] < rec.time[k - 1]:
+        if k and rec.time[k] < rec.time[k - 1] and rec.evid[k] not in (3, 4):
             raise RegimenError(f"row {line}: TIME goes back ({rec.time[k] :g} min after {rec.time[k - 1]:g}) "
-                               f"within ID {ident}; sort each individual's records by time.")
+                               f"within ID {ident}; sort each individual's records by time (time may "
+                               "restart only on a reset record, EVID 3 or 4).")
         evid = rec.evid[k]
         if evid not in (0, 1, 2, 3, 4):
             raise RegimenError(f"row {line}: EVID {evid:g} is not one of 0 (observation), 1 (dose), 2 "

@@ -18,7 +18,8 @@ Rules (NONMEM 7):
   state at steady state of a constant infusion at RATE (F scales it); as in NONMEM 7.5's
   output, the infusion does not go on after the record.
 - A reset (EVID 3, 4, SS=1) empties every compartment and cancels every input still to come
-  (running infusions, lagged doses, additional doses of earlier records).
+  (running infusions, lagged doses, additional doses of earlier records); TIME may restart
+  (go back) on an EVID 3 or 4 record.
 - Inputs arriving at a record's time are given before that record; a record's output is the
   state after its own event.
 """
@@ -249,6 +250,8 @@ def subject_states(model: DrugModel, params: Params, system: System, rec: Record
             pulses = [p for p in pulses if (p.start > now if p.end is None else p.end > now)]
         else:
             out[j] = x
+        if rec.evid[m - 1] in (3, 4):  # a reset may restart the clock (TIME going back)
+            now = float(rec.time[m - 1])
         if rec.evid[m - 1] not in (0, 2):
             x, pulses = _event(rec, m - 1, now, x, pulses, dosing, solver, A[m - 1])
             out[m - 1] = x

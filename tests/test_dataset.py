@@ -292,3 +292,12 @@ def test_to_event_table_keeps_every_field(tmp_path):
     expected = ketpk.simulate_dataset(rows, model, cmt=ref.CMT)["PRED"]
     assert_allclose(ketpk.simulate_dataset(second, model, cmt=ref.CMT)["PRED"], expected, rtol=1e-12)
     _superposed([r for r in rows], ketpk.simulate_dataset(rows, ref.model(), cmt=ref.CMT)["PRED"])
+
+
+def test_time_may_restart_on_a_reset_record():
+    """EVID 4 may take TIME back (a new course on its own clock): after it, the course runs as
+    if alone."""
+    rows = [_row(0, 1, 100, cmt=2), _row(5), _row(0, 4, 50, cmt=2), _row(5)]
+    pred = _both(rows)
+    assert_allclose(pred[3], pred[1] / 2, rtol=1e-12)
+    assert_allclose(pred[1], 100 / ref.V * math.exp(-K * 5) * 1000, rtol=1e-10)
