@@ -167,6 +167,9 @@ def _check(rec: Records, ident: str) -> None:
         if evid not in (0, 1, 2, 3, 4):
             raise RegimenError(f"row {line}: EVID {evid:g} is not one of 0 (observation), 1 (dose), 2 "
                                "(other), 3 (reset), 4 (reset and dose).")
+        if evid == 2 and rec.cmt[k] < 0:
+            raise RegimenError(f"row {line}: EVID 2 with CMT {rec.cmt[k]:g} turns a compartment off in "
+                               "NONMEM; ketpk does not model that. Remove the record or set CMT 0.")
         if evid not in (1, 4):
             continue
         ss, ii, addl, rate, amt = rec.ss[k], rec.ii[k], rec.addl[k], rec.rate[k], rec.amt[k]

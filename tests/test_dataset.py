@@ -191,6 +191,7 @@ def test_several_subjects_in_one_dataset():
 
 @pytest.mark.parametrize("rows, pattern", [
     ([_row(0, 5, 100)], r"EVID 5 is not one of 0"),
+    ([_row(0, 2, cmt=-2)], r"EVID 2 with CMT -2 turns a compartment off"),
     ([_row(2), _row(1)], r"TIME goes back"),
     ([_row(0, 1, 0, cmt=2)], r"needs AMT > 0"),
     ([_row(0, 1, 100, cmt=2, ss=1)], r"SS 1 needs II > 0"),
