@@ -302,3 +302,19 @@ def test_time_may_restart_on_a_reset_record():
     pred = _both(rows)
     assert_allclose(pred[3], pred[1] / 2, rtol=1e-12)
     assert_allclose(pred[1], 100 / ref.V * math.exp(-K * 5) * 1000, rtol=1e-10)
+
+
+def test_the_dataset_command(tmp_path, capsys):
+    from ketpk.cli import main
+
+    data = tmp_path / "d.csv"
+    data.write_text("ID,TIME,EVID,AMT,RATE,CMT,DV\n1,0,1,100,0,2,.\n1,3,0,0,0,2,200\n")
+    card = ref.CARD_FILE
+    out = tmp_path / "pred.csv"
+    assert main(["dataset", str(data), "--model", str(card), "--cmt", "oral=1,iv=2", "--csv", str(out)]) == 0
+    assert "2 records, 1 individual(s)" in capsys.readouterr().out
+    _, header, values = read_csv(out)
+    assert_allclose(values[1, header.index("PRED")], 100 / ref.V * math.exp(-K * 3) * 1000, rtol=1e-10)
+    assert main(["dataset", str(data), "--model", str(card), "--cmt", "iv"]) == 1
+    assert "--cmt must read NAME=VALUE" in capsys.readouterr().err
+
