@@ -155,10 +155,10 @@ class _Dosing:
     def _codes(self) -> str:
         return ", ".join(f"{c} ({r})" for c, r in sorted(self.routes.items()))
 
-    def pulses(self, rec: Records, i: int, r: int, time: float) -> list[Pulse]:
-        """The pulses of the dose on record ``i`` given at ``time`` (min) with record ``r``'s
-        parameters."""
-        line = rec.lines[i]
+    def pulses(self, rec: Records, i: int) -> list[Pulse]:
+        """The pulses of the dose on record ``i`` with its own parameters, times (min) from the
+        record's time."""
+        line, r, time = rec.lines[i], i, 0.0
         route = self.route(rec, i)
         amt, code = float(rec.amt[i]), float(rec.rate[i])
         inputs = self._route_inputs(route, r, line)
@@ -272,7 +272,7 @@ def _event(rec: Records, i: int, now: float, x: np.ndarray, pulses: list[Pulse],
         # The steady state of a constant rate is that of any period of it.
         past, _ = _steady_state(solver, A, dosing.constant(rec, i, 60.0), 60.0, rec.lines[i])
         return x + past, pulses
-    dose = dosing.pulses(rec, i, i, 0.0)
+    dose = dosing.pulses(rec, i)
     if ss:
         past, pending = _steady_state(solver, A, dose, tau, rec.lines[i])
         x = x + past
