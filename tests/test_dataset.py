@@ -318,3 +318,10 @@ def test_the_dataset_command(tmp_path, capsys):
     assert main(["dataset", str(data), "--model", str(card), "--cmt", "iv"]) == 1
     assert "--cmt must read NAME=VALUE" in capsys.readouterr().err
 
+
+
+def test_errors_name_the_file_line(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text("# a comment\nID,TIME,EVID,AMT,CMT\n1,0,1,5,2\n# another\n2,0,1,5,2\n2,1,0,x,2\n")
+    with pytest.raises(RegimenError, match="row 6: column AMT must be a number"):
+        ketpk.simulate_dataset(path, ref.model(), cmt=ref.CMT)
