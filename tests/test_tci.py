@@ -291,12 +291,12 @@ def test_subjects_outside_the_validated_range_are_warned_about():
 
 
 def test_the_regimen_round_trips_through_a_nonmem_event_table(tmp_path):
-    from ketpk.eventtable import event_table, read_event_table
+    from ketpk.eventtable import event_table
 
     res = tci.target_infusion("racemic.domino1982", {"0 min": "1 ug/mL", "10 min": "0.4 ug/mL"},
                               subject=SUBJECT, until="20 min")
     path = event_table(res.regimen, SUBJECT, time_unit="min").write(tmp_path / "tci.csv")
-    back = read_event_table(path, time_unit="min")
+    back = ketpk.read_event_table(path, time_unit="min")
     assert back.total_amount(SUBJECT).magnitude == pytest.approx(res.total_amount().magnitude, rel=1e-9)
     minutes = ketpk.Q_(res.times_min, "min")
     again = ketpk.simulate("racemic.domino1982", back, minutes, subjects=SUBJECT)
