@@ -1,4 +1,4 @@
-"""Each subject's linear system and IV input, for the TCI computation and its performance."""
+"""The linear system a target-controlled infusion steers: subjects, system matrix, IV input."""
 
 from __future__ import annotations
 
@@ -12,20 +12,10 @@ from ..plan import warn_covariates
 from ..species import molar_mass
 from ..subject import as_batch
 
-__all__ = ["batch_system", "iv_input"]
+__all__ = ["batch_system"]
 
 
-def batch_system(model: DrugModel, subjects: Any) -> tuple[Any, Any, np.ndarray]:
-    """``(batch, system, b)`` of ``subjects`` for ``model``: the subject batch (covariates
-    checked against the model's range), its linear system and the IV input ``b`` (µmol/mg)."""
-    batch = as_batch(subjects)
-    warn_covariates(model, batch)
-    params = model.individual(batch.covariates, batch.etas, batch.n)
-    system = model.system(params)
-    return batch, system, iv_input(model, params, system)
-
-
-def iv_input(model: DrugModel, params: Any, system: Any) -> np.ndarray:
+def _iv_input(model: DrugModel, params: Any, system: Any) -> np.ndarray:
     """``b`` (S, n): µmol entering each state per mg of ketamine base infused IV."""
     route = model.route("iv")
     if not route.infusion:
@@ -38,3 +28,13 @@ def iv_input(model: DrugModel, params: Any, system: Any) -> np.ndarray:
                                "TCI assumes the infusion enters at once.")
         b[:, system.index(inp.state)] += np.broadcast_to(inp.fraction, (params.n,)) * to_umol
     return b
+
+
+def batch_system(model: DrugModel, subjects: Any) -> tuple[Any, Any, np.ndarray]:
+    """``(batch, system, b)`` of ``subjects`` for ``model``: the subject batch (covariates
+    checked against the model's range), its linear system and the IV input ``b`` (µmol/mg)."""
+    batch = as_batch(subjects)
+    warn_covariates(model, batch)
+    params = model.individual(batch.covariates, batch.etas, batch.n)
+    system = model.system(params)
+    return batch, system, _iv_input(model, params, system)
