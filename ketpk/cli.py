@@ -15,6 +15,8 @@ import warnings
 from collections.abc import Sequence
 from typing import Any
 
+from .errors import CliError
+
 __all__ = ["main"]
 
 _DISCLAIMER = "Research and teaching only: model predictions, not a dosing device."
@@ -28,10 +30,6 @@ _EPILOG = f"""examples:
   ketpk population --drug esketamine --dose "0.25 mg/kg" --duration "40 min" --n 500 --plot bands.png
 
 {_DISCLAIMER}"""
-
-
-class CliError(Exception):
-    """A user error reported as one line (not a ketpk library error)."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -300,6 +298,7 @@ def _cmd_population(args: argparse.Namespace) -> int:
     import numpy as np
 
     from . import population
+    from .species import analyte_label
     from .summary import summarize
 
     model = _model(args)
@@ -320,7 +319,7 @@ def _cmd_population(args: argparse.Namespace) -> int:
                              ("AUC", summary.auc(analyte, f"{args.unit}*h"))):
             spread = ", ".join(f"P{p:g} {v:.4g}" for p, v in zip(levels, np.percentile(values.magnitude, levels)))
             unit = args.unit if name == "Cmax" else f"{args.unit}·h"
-            print(f"  {analyte} {name} [{unit}] across subjects: {spread}")
+            print(f"  {analyte_label(model.drug, analyte)} {name} [{unit}] across subjects: {spread}")
 
     def write(path: str) -> None:
         from .fileio import atomic_path
