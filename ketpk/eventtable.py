@@ -1,4 +1,5 @@
-"""NONMEM-style event tables: export a regimen for one subject, read one back.
+"""NONMEM-style event tables: export a regimen for one subject (read one back with
+:func:`ketpk.dataset.read_event_table`).
 
 Columns: ``ID, TIME, EVID, AMT, RATE, CMT, II, ADDL, SS`` (plus ``DUR`` with
 ``durations=True``). Units: TIME, II and DUR in ``time_unit`` (h by default), AMT in mg of free
@@ -12,7 +13,7 @@ route's (first) input enters: the central compartment for IV, the depot for abso
 (see :func:`cmt_map`; a racemate split over two centrals maps to the first). Every route has its
 own code: a route entering a compartment that an earlier route (IV first) already enters gets
 the next number after the last compartment. Without a model, CMT is a route code: the 1-based
-position of the route in :data:`ketpk.regimen.ROUTES` (iv 1, im 2, sc 3, oral 4, sublingual 5,
+code of the route in :data:`ketpk.routecodes.ROUTE_CMT` (iv 1, im 2, sc 3, oral 4, sublingual 5,
 buccal 6, intranasal 7, rectal 8, transdermal 9, inhaled 10). A written table records its
 mapping in a ``# cmt: iv=1 ...`` line, and reading uses it: a table written with route codes
 and read with a model keeps its routes, and a ``cmt=`` that contradicts it is an error.
@@ -36,16 +37,17 @@ from typing import Any
 import numpy as np
 
 from .errors import RegimenError
+from .occasions import occasion_of
 from .fileio import COMMENT, open_text, write_csv
-from .regimen import ROUTES, Bolus, Infusion, Regimen, ResolvedDose, subject_weights
+from .routecodes import ROUTE_CMT
+from .subject import subject_weights
 from .units import Q_
 
-__all__ = ["EventTable", "event_table", "read_event_table", "cmt_map", "routes_by_cmt", "dataset_rows",
+__all__ = ["EventTable", "event_table", "to_event_table", "format_cell", "minutes_per", "row_number", "cmt_map",
+           "routes_by_cmt", "dataset_rows",
            "ROUTE_CMT"]
 
 COLUMNS = ("ID", "TIME", "EVID", "AMT", "RATE", "CMT", "II", "ADDL", "SS")
-#: CMT route codes used when no model is given.
-ROUTE_CMT: dict[str, int] = {route: i + 1 for i, route in enumerate(ROUTES)}
 _REL = 1e-12
 
 
@@ -67,15 +69,41 @@ class EventTable:
     def write(self, path: str | os.PathLike) -> Path:
         """Write CSV atomically (full float precision; the CMT mapping as a ``# cmt:`` line)."""
         coding = {"cmt": " ".join(f"{route}={number}" for route, number in self.cmt.items())} if self.cmt else None
-        write_csv(path, self.columns, ([_fmt(row[k]) for k in self.columns] for row in self.rows),
+        write_csv(path, self.columns, ([format_cell(row[k]) for k in self.columns] for row in self.rows),
                   provenance=coding)
         return Path(path)
 
     to_csv = write
 
 
-def _fmt(value: float) -> str:
+def format_cell(value: Any) -> str:
+    """A CSV cell: text as is, NaN as '.', whole numbers without '.0', others at full precision."""
+    if isinstance(value, str):
+        return value
+    if math.isnan(value):
+        return "."
     return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(float(value))
+
+
+def to_event_table(source: Any, *, time_unit: str = "h") -> EventTable:
+    """A whole dataset (CSV path, row dicts or EventTable) as an :class:`EventTable` that keeps
+    every record and every column (EVID 0-4, MDV, SS 0/1/2, RATE -1/-2, DUR, DV, covariates;
+    numbers as floats, '.' or empty as NaN, text as text) and its CMT mapping, so that
+    ``to_event_table(x).write(path)`` and ``simulate_dataset(path, model)`` give what ``x`` gives."""
+    rows, declared, _ = dataset_rows(source)
+    out = []
+    for row in rows:
+        converted = {}
+        for name, value in row.items():
+            if value is None or (isinstance(value, str) and value.strip() in ("", ".")):
+                converted[name] = math.nan
+                continue
+            try:
+                converted[name] = float(value)
+            except (TypeError, ValueError):
+                converted[name] = str(value)
+        out.append(converted)
+    return EventTable(tuple(out), tuple(rows[0]), time_unit, declared or {})
 
 
 def cmt_map(model: Any) -> dict[str, int]:
@@ -95,27 +123,30 @@ def cmt_map(model: Any) -> dict[str, int]:
     return {name: out[name] for name in model.routes}
 
 
-def _minutes_per(time_unit: str) -> float:
+def minutes_per(time_unit: str) -> float:
     try:
         return float(Q_(1, time_unit).to("min").magnitude)
     except Exception as err:
         raise RegimenError(f"`time_unit` must be a time unit such as 'h' or 'min'; got {time_unit!r}.") from err
 
 
-def event_table(regimen: Regimen, subject: Any = None, *, model: Any = None, id: int = 1,
+def event_table(regimen: Any, subject: Any = None, *, model: Any = None, id: int = 1,
                 time_unit: str = "h", durations: bool = False) -> EventTable:
     """The regimen's doses for ``subject`` (per-weight doses and caps resolved) as an EventTable.
 
     Runs of equal doses at equal spacing are written once with ADDL/II. ``durations=True``
     writes infusions as RATE = -2 with a DUR column (rxode2/NONMEM modelled-duration style).
+    For a ``model`` with inter-occasion variability an OCC column (1, 2, …) numbers the dosing
+    sessions (:mod:`ketpk.occasions`) and ADDL runs stay within one occasion.
     """
-    scale = _minutes_per(time_unit)
+    scale = minutes_per(time_unit)
     cmts = cmt_map(model) if model is not None else dict(ROUTE_CMT)
     weights = subject_weights(subject)
     resolved = [d.resolve(weights, 1) for d in regimen]
     ss = regimen.steady_state
     ss_index = _steady_state_dose(regimen) if ss is not None else None
-    columns = COLUMNS + (("DUR",) if durations else ())
+    occasion = occasion_of(regimen) if model is not None and model.occasion_variability else None
+    columns = COLUMNS + (("DUR",) if durations else ()) + (("OCC",) if occasion is not None else ())
     rows: list[dict[str, float]] = []
     k = 0
     while k < len(resolved):
@@ -123,6 +154,8 @@ def event_table(regimen: Regimen, subject: Any = None, *, model: Any = None, id:
             run = 1
         else:
             run = _run_length(resolved, k, stop=ss_index)
+            if occasion is not None:
+                run = int(np.sum(occasion[k:k + run] == occasion[k]))
         dose = resolved[k]
         if dose.route not in cmts:
             raise RegimenError(f"route {dose.route!r} has no CMT in the mapping {cmts}; pass a model "
@@ -132,6 +165,8 @@ def event_table(regimen: Regimen, subject: Any = None, *, model: Any = None, id:
                "RATE": 0.0, "CMT": cmts[dose.route], "II": interval / scale, "ADDL": run - 1, "SS": 0}
         if durations:
             row["DUR"] = 0.0
+        if occasion is not None:
+            row["OCC"] = float(occasion[k] + 1)
         if dose.duration is not None:
             if durations:
                 row["RATE"], row["DUR"] = -2, float(dose.duration[0]) / scale
@@ -146,7 +181,7 @@ def event_table(regimen: Regimen, subject: Any = None, *, model: Any = None, id:
     return EventTable(tuple(rows), columns, time_unit, cmts)
 
 
-def _steady_state_dose(regimen: Regimen) -> int:
+def _steady_state_dose(regimen: Any) -> int:
     """Index of the time-0 dose equal to the single steady-state period dose (NONMEM SS=1)."""
     period = regimen.steady_state.period
     for i, dose in enumerate(regimen):
@@ -156,14 +191,14 @@ def _steady_state_dose(regimen: Regimen) -> int:
                        "repeated, also given at time 0. This regimen's steady state is more general.")
 
 
-def _same(a: ResolvedDose, b: ResolvedDose) -> bool:
+def _same(a: Any, b: Any) -> bool:
     if a.route != b.route or (a.duration is None) != (b.duration is None):
         return False
     pairs = [(a.amount, b.amount)] + ([(a.rate, b.rate), (a.duration, b.duration)] if a.duration is not None else [])
     return all(np.array_equal(x, y) for x, y in pairs)
 
 
-def _run_length(doses: list[ResolvedDose], k: int, stop: int | None) -> int:
+def _run_length(doses: list[Any], k: int, stop: int | None) -> int:
     """How many doses from ``k`` are equal and equally spaced (an ADDL/II run)."""
     run = 1
     while k + run < len(doses) and k + run != stop and _same(doses[k], doses[k + run]):
@@ -189,27 +224,29 @@ def _header(names: list[str], where: str) -> list[str]:
     return out
 
 
-def dataset_rows(source: Any) -> tuple[list[dict[str, Any]], dict[str, int] | None]:
-    """Rows of a CSV path, EventTable or list of row dicts, keyed by upper-case column name, and
-    the CMT mapping the table declares (its ``# cmt:`` line, or the EventTable's), if any.
-    Repeated columns, ragged rows and no rows are errors."""
-    declared = None
+def dataset_rows(source: Any) -> tuple[list[dict[str, Any]], dict[str, int] | None, list[int]]:
+    """Rows of a CSV path, EventTable or list of row dicts, keyed by upper-case column name; the
+    CMT mapping the table declares (its ``# cmt:`` line, or the EventTable's), if any; and each
+    row's number for messages (the file line; the 1-based position + 1 otherwise, as if under a
+    header). Repeated columns, ragged rows and no rows are errors."""
+    declared, lines = None, None
     if isinstance(source, EventTable):
         rows = [dict(r) for r in source.rows]
         declared = dict(source.cmt) or None
     elif isinstance(source, (str, os.PathLike)):
         with open_text(source) as handle:
             text = list(handle)
-        lines = [line for line in text if not line.startswith(COMMENT)]
+        numbered = [(k, line) for k, line in enumerate(text, start=1) if not line.startswith(COMMENT)]
         declared = _declared(text, source)
-        table = list(csv.reader(lines))
+        table = list(csv.reader(line for _, line in numbered))
         if not table:
             raise RegimenError(f"the event table {os.fspath(source)!r} is empty; it needs a header row.")
         header = _header(table[0], repr(os.fspath(source)))
-        rows = []
-        for line, values in enumerate(table[1:], start=2):
+        rows, lines = [], []
+        for (line, _), values in zip(numbered[1:], table[1:]):
             if not values:
                 continue
+            lines.append(line)
             if len(values) > len(header):
                 raise RegimenError(f"row {line} of {os.fspath(source)!r} has {len(values) - len(header)} more "
                                    f"value(s) than the header has columns ({', '.join(header)}); "
@@ -228,7 +265,7 @@ def dataset_rows(source: Any) -> tuple[list[dict[str, Any]], dict[str, int] | No
         raise RegimenError(f"`source` must be a CSV path, an EventTable or a list of row dicts; got {source!r}.")
     if not rows:
         raise RegimenError("the event table has no rows.")
-    return rows, declared
+    return rows, declared, lines if lines is not None else list(range(2, len(rows) + 2))
 
 
 def _declared(lines: list[str], source: Any) -> dict[str, int] | None:
@@ -274,8 +311,10 @@ def routes_by_cmt(model: Any = None, cmt: Mapping[str, int] | None = None,
     return out
 
 
-def _number(row: dict[str, Any], column: str, line: int, default: float | None = None, *,
-            whole: bool = False) -> float:
+def row_number(row: dict[str, Any], column: str, line: int, default: float | None = None, *,
+               whole: bool = False) -> float:
+    """The number in ``column`` of a dataset row (file line ``line``, for errors); ``default``
+    for an empty cell or '.', ``whole=True`` for integer columns (EVID, CMT, ADDL, SS)."""
     value = row.get(column)
     if value is None or (isinstance(value, str) and value.strip() in ("", ".")):
         if default is None:
@@ -292,81 +331,3 @@ def _number(row: dict[str, Any], column: str, line: int, default: float | None =
     if whole and not number.is_integer():
         raise RegimenError(f"row {line}: column {column} must be a whole number; got {value!r}.")
     return number
-
-
-def read_event_table(source: Any, *, model: Any = None, cmt: Mapping[str, int] | None = None,
-                     time_unit: str = "h", id: Any = None) -> Regimen:
-    """A Regimen from a NONMEM-style event table (CSV path, EventTable or row dicts).
-
-    ``model`` or ``cmt`` (route -> CMT) give the CMT mapping (default: :data:`ROUTE_CMT`).
-    ADDL/II are expanded; RATE = -2 takes DUR (or the model's own zero-order duration); SS = 1
-    on the TIME-0 dose starts the regimen at that dose's steady state. A table with several IDs
-    needs ``id``.
-    """
-    rows, declared = dataset_rows(source)
-    missing = [c for c in ("TIME", "EVID", "AMT", "CMT") if c not in rows[0]]
-    if missing:
-        raise RegimenError(f"the event table lacks column(s) {', '.join(missing)}; it has "
-                           f"{', '.join(rows[0])}. Required: TIME, EVID, AMT, CMT.")
-    routes = routes_by_cmt(model, cmt, declared)
-    ids = sorted({str(r.get("ID", "1")).strip() for r in rows})
-    if id is None and len(ids) > 1:
-        raise RegimenError(f"the event table has IDs {', '.join(ids)}; pass `id=` to choose one.")
-    wanted = str(id).strip() if id is not None else ids[0]
-    if wanted not in ids:
-        raise RegimenError(f"`id` {id!r} is not in the event table; its IDs are {', '.join(ids)}.")
-    scale = _minutes_per(time_unit)
-    doses, steady = [], None
-    for line, row in enumerate(rows, start=2):
-        if str(row.get("ID", "1")).strip() != wanted:
-            continue
-        evid = _number(row, "EVID", line, whole=True)
-        if evid in (0, 2):
-            continue
-        if evid != 1:
-            raise RegimenError(f"row {line}: EVID {evid:g} is not supported; use 1 (dose), 0 or 2 "
-                               "(skipped) for a Regimen. A Regimen has no resets (EVID 3, 4): run the table with "
-                               "ketpk.simulate_dataset, which follows every NONMEM event.")
-        number = int(_number(row, "CMT", line, whole=True))
-        if number not in routes:
-            raise RegimenError(f"row {line}: CMT {number} is not in the mapping {routes}; pass the "
-                               "model (or `cmt=`) the table was written for.")
-        route = routes[number]
-        dose = _dose(row, line, route, scale, model)
-        ii, addl = _number(row, "II", line, 0.0), int(_number(row, "ADDL", line, 0.0, whole=True))
-        if addl < 0 or (addl and ii <= 0):
-            raise RegimenError(f"row {line}: ADDL {addl} needs a positive II; got II {ii:g}.")
-        ss = int(_number(row, "SS", line, 0.0, whole=True))
-        if ss:
-            if ss != 1 or ii <= 0 or dose.start_minutes != 0 or steady is not None:
-                raise RegimenError(f"row {line}: a Regimen takes only SS=1 with II > 0 on one dose at "
-                                   "TIME 0 (a regimen starting at steady state); run other steady states "
-                                   "with ketpk.simulate_dataset.")
-            steady = (dose, Q_(ii * scale, "min"))
-        doses.append(dose)
-        doses += [dose.shifted(Q_(ii * scale * j, "min")) for j in range(1, addl + 1)]
-    regimen = Regimen(doses)
-    return regimen.with_steady_state(steady[0], every=steady[1]) if steady else regimen
-
-
-def _dose(row: dict[str, Any], line: int, route: str, scale: float, model: Any) -> Bolus | Infusion:
-    time = Q_(_number(row, "TIME", line) * scale, "min")
-    amount = _number(row, "AMT", line)
-    rate = _number(row, "RATE", line, 0.0)
-    if amount <= 0:
-        raise RegimenError(f"row {line}: a dose (EVID 1) needs AMT > 0; got {amount:g}.")
-    if rate == 0:
-        return Bolus(time, Q_(amount, "mg"), route)
-    if rate > 0:
-        return Infusion(time, route=route, amount=Q_(amount, "mg"), rate=Q_(rate / scale, "mg/min"))
-    if rate == -2:
-        duration = _number(row, "DUR", line, 0.0)
-        if duration > 0:
-            return Infusion(time, route=route, amount=Q_(amount, "mg"), duration=Q_(duration * scale, "min"))
-        if model is not None and not model.route(route).infusion:
-            return Bolus(time, Q_(amount, "mg"), route)
-        raise RegimenError(f"row {line}: RATE -2 needs a DUR column > 0, or a model whose route "
-                           f"{route!r} defines its own zero-order duration.")
-    raise RegimenError(f"row {line}: RATE {rate:g} is not supported in a Regimen; use 0 (bolus), a "
-                       "positive rate, or -2 with DUR (ketpk.simulate_dataset takes RATE -1 and -2 "
-                       "from the model's R and D).")

@@ -33,7 +33,7 @@ def plot_concentration(result: Any, analytes: Sequence[str] | None = None, *, un
     dashed = bool(result.assumptions)
     for analyte in analytes or result.analytes:
         values = result.concentration(analyte, unit).magnitude
-        label = f"{analyte}{_ASSUMED if dashed else ''}"
+        label = f"{result.label(analyte)}{_ASSUMED if dashed else ''}"
         lines = ax.plot(times, values.T, ls="--" if dashed else "-", lw=1.6)
         lines[0].set_label(label)
     ax.set_xlabel(f"time [{time_unit}]")
@@ -82,6 +82,7 @@ def plot_comparison(comparison: Any, *, analytes: Sequence[str] | None = None, u
     axes = axes[:, 0]
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     flagged = False
+    mixed = len(comparison.drugs) > 1  # curves of both forms: each legend entry names its own
     for i, (label, result) in enumerate(comparison.results.items()):
         colour = colours[i % len(colours)]
         assumed = bool(result.assumptions)
@@ -90,13 +91,14 @@ def plot_comparison(comparison: Any, *, analytes: Sequence[str] | None = None, u
         for ax, analyte in zip(axes, names):
             if analyte not in result.analytes:
                 continue
+            form = f" — {result.label(analyte)}" if mixed else ""
             ax.plot(times, result.concentration(analyte, unit).magnitude, color=colour, lw=1.6,
-                    ls="--" if assumed else "-", label=f"{label}{_ASSUMED if assumed else ''}")
+                    ls="--" if assumed else "-", label=f"{label}{form}{_ASSUMED if assumed else ''}")
         if schedule:
             _draw_schedule(axes[-1], dose_schedule(result.regimen, comparison.subject), time_unit,
                            times[-1], colour, label)
     for ax, analyte in zip(axes, names):
-        ax.set_ylabel(f"{analyte} [{unit}]")
+        ax.set_ylabel(f"{comparison.label(analyte)} [{unit}]")
         ax.grid(alpha=0.3)
         if log:
             _log_axis(ax)
@@ -178,8 +180,6 @@ def plot_posterior(posterior: Any, forecast: Any, analytes: Sequence[str] | None
     typical curve, the individual (MAP) curve and its posterior band. Returns the figure."""
     import matplotlib.pyplot as plt
 
-    from .posterior import concentration
-
     names = list(analytes or dict.fromkeys(o.analyte for o in posterior.observations)) or ["ketamine"]
     times = to_unit(forecast.times, time_unit, "time_unit").magnitude
     if ax is None:
@@ -201,7 +201,7 @@ def plot_posterior(posterior: Any, forecast: Any, analytes: Sequence[str] | None
             shown = [o for o in posterior.observations if o.analyte == analyte and o.blq == blq]
             if shown:
                 axis.plot([o.time_min / scale for o in shown],
-                          [concentration(o, unit).magnitude for o in shown],
+                          [o.concentration(unit).magnitude for o in shown],
                           "v" if blq else "o", mfc="none" if blq else "k", mec="k",
                           ls="none", label="below LLOQ (at LLOQ)" if blq else "measured")
         axis.set_title(f"{posterior.model.id}: {analyte}", fontsize=10)

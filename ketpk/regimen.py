@@ -9,7 +9,6 @@ the output shows the state just after a bolus (and the infusion rate that starts
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -18,28 +17,18 @@ from typing import Any, Union
 import numpy as np
 
 from .errors import RegimenError
+from .routecodes import ROUTES, check_route
+from .subject import subject_weights
 from .units import as_quantity, parse_dose, to_canonical
 
 __all__ = ["ROUTES", "Bolus", "Infusion", "Regimen", "ResolvedDose", "SteadyState", "as_regimen",
            "DoseSchedule", "dose_schedule"]
 
-#: Route names a regimen may use; each model accepts the subset it has.
-ROUTES: tuple[str, ...] = (
-    "iv", "im", "sc", "oral", "sublingual", "buccal", "intranasal", "rectal", "transdermal", "inhaled",
-)
-
+#: Drug forms a regimen may declare (None: not declared).
+DRUG_FORMS = (None, "esketamine", "racemic")
 
 #: The most doses one regimen may hold (a bound on memory and on the schedule's size).
 MAX_DOSES = 100_000
-
-
-def check_route(route: str) -> str:
-    """Return ``route`` if it is a known route name, else raise with close matches."""
-    if not isinstance(route, str) or route not in ROUTES:
-        close = difflib.get_close_matches(str(route), ROUTES, n=3)
-        hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-        raise RegimenError(f"`route` must be one of {', '.join(ROUTES)}; got {route!r}.{hint}")
-    return route
 
 
 #: An example of a valid value per argument, for the fix in error messages.
@@ -302,9 +291,10 @@ class Regimen:
     :meth:`max_rate`, :meth:`duration`) resolve per-weight doses and caps for one subject.
     """
 
-    __slots__ = ("_doses", "_steady_state")
+    __slots__ = ("_doses", "_steady_state", "_drug")
 
-    def __init__(self, doses: Iterable[Dose] = (), *, steady_state: Any = None) -> None:
+    def __init__(self, doses: Iterable[Dose] = (), *, steady_state: Any = None,
+                 drug: str | None = None) -> None:
         if isinstance(doses, (Bolus, Infusion)):
             doses = (doses,)
         try:
@@ -321,6 +311,11 @@ class Regimen:
                 )
         object.__setattr__(self, "_doses", tuple(sorted(doses, key=lambda d: d.start_minutes)))
         object.__setattr__(self, "_steady_state", steady_state)
+        if drug not in DRUG_FORMS:
+            raise RegimenError(f"`drug` must be one of {', '.join(map(repr, DRUG_FORMS[1:]))} or None "
+                               f"(undeclared); got {drug!r}. The model's drug form is checked "
+                               "against it at simulation.")
+        object.__setattr__(self, "_drug", drug)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"{type(self).__name__} is immutable: `{name}` cannot be set. Build a "
@@ -338,6 +333,12 @@ class Regimen:
     def doses(self) -> tuple[Dose, ...]:
         """The doses, sorted by start time."""
         return self._doses
+
+    @property
+    def drug(self) -> str | None:
+        """The drug form the doses are of (``"esketamine"`` or ``"racemic"``), or None if not
+        declared; simulating it on a model of the other form is an error."""
+        return self._drug
 
     @property
     def steady_state(self) -> Any:
@@ -369,8 +370,13 @@ class Regimen:
         if self._steady_state is not None and other._steady_state is not None:
             raise RegimenError("cannot add two regimens that both start at a steady state; "
                                "give one steady state for the combined regimen.")
+        forms = {self.drug, other.drug} - {None}
+        if len(forms) > 1:
+            raise RegimenError("cannot add an esketamine regimen to a racemic one: a regimen doses one "
+                               "drug form. Simulate them separately, on models of each form.")
         return Regimen(self._doses + other._doses,
-                       steady_state=self._steady_state or other._steady_state)
+                       steady_state=self._steady_state or other._steady_state,
+                       drug=forms.pop() if forms else None)
 
     __radd__ = __add__
 
@@ -383,7 +389,7 @@ class Regimen:
     def shifted(self, by: Any) -> Regimen:
         """Every dose ``by`` later."""
         self._plain("shifted")
-        return Regimen(d.shifted(by) for d in self._doses)
+        return Regimen((d.shifted(by) for d in self._doses), drug=self.drug)
 
     def repeat(self, *, every: Any, count: int) -> Regimen:
         """The whole regimen ``count`` times, each copy ``every`` after the previous one."""
@@ -395,7 +401,15 @@ class Regimen:
                                "simulate a steady state instead (Regimen.with_steady_state).")
         interval = as_quantity(every, "every")
         _duration(interval, "every")
-        return Regimen(d.shifted(interval * k) for k in range(int(count)) for d in self._doses)
+        return Regimen((d.shifted(interval * k) for k in range(int(count)) for d in self._doses),
+                       drug=self.drug)
+
+    def parts(self, labels: Iterable[int]) -> list[Regimen]:
+        """The doses grouped by ``labels`` (one int 0, 1, ... per dose, in dose order): one
+        Regimen per label, in label order."""
+        labels = np.asarray(list(labels), dtype=int)
+        return [Regimen([d for d, k in zip(self._doses, labels) if k == j])
+                for j in range(int(labels.max(initial=-1)) + 1)]
 
     def resolve(self, weights: np.ndarray | None, n: int) -> list[ResolvedDose]:
         """Per-subject canonical doses; ``weights`` (kg) resolves per-weight doses."""
@@ -415,7 +429,7 @@ class Regimen:
         """
         if self._steady_state is not None:
             raise RegimenError("this regimen already starts at a steady state.")
-        return Regimen(self._doses, steady_state=SteadyState(period, every))
+        return Regimen(self._doses, steady_state=SteadyState(period, every), drug=self.drug)
 
     def to_event_table(self, subject: Any = None, **options: Any) -> Any:
         """A NONMEM-style event table for one subject (see :func:`ketpk.eventtable.event_table`)."""
@@ -585,14 +599,3 @@ class SteadyState:
 
 def _end(doses: list[ResolvedDose]) -> float:
     return max(d.time + (d.duration[0] if d.duration is not None else 0.0) for d in doses)
-
-
-def subject_weights(subject: Any) -> np.ndarray | None:
-    """Body weight (kg, shape (1,)) of one :class:`~ketpk.subject.Subject`, or None if unknown."""
-    from .subject import as_batch
-
-    batch = as_batch(subject)
-    if batch.n != 1:
-        raise RegimenError(f"regimen summaries are per subject; got {batch.n} subjects. "
-                           "Loop over them or pass one ketpk.Subject.")
-    return batch.weights

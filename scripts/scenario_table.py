@@ -74,6 +74,13 @@ increase', read as 1).
 """
 
 
+NORKETAMINE = """
+Ratios with / without the perpetrator of the norketamine-to-ketamine AUC ratio (NK/K AUC) or
+of the norketamine AUC (NK AUC), as the abstracts give them (−54 % → 0.46). ketpk changes no
+norketamine clearance, so these test the parent-side mechanism only; all lie within ±25 %
+(`tests/test_scenarios.py`).
+"""
+
 OTHER = """
 ## Hepatic impairment (EXTRAPOLATION)
 
@@ -112,6 +119,18 @@ covariance matrix is published), each shared by n subjects with their own IIV;
 `ketpk.uncertainty.percentile_intervals(result, population)` gives each percentile's interval
 over the replicates. Only Ashraf 2018 publishes its RSEs (Table 2, 13 estimated thetas); other
 models refuse `uncertainty=True`. The uncertainty of the IIV variances is not drawn.
+
+## Inter-occasion variability
+
+A model's published IOV (`model.occasion_variability`; Simons 2022 Table 4, two visits) is drawn
+per occasion: `ketpk.population.sample(model, n, occasions=K)`. Each dosing session is an
+occasion: a dose starting at least 12 h after the previous dose opens a new one
+(`ketpk.occasions`), so each infusion day or film/nasal session gets its own kappa, and event
+tables written for such a model carry an OCC column. `ketpk.simulate` solves each occasion with
+its own parameters and adds them (linear system); drug still in the body from an earlier
+occasion keeps that occasion's parameters (NONMEM would switch it), a difference that vanishes
+once the earlier session has washed out; the label travels in `result.assumptions`. Summaries
+(`ketpk.summarize`) and single-occasion populations use occasion 1's kappas for every dose.
 """
 
 
@@ -145,6 +164,17 @@ def render(rows=None) -> str:
             lines.append(f"| {name} | {first} {year}{use}, doi:{study.doi} | {study.route} {cell(study.dose)} "
                          f"| {published} | " + " | ".join(cells) + " |")
     lines.append(CRITERION.rstrip("\n"))
+    lines += ["", "### Norketamine (not used for calibration)", "",
+              "| interaction | published | " + " | ".join(f"`{m}`" for m in MODELS) + " |",
+              "|---|---|" + "---|" * len(MODELS)]
+    for name, inter in scenarios.INTERACTIONS.items():
+        for study in inter.calibration:
+            if study.norketamine is None:
+                continue
+            cells = [f"{keyed[(name, study, m)]['norketamine']:.2f}" for m in MODELS]
+            lines.append(f"| {name} | {study.norketamine[0]} ratio {study.norketamine[1]:g} | "
+                         + " | ".join(cells) + " |")
+    lines.append(NORKETAMINE.rstrip("\n"))
     lines += ["", "### Studies", ""]
     seen = set()
     for inter in scenarios.INTERACTIONS.values():

@@ -331,6 +331,56 @@ case("card file: None", lambda: models.from_toml(None), ketpk.FileError,
      r"`path` must be a file path \(str or pathlib\.Path\) of a TOML model card; got None")
 case("card file: a number", lambda: models.from_toml(3), ketpk.FileError, r"`path` must be a file path")
 
+# --- 3. drug form and the subjects a model was validated for -----------------------------------
+
+W70 = Subject(weight="70 kg")
+_FORM = r"doses {dose}, but model '{model}' is a {form} model: the whole dose would be read as"
+case("racemic protocol on the S(+) model", lambda: _sim(protocols.get("zarate2006"), subjects=W70),
+     RegimenError, r"protocol 'zarate2006' " + _FORM.format(dose="racemic ketamine", model="esketamine.*",
+                                                            form=r"S\(\+\)-ketamine \(esketamine\)"))
+case("racemic protocol on Otto's S(+) model",
+     lambda: _sim(protocols.get("zarate2006"), model="esketamine.otto2021", subjects=W70), RegimenError,
+     r"protocol 'zarate2006' doses racemic ketamine, but model 'esketamine\.otto2021'")
+case("shifted racemic protocol keeps its form",
+     lambda: _sim(protocols.get("zarate2006").shifted("1 h"), subjects=W70), RegimenError,
+     r"the regimen doses racemic ketamine, but model")
+case("racemic protocol plus a bolus keeps its form",
+     lambda: _sim(protocols.get("zarate2006") + B, subjects=W70), RegimenError, r"the regimen doses racemic")
+case("declared esketamine regimen on a racemic model",
+     lambda: _sim(Regimen([B], drug="esketamine"), model="racemic"), RegimenError,
+     r"the regimen doses S\(\+\)-ketamine \(esketamine\), but model 'racemic.*' is a racemic ketamine model")
+case("declared racemic regimen on Simons 2022", lambda: _sim(Regimen([B], drug="racemic"),
+                                                            model="esketamine.simons2022"),
+     RegimenError, r"but model 'esketamine\.simons2022' is a S\(\+\)-ketamine")
+for form in ("S", "ketamine", "Racemic", 1):
+    case(f"regimen drug {form!r}", lambda f=form: Regimen([B], drug=f), RegimenError,
+         r"`drug` must be one of 'esketamine', 'racemic' or None \(undeclared\)")
+case("adding regimens of two forms", lambda: Regimen([B], drug="esketamine") + Regimen([B], drug="racemic"),
+     RegimenError, r"cannot add an esketamine regimen to a racemic one")
+case("a racemic protocol plus an esketamine regimen",
+     lambda: protocols.get("zarate2006") + Regimen([B], drug="esketamine"), RegimenError,
+     r"cannot add an esketamine regimen to a racemic one")
+
+# --- absurd sizes refused before any work --------------------------------------------------------
+
+case("population of 1e9 subjects", lambda: ketpk.population.sample("esketamine", 10**9, seed=1),
+     ParameterError, r"a population of 1000000000 subjects needs about \d+ GB .*ketpk\.summarize")
+case("population of 1e8 racemic subjects", lambda: ketpk.population.sample("racemic", 10**8, seed=1),
+     ParameterError, r"a population of 100000000 subjects needs about")
+case("1e9 covariate rows", lambda: ketpk.population.sample("esketamine", 10**9, seed=1,
+                                                           covariates={"weight": Q_([70.0], "kg")}),
+     ParameterError, r"a population of 1000000000 subjects")
+case("population n=0", lambda: ketpk.population.sample("esketamine", 0), ParameterError,
+     r"`n` must be a positive integer; got 0")
+case("population n=2.5", lambda: ketpk.population.sample("esketamine", 2.5), ParameterError,
+     r"`n` must be a positive integer; got 2\.5")
+case("population n='100'", lambda: ketpk.population.sample("esketamine", "100"), ParameterError,
+     r"`n` must be a positive integer; got '100'")
+case("a full result of tens of GB", lambda: _sim(times=Q_(np.arange(0.0, 2e5), "min"), record="all",
+                                                 subjects=ketpk.population.sample("esketamine", 2000, seed=1)),
+     ParameterError, r"this simulation would hold 2000 subjects × \d+ outputs × 200000 times = .* GB .*"
+                     r"Use ketpk\.summarize\(\.\.\.\)")
+
 
 @pytest.mark.parametrize("call, error, pattern", CASES)
 def test_hostile_input_raises_a_clear_ketpk_error(call, error, pattern):
@@ -364,3 +414,74 @@ def test_every_builtin_model_is_physical_and_simons_warns():
     with pytest.warns(ketpk.UnphysicalValueWarning, match=r"F2 = 1\.16 .*not a physical fraction"):
         result = simulate("esketamine.simons2022", Bolus("0 min", "50 mg", "sublingual"), T)
     assert any("F2 = 1.16" in a for a in result.assumptions)
+
+
+@pytest.mark.parametrize("model_id", ["esketamine.flint2017", "racemic.herd2007", "racemic.elkomy2015",
+                                      "racemic.hornik2018"])
+def test_paediatric_models_warn_without_a_subject(model_id):
+    with pytest.warns(ketpk.CovariateRangeWarning, match=r"no (subject|weight) given: model .* reference weight of 70 kg"):
+        simulate(model_id, B, T)
+    with warnings.catch_warnings():  # a child within the range: no warning
+        warnings.simplefilter("error", ketpk.CovariateRangeWarning)
+        simulate(model_id, B, T, subjects=Subject(weight="20 kg", age="6 year"))
+
+
+def test_adult_models_do_not_warn_without_a_subject():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ketpk.CovariateRangeWarning)
+        for model_id in ("esketamine", "racemic", "esketamine.otto2021", "esketamine.simons2022"):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ketpk.UnphysicalValueWarning)
+                simulate(model_id, B, T)
+
+
+def test_declared_forms_simulate_on_their_own_models():
+    r = simulate("racemic", protocols.get("zarate2006"), T, subjects=W70)
+    assert r.regimen.drug == "racemic"
+    assert Regimen([B], drug="esketamine").shifted("1 h").repeat(every="1 h", count=2).drug == "esketamine"
+    assert (Regimen([B]) + Regimen([B], drug="racemic")).drug == "racemic"
+
+
+# --- 5. the ODE solver meets the 1e-6 promise on very short inputs ------------------------------
+
+@pytest.mark.parametrize("route, duration", [("iv", "0.0001 min"), ("iv", "0.01 min"), ("sc", "0.0001 min"),
+                                             ("im", "0.001 min"), ("sc", "0.05 min")])
+def test_ode_matches_exact_for_infusions_shorter_than_a_tenth_of_a_minute(route, duration):
+    """atol follows the amount delivered, not the rate: a 1e-4-min SC infusion once gave 1e-5."""
+    reg = Infusion("0 min", amount="25 mg", duration=duration, route=route)
+    for model in ("esketamine", "racemic"):
+        for times in (Q_(np.linspace(0, 1, 101), "min"), Q_(np.linspace(0, 24, 97), "h")):
+            exact = simulate(model, reg, times, subjects=W70)
+            ode = simulate(model, reg, times, subjects=W70, solver="ode")
+            for analyte in exact.analytes:
+                e, o = exact.concentration(analyte).magnitude, ode.concentration(analyte).magnitude
+                assert np.max(np.abs(e - o)) <= 1e-6 * np.max(np.abs(e)), (model, analyte)
+
+
+# --- 6. labels name the drug form wherever a human reads them -----------------------------------
+
+def test_labels_name_the_form_but_keys_stay(tmp_path):
+    from ketpk.species import analyte_label
+
+    assert analyte_label("esketamine", "ketamine") == "S-ketamine"
+    assert analyte_label("racemic", "ketamine") == "ketamine (R+S)"
+    assert analyte_label("racemic", "s_norketamine") == "S-norketamine"
+    assert analyte_label("esketamine", "ketamine@site") == "S-ketamine@site"
+    s = simulate("esketamine", B, T)
+    r = simulate("racemic", B, T)
+    assert s.concentration("ketamine").shape == r.concentration("ketamine").shape  # keys unchanged
+    s.to_csv(tmp_path / "s.csv")
+    header = [line for line in (tmp_path / "s.csv").read_text().splitlines() if not line.startswith("#")][0]
+    assert header == "subject,time [min],S-ketamine [ng/mL],S-norketamine [ng/mL]"
+    comparison = ketpk.compare_regimens(
+        {"Sigtermans (S)": ("esketamine", protocols.get("sigtermans2009")),
+         "Schwartzman (R+S)": ("racemic", protocols.get("schwartzman2009"))},
+        subject=W70, times=Q_(np.arange(0, 2 * 24 * 60 + 1, 60), "min"))
+    fig = comparison.plot()
+    assert fig.axes[0].get_ylabel() == "ketamine (S-ketamine or ketamine (R+S), by curve) [ng/mL]"
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert any("S-ketamine" in t for t in legend) and any("ketamine (R+S)" in t for t in legend)
+    table = comparison.format_table(analytes=("ketamine",))
+    assert "S-ketamine" in table and "ketamine (R+S)" in table
+    comparison.to_csv(tmp_path / "c.csv")
+    assert "ketamine (S-ketamine or ketamine (R+S), by curve) [ng/mL]" in (tmp_path / "c.csv").read_text()

@@ -9,13 +9,13 @@ from typing import Any
 import numpy as np
 
 from .. import models
-from ..errors import ParameterError, RegimenError, UnitError
+from ..errors import ParameterError, UnitError
 from ..model import DrugModel
 from ..species import molar_mass
-from ..subject import as_batch
 from ..units import Q_, as_quantity, parse_dose, to_canonical
-from .algorithm import effect_rates, horizon_steps, interval_response, plasma_rates
+from .algorithm import effect_rates, interval_response, plasma_rates
 from .result import TCIResult
+from .system import batch_system
 
 __all__ = ["target_infusion", "concentration_umol"]
 
@@ -108,21 +108,6 @@ def _effect_analyte(model: DrugModel, analyte: str, ke0: Any, site: str) -> tupl
     return model, None
 
 
-def _iv_input(model: DrugModel, params: Any, system: Any) -> np.ndarray:
-    """``b`` (S, n): µmol entering each state per mg of ketamine base infused IV."""
-    route = model.route("iv")
-    if not route.infusion:
-        raise RegimenError(f"model {model.id!r} cannot take IV infusions; TCI needs them.")
-    b = np.zeros((params.n, len(system.states)))
-    to_umol = 1000.0 / molar_mass("ketamine")
-    for inp in route.inputs(params, np.ones(params.n)):
-        if inp.duration is not None or np.any(np.asarray(inp.lag) != 0):
-            raise RegimenError(f"the IV route of model {model.id!r} has a lag or zero-order input; "
-                               "TCI assumes the infusion enters at once.")
-        b[:, system.index(inp.state)] += np.broadcast_to(inp.fraction, (params.n,)) * to_umol
-    return b
-
-
 def _max_rate(max_rate: Any, concentration: Any, weights: Any, n: int) -> np.ndarray:
     """The pump limit in mg/min per subject (inf when none)."""
     if max_rate is None:
@@ -212,10 +197,8 @@ def target_infusion(model: Any, targets: Any, *, subject: Any = None, until: Any
     observed = model.system(model.individual({}, {}, 1)).observe
     name = _analyte(model, analyte, observed)
     model, effect = _effect_analyte(model, name, ke0, site)
-    batch = as_batch(subject)
-    params = model.individual(batch.covariates, batch.etas, batch.n)
-    system = model.system(params)
-    E, g = interval_response(system.A, _iv_input(model, params, system), h)
+    batch, system, b = batch_system(model, subject)
+    E, g = interval_response(system.A, b, h)
     limit = _max_rate(max_rate, concentration, batch.weights, batch.n)
     times = np.arange(K + 1) * h
     starts = np.array([t for t, _ in steps])
@@ -225,9 +208,8 @@ def target_infusion(model: Any, targets: Any, *, subject: Any = None, until: Any
     if site == "plasma":
         rates, path = plasma_rates(E, g, system.observe[name], targets_sk, limit)
     else:
-        c = system.observe[effect]
-        horizon = horizon_steps(E, g, c, min(K, math.ceil(24 * 60 / h)))
-        rates, path = effect_rates(E, g, c, system.observe[name], targets_sk, limit, horizon)
+        rates, path = effect_rates(E, g, system.observe[effect], system.observe[name], targets_sk,
+                                   limit, min(K, math.ceil(24 * 60 / h)))
     observe = lambda a: np.einsum("si,ski->sk", system.observe[a], path)  # noqa: E731
     return TCIResult(
         model=model, subject=subject, single=batch.single, analyte=name, effect_analyte=effect,
