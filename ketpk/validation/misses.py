@@ -8,7 +8,7 @@ band. ``ROUTE_MISSES``: (model id, route) -> reason, for a route whose median
 from __future__ import annotations
 
 _HUGE_TMAX = ("Huge 2010's intranasal Tmax (10-14 min) is faster than the Spravato label's 20-40 min "
-              "after the last device, which the cited Perez-Ruixo 2021 ka_n reproduces (0.38 h); a "
+              "after the last device, which the cited Perez-Ruixo 2021 ka_n reproduces (0.47 h); a "
               "faster ka fitted to Huge (0.065 /min, scripts/calibrate.py) worsened the exposure rows, "
               "so the cited value is kept (different spray device and patients)")
 
