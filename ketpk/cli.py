@@ -419,6 +419,10 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_validate import add_parser as add_validate
 
     add_validate(sub)
+
+    from .cli_dataset import add_parser as add_dataset
+
+    add_dataset(sub)
     return parser
 
 
