@@ -20,7 +20,7 @@ from .errors import ParameterError, RegimenError
 from .physical import check_balance, check_flow, check_inputs, check_volume
 from .residual import ResidualError
 from .species import SPECIES, molar_mass
-from .units import CANONICAL, Q_, as_quantity
+from .units import CANONICAL, Q_, as_quantity, read_known
 
 __all__ = [
     "Parameter", "Allometric", "FromColumn", "CovariateEffect", "OmegaBlock", "ParameterUncertainty",
@@ -106,14 +106,15 @@ def _canonical(quantity: Any, what: str) -> float:
     return float(quantity.to(CANONICAL[key]).magnitude)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Parameter:
     """A model parameter named and united as in its paper's table (``value`` a Quantity, e.g.
     ``"1.2 L/min"``; used inside in canonical units: L, L/min, 1/min, min).
 
     ``value`` is the typical value (at the reference covariates), ``source`` the table or
     equation, ``assumption`` the reason when the value is not published (it then travels into
-    every result that uses it).
+    every result that uses it). A string in a unit of :data:`~ketpk.units.KNOWN_UNITS` (the
+    built-in library's) is converted without pint and read as a Quantity on first access.
     """
 
     name: str
@@ -125,7 +126,12 @@ class Parameter:
     _canonical: float | None = field(init=False, repr=False, compare=False, default=None)
 
     def __post_init__(self) -> None:
-        quantity = as_quantity(self.value, f"Parameter {self.name!r} value")
+        raw = self.__dict__["value"]
+        known = read_known(raw) if isinstance(raw, str) else None
+        if known is not None and not (known[0] == 0 and known[1] in _POSITIVE):
+            object.__setattr__(self, "_canonical", known[0])  # the Quantity waits for `value`
+            return
+        quantity = as_quantity(raw, f"Parameter {self.name!r} value")
         object.__setattr__(self, "value", quantity)
         magnitude = quantity.magnitude
         if not (isinstance(magnitude, (int, float)) and math.isfinite(magnitude)):
@@ -149,6 +155,20 @@ class Parameter:
                                  f"{'dimensionless' if not dims else str(dims)}; got {self.value}.")
         return self._canonical
 
+
+def _value(self: Parameter) -> Any:
+    """The typical value as a Quantity (a known-unit string is read by pint on first access)."""
+    raw = self.__dict__["value"]
+    if isinstance(raw, str):
+        raw = self.__dict__["value"] = as_quantity(raw, f"Parameter {self.name!r} value")
+    return raw
+
+
+def _set_value(self: Parameter, value: Any) -> None:
+    self.__dict__["value"] = value  # only the dataclass __init__ sets it: the class is frozen
+
+
+Parameter.value = property(_value, _set_value, doc=_value.__doc__)  # type: ignore[assignment]
 
 #: Key prefix of a subject's log-factor on a typical value (a replicate's draw from the
 #: estimates' uncertainty), carried with the etas: ``etas["theta:CL"]``.

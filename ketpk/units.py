@@ -22,6 +22,7 @@ treats mg/kg as dimensionless and mg/kg/h as a rate constant.
 
 from __future__ import annotations
 
+import math
 import re
 import sys
 from functools import lru_cache
@@ -36,7 +37,8 @@ if TYPE_CHECKING:
     import pint
 
 __all__ = ["ureg", "Q_", "CANONICAL", "COVARIATE_UNITS", "to_covariate", "as_quantity", "parse_quantity",
-           "to_canonical", "parse_dose", "parse_unit", "to_unit", "scalar", "convert"]
+           "to_canonical", "parse_dose", "parse_unit", "to_unit", "scalar", "convert", "KNOWN_UNITS",
+           "read_known"]
 
 #: Canonical unit per dimensionality, the single table every conversion uses.
 CANONICAL: dict[str, str] = {
@@ -51,6 +53,22 @@ CANONICAL: dict[str, str] = {
     "[substance] / [time]": "umol/min",
     "[mass] / [length] ** 3": "mg/L",
     "dimensionless": "",
+}
+
+
+#: Unit strings of the built-in model library: ``unit -> (dimension key of CANONICAL, factor to
+#: the canonical unit)``. The factors are pint's own (tests/test_units_table.py checks them and
+#: every built-in parameter), so :func:`read_known` gives pint's floats without importing pint.
+KNOWN_UNITS: dict[str, tuple[str, float]] = {
+    "": ("dimensionless", 1.0),
+    "min": ("[time]", 1.0),
+    "h": ("[time]", 60.0),
+    "1/min": ("1 / [time]", 1.0),
+    "1/h": ("1 / [time]", 1 / 60),
+    "L": ("[length] ** 3", 1.0),
+    "L/min": ("[length] ** 3 / [time]", 1.0),
+    "L/h": ("[length] ** 3 / [time]", 1 / 60),
+    "mg": ("[mass]", 1.0),
 }
 
 
@@ -185,6 +203,21 @@ def parse_quantity(text: str, name: str) -> pint.Quantity:
             f"{unit_text!r}). Do not separate thousands with a space: write {joined!r}.")
     unit = _parse_unit_text(unit_text, name, text)
     return _registry().Quantity(_number(number), unit)
+
+
+def read_known(text: str) -> tuple[float, str] | None:
+    """``"<number> <unit>"`` with a unit of :data:`KNOWN_UNITS` as ``(value in the canonical
+    unit, dimension key)``, without pint; ``None`` for anything else (other units, stray text, a
+    non-finite or negative number), which the caller reads with :func:`parse_quantity`."""
+    match = _NUMBER.match(text.strip())
+    if match is None or "," in text:
+        return None
+    known = KNOWN_UNITS.get(text.strip()[match.end():].strip())
+    number = _number(match.group(0))
+    if known is None or not math.isfinite(number) or number < 0:
+        return None
+    dimension, factor = known
+    return float(number * factor), dimension
 
 
 def _number(text: str) -> int | float:
