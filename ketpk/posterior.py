@@ -28,9 +28,7 @@ Method
 
 from __future__ import annotations
 
-import csv
 import math
-import os
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -40,7 +38,8 @@ import numpy as np
 
 from . import models
 from .errors import KetpkWarning, ParameterError
-from .fileio import open_text, write_csv
+from .eventtable import dataset_rows
+from .fileio import write_csv
 from .population import Population
 from .result import SimulationResult
 from .plan import as_regimen, request
@@ -152,7 +151,7 @@ def read_observations(source: Any, model: Any, *, id: Any = None, time_unit: str
     to analyte (default: the model's state numbers, as :func:`ketpk.eventtable.cmt_map` counts).
     """
     model = models.resolve(model)
-    rows = _dataset_rows(source)
+    rows = dataset_rows(source)[0]
     ids = sorted({str(r.get("ID", "1")).strip() for r in rows})
     if id is None and len(ids) > 1:
         raise ParameterError(f"the dataset has IDs {', '.join(ids)}; pass `id=` to choose one.")
@@ -213,7 +212,7 @@ def individualize_dataset(source: Any, model: Any, *, time_unit: str = "h", dv_u
     from .subject import Subject
 
     model = models.resolve(model)
-    rows = _dataset_rows(source)
+    rows = dataset_rows(source)[0]
     reader = _Reader(model, time_unit, dv_unit, cmt)
     by_id: dict[str, list[tuple[int, dict[str, Any]]]] = {}
     for line, row in enumerate(rows, start=2):
@@ -230,17 +229,6 @@ def individualize_dataset(source: Any, model: Any, *, time_unit: str = "h", dv_u
         data = reader.observations(own)
         out[key] = individualize(model, regimen, data, subject=Subject(**covariates))
     return out
-
-
-def _dataset_rows(source: Any) -> list[dict[str, Any]]:
-    if isinstance(source, (str, os.PathLike)):
-        with open_text(source) as handle:
-            rows = list(csv.DictReader(line for line in handle if not line.startswith("#")))
-    elif isinstance(source, Iterable):
-        rows = [dict(r) for r in source]
-    else:
-        raise ParameterError(f"`source` must be a CSV path or row dicts; got {source!r}.")
-    return [{str(k).strip().upper(): v for k, v in r.items() if k is not None} for r in rows]
 
 
 def _cell(row: Mapping[str, Any], column: str, default: float | None, line: int) -> float:
