@@ -29,6 +29,7 @@ Method
 from __future__ import annotations
 
 import math
+import os
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -125,6 +126,15 @@ def observations(data: Any, model: Any) -> tuple[Observation, ...]:
         else:
             out.append(_one(entry, k, analytes))
     return tuple(out)
+
+
+def _any_observations(data: Any, model: Any) -> tuple[Observation, ...]:
+    """Tuples or Observations (:func:`observations`), or a one-ID dataset: a CSV path or row
+    dicts whose EVID-0 rows hold DV (:func:`read_observations`, TIME in h, DV in ng/mL)."""
+    rows = list(data) if not isinstance(data, (str, os.PathLike)) else None
+    if rows is None or (rows and all(isinstance(r, Mapping) for r in rows)):
+        return read_observations(data if rows is None else rows, model)
+    return observations(rows, model)
 
 
 def _analytes(model: Any) -> tuple[str, ...]:
@@ -385,9 +395,11 @@ def individualize(model: Any, regimen: Any, observations_: Any = (), *, subject:
         A model with published variability (omega) and residual error.
     regimen : Regimen, Bolus or Infusion
         What the subject received (the doses before and between the measurements).
-    observations_ : sequence
-        (time, analyte, value[, lloq]) with units, :class:`Observation` records, or the result
-        of :func:`read_observations`. Empty: the posterior is the prior (etas 0).
+    observations_ : sequence, CSV path or dataset rows
+        (time, analyte, value[, lloq]) with units, :class:`Observation` records (e.g. from
+        :func:`read_observations`), or a one-ID NONMEM-style dataset (path or row dicts) whose
+        EVID-0 rows hold DV (TIME in h, DV in ng/mL; other units: :func:`read_observations`).
+        Empty: the posterior is the prior (etas 0).
     subject : ketpk.Subject, optional
         The covariates (weight, age, sex); needed for per-weight doses and scaled models.
 
@@ -402,7 +414,7 @@ def individualize(model: Any, regimen: Any, observations_: Any = (), *, subject:
         raise ParameterError("`subject` must be one ketpk.Subject (individualize fits one subject).")
     regimen.resolve(batch.weights, 1)  # per-weight doses without a weight fail here, clearly
     covariates = dict(batch.covariates) or {"weight": np.array([model.reference_covariates.get("weight", 70.0)])}
-    data = observations(observations_, model)
+    data = _any_observations(observations_, model)
     problem = _Problem(model, regimen, covariates, data)
     k = len(problem.names)
     if not data or k == 0:
