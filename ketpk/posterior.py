@@ -51,7 +51,7 @@ from .subject import as_batch
 from .units import Q_, as_quantity, convert, to_canonical, to_unit
 
 __all__ = ["Observation", "observations", "read_observations", "individualize",
-           "individualize_dataset", "Posterior", "Forecast", "concentration"]
+           "individualize_dataset", "Posterior", "Forecast"]
 
 _STEP = 1e-3  # in z (prior SDs): differences for the sensitivities and the Hessian
 _Z_BOUND = 8.0  # |z| <= 8 prior SDs: a mode beyond that is reported, never run away to
