@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from .species import analyte_label
 from .units import Q_, to_unit
 
 __all__ = ["plot_percentiles"]
@@ -33,13 +34,14 @@ def plot_percentiles(summary: Any, analyte: str = "ketamine", *, q: Sequence[flo
     if ax is None:
         _, ax = plt.subplots()
     middle = len(q) // 2
-    line, = ax.plot(times, rows[middle], label=label or f"{analyte} median")
+    name = analyte_label(summary.model.drug, analyte)
+    line, = ax.plot(times, rows[middle], label=label or f"{name} median")
     for i in range(middle):
         alpha = 0.15 + 0.2 * i / max(middle, 1)
         ax.fill_between(times, rows[i], rows[-1 - i], color=line.get_color(), alpha=alpha, lw=0,
                         label=f"{q[i]:g}-{q[-1 - i]:g} %")
     ax.set_xlabel(f"time [{time_unit}]")
-    ax.set_ylabel(f"{analyte} [{unit}]")
+    ax.set_ylabel(f"{name} [{unit}]")
     if log:
         ax.set_yscale("log")
     ax.legend()

@@ -300,6 +300,7 @@ def _cmd_population(args: argparse.Namespace) -> int:
     import numpy as np
 
     from . import population
+    from .species import analyte_label
     from .summary import summarize
 
     model = _model(args)
@@ -320,7 +321,7 @@ def _cmd_population(args: argparse.Namespace) -> int:
                              ("AUC", summary.auc(analyte, f"{args.unit}*h"))):
             spread = ", ".join(f"P{p:g} {v:.4g}" for p, v in zip(levels, np.percentile(values.magnitude, levels)))
             unit = args.unit if name == "Cmax" else f"{args.unit}·h"
-            print(f"  {analyte} {name} [{unit}] across subjects: {spread}")
+            print(f"  {analyte_label(model.drug, analyte)} {name} [{unit}] across subjects: {spread}")
 
     def write(path: str) -> None:
         from .fileio import atomic_path
@@ -416,6 +417,10 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_validate import add_parser as add_validate
 
     add_validate(sub)
+
+    from .cli_dataset import add_parser as add_dataset
+
+    add_dataset(sub)
     return parser
 
 

@@ -33,7 +33,7 @@ def plot_concentration(result: Any, analytes: Sequence[str] | None = None, *, un
     dashed = bool(result.assumptions)
     for analyte in analytes or result.analytes:
         values = result.concentration(analyte, unit).magnitude
-        label = f"{analyte}{_ASSUMED if dashed else ''}"
+        label = f"{result.label(analyte)}{_ASSUMED if dashed else ''}"
         lines = ax.plot(times, values.T, ls="--" if dashed else "-", lw=1.6)
         lines[0].set_label(label)
     ax.set_xlabel(f"time [{time_unit}]")
@@ -82,6 +82,7 @@ def plot_comparison(comparison: Any, *, analytes: Sequence[str] | None = None, u
     axes = axes[:, 0]
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     flagged = False
+    mixed = len(comparison.drugs) > 1  # curves of both forms: each legend entry names its own
     for i, (label, result) in enumerate(comparison.results.items()):
         colour = colours[i % len(colours)]
         assumed = bool(result.assumptions)
@@ -90,13 +91,14 @@ def plot_comparison(comparison: Any, *, analytes: Sequence[str] | None = None, u
         for ax, analyte in zip(axes, names):
             if analyte not in result.analytes:
                 continue
+            form = f" — {result.label(analyte)}" if mixed else ""
             ax.plot(times, result.concentration(analyte, unit).magnitude, color=colour, lw=1.6,
-                    ls="--" if assumed else "-", label=f"{label}{_ASSUMED if assumed else ''}")
+                    ls="--" if assumed else "-", label=f"{label}{form}{_ASSUMED if assumed else ''}")
         if schedule:
             _draw_schedule(axes[-1], dose_schedule(result.regimen, comparison.subject), time_unit,
                            times[-1], colour, label)
     for ax, analyte in zip(axes, names):
-        ax.set_ylabel(f"{analyte} [{unit}]")
+        ax.set_ylabel(f"{comparison.label(analyte)} [{unit}]")
         ax.grid(alpha=0.3)
         if log:
             _log_axis(ax)

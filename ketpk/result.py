@@ -13,6 +13,7 @@ from .display import Card, CardData, time_span
 from .errors import ParameterError
 from .fileio import write_csv
 from .metrics import percentiles
+from .species import analyte_label
 from .units import Q_, convert
 
 __all__ = ["SimulationResult", "provenance"]
@@ -127,8 +128,13 @@ class SimulationResult(Card):
         columns = [np.atleast_2d(self.concentration(a, unit).magnitude) for a in names]
         rows = ([s, f"{time:.10g}", *(f"{c[s, t]:.10g}" for c in columns)]
                 for s in range(columns[0].shape[0]) for t, time in enumerate(self.times_min))
-        write_csv(path, ["subject", "time [min]", *(f"{a} [{unit}]" for a in names)], rows,
+        write_csv(path, ["subject", "time [min]", *(f"{self.label(a)} [{unit}]" for a in names)], rows,
                   provenance={**self.metadata, "citation": self.citation})
+
+    def label(self, analyte: str) -> str:
+        """The readable name of ``analyte`` for this model's drug form (``"S-ketamine"``,
+        ``"ketamine (R+S)"``), for plots, tables and CSV headers."""
+        return analyte_label(self.model.drug, analyte)
 
     def frame_attrs(self, time_unit: str) -> dict[str, Any]:
         """Provenance for ``DataFrame.attrs``: metadata, citation, time unit and assumptions."""

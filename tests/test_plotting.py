@@ -42,7 +42,7 @@ def test_concentration_plot_labels_units_and_marks_assumptions():
     ax = result.plot(unit="nmol/mL", time_unit="min")
     assert ax.get_xlabel() == "time [min]" and "[nmol/mL]" in ax.get_ylabel()
     assert all(line.get_linestyle() == "--" for line in ax.get_lines())
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["ketamine *", "norketamine *"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["ketamine (R+S) *", "norketamine (R+S) *"]  # the form is named
     assert "assumption" in ax.get_legend().get_title().get_text()
 
 
@@ -50,7 +50,7 @@ def test_route_overlay_has_one_panel_per_analyte_and_dashes_only_assumed_routes(
     comp = compare_routes(assumed_toy().with_parameters(KA="0.05 1/min"), "25 mg", times=TIMES)
     plain = compare_routes(one_compartment(metabolite=True), "25 mg", times=TIMES)
     fig = plot_comparison(plain, log=True)
-    assert [ax.get_ylabel() for ax in fig.axes] == ["ketamine [ng/mL]", "norketamine [ng/mL]"]
+    assert [ax.get_ylabel() for ax in fig.axes] == ["ketamine (R+S) [ng/mL]", "norketamine (R+S) [ng/mL]"]
     assert fig.axes[0].get_yscale() == "log" and fig.axes[-1].get_xlabel() == "time [h]"
     assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["iv", "oral"]
     assert not fig.axes[0].get_legend().get_title().get_text()
