@@ -128,19 +128,21 @@ class SimulationResult(Card):
             values = values * Q_(molar_mass(self.species[index]), "g/mol")
         return to_unit(values, unit, "unit", "an amount unit, molar or mass (e.g. 'umol', 'mg')")
 
-    def to_csv(self, path: str | os.PathLike, *, unit: str = "ng/mL",
+    def to_csv(self, path: str | os.PathLike, *, unit: str = "ng/mL", time_unit: str = "h",
                analytes: Sequence[str] | None = None) -> None:
-        """Write a long-format CSV: subject, time [min], one column per analyte in ``unit``.
+        """Write a long-format CSV: subject, time [time_unit], one column per analyte in ``unit``.
 
-        The provenance (``metadata``: ketpk version, model id, solver, seed, ...) comes first as
-        ``# key: value`` comment lines; read with ``pandas.read_csv(path, comment="#")``.
+        Time is in hours by default, as in tables, plots and frames. The provenance
+        (``metadata``: ketpk version, model id, solver, seed, ..., and the citation) comes first
+        as ``# key: value`` comment lines; read with ``pandas.read_csv(path, comment="#")``.
         Written to a temporary file then renamed, so a failure leaves no partial file.
         """
         names = list(analytes or self.analytes)
         columns = [np.atleast_2d(self.concentration(a, unit).magnitude) for a in names]
-        rows = ([s, f"{time:.10g}", *(f"{c[s, t]:.10g}" for c in columns)]
-                for s in range(columns[0].shape[0]) for t, time in enumerate(self.times_min))
-        write_csv(path, ["subject", "time [min]", *(f"{a} [{unit}]" for a in names)], rows,
+        times = to_unit(self.times, time_unit, "time_unit").magnitude
+        rows = ([s, f"{time:.12g}", *(f"{c[s, t]:.10g}" for c in columns)]
+                for s in range(columns[0].shape[0]) for t, time in enumerate(times))
+        write_csv(path, ["subject", f"time [{time_unit}]", *(f"{a} [{unit}]" for a in names)], rows,
                   provenance={**self.metadata, "citation": self.citation})
 
     def frame_attrs(self, time_unit: str) -> dict[str, Any]:

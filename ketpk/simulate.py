@@ -156,5 +156,5 @@ def simulate(model: Any, regimen: Any, times: Any, *, subjects: Any = None,
         solver=engine.name,
         single=batch.single,
         assumptions=assumptions,
-        metadata=provenance(model, engine.name, batch.seed),
+        metadata={**provenance(model, engine.name, batch.seed), "subjects": batch.describe()},
     )

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .display import Card, CardData, time_span
+from .display import Card, CardData, regimen_text, time_span
 from .errors import ParameterError
 from .result import convert, provenance
 from .solvers import ExactSolver, get_solver
@@ -264,7 +264,8 @@ def _edges(n_times: int, block_times: int) -> np.ndarray:
 def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
               q: Sequence[float] = (5, 50, 95), analytes: Sequence[str] | None = None,
               solver: Any = "exact", chunk_subjects: int = 10_000, block_times: int | None = None,
-              workers: int | None = None, client: Any = None) -> PopulationSummary:
+              workers: int | None = None, client: Any = None,
+              progress: bool | None = None) -> PopulationSummary:
     """Percentiles, means and per-subject Cmax/Tmax/AUC of a population in bounded memory.
 
     Parameters
@@ -283,7 +284,11 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
         does not depend on it.
     client : a ``dask.distributed.Client`` to compute the chunks on a Dask cluster
         (``pip install ketpk[dask]``); results are identical to the in-process path.
+    progress : show a progress bar over the output times (``None``: only on a terminal, never
+        under pytest; tqdm if installed, ``pip install "ketpk[progress]"``, else a plain bar).
     """
+    from .progress import bar
+
     from .models import resolve
     from .simulate import _regimen, _times, _warn_covariates
 
@@ -322,19 +327,26 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
     bands = {a: np.empty((len(q), minutes.size)) for a in analytes}
     means = {a: np.empty(minutes.size) for a in analytes}
     metrics = {a: _Metrics.empty(S) for a in analytes}
-    for (e0, e1), block in zip(zip(edges[:-1], edges[1:]), blocks):
-        for i, a in enumerate(analytes):
-            values = np.ascontiguousarray(block[:, i])
-            bands[a][:, e0:e1] = percentiles(values, q)
-            means[a][e0:e1] = values.mean(axis=0)
-            metrics[a].update(values, minutes[e0:e1])
+    meter = bar(minutes.size, f"{S} subjects", progress=progress, unit="times")
+    try:
+        for (e0, e1), block in zip(zip(edges[:-1], edges[1:]), blocks):
+            for i, a in enumerate(analytes):
+                values = np.ascontiguousarray(block[:, i])
+                bands[a][:, e0:e1] = percentiles(values, q)
+                means[a][e0:e1] = values.mean(axis=0)
+                metrics[a].update(values, minutes[e0:e1])
+            meter.update(int(e1 - e0))
+    finally:
+        meter.close()
     return PopulationSummary(
         times_min=minutes, q=q, percentiles_umol_per_l=bands, mean_umol_per_l=means,
         cmax_umol_per_l={a: m.cmax for a, m in metrics.items()},
         tmax_min={a: m.tmax for a, m in metrics.items()},
         auc_umol_min_per_l={a: m.auc for a, m in metrics.items()},
         model=model, n_subjects=S,
-        metadata={**provenance(model, solver.name, batch.seed), "chunk_subjects": chunk_subjects,
+        metadata={**provenance(model, solver.name, batch.seed), "subjects": batch.describe(),
+                  "regimen": regimen_text(regimen),
+                  "chunk_subjects": chunk_subjects,
                   "block_times": block_times},
     )
 
