@@ -31,8 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 import ketpk  # noqa: E402
 from ketpk import Bolus, Q_, Regimen  # noqa: E402
-from ketpk.simulate import plan  # noqa: E402
-from ketpk.subject import as_batch  # noqa: E402
+from ketpk.plan import request  # noqa: E402
 
 
 def timed(fn, repeats: int) -> tuple[float, object]:
@@ -56,14 +55,11 @@ def naive_loop(model, regimen, minutes, subjects) -> np.ndarray:
     """Per-subject solve_ivp, one call per dosing segment; returns (S, O, T) concentrations."""
     from scipy.integrate import solve_ivp
 
-    batch = as_batch(subjects)
+    req = request(model, regimen, Q_(minutes, "min"), subjects=subjects)
     out = []
-    for s in range(batch.n):
-        one = type(batch)(1, {k: np.asarray(v)[s:s + 1] for k, v in batch.covariates.items()},
-                          {k: np.asarray(v)[s:s + 1] for k, v in batch.etas.items()},
-                          weights_given=batch.weights_given)
-        system, _, C, groups = plan(model, regimen, one, "plasma")
-        sched, A = groups[0][1], system.A[0]
+    for s in range(req.subjects.n):
+        plan = req.plan(req.subjects.subset(s, s + 1))
+        sched, A, C = plan.groups[0][1], plan.A[0], plan.C
         x, bps = sched.x0[0].copy(), sched.breakpoints
         y = np.zeros((C.shape[1], minutes.size))
         for k, t0 in enumerate(bps):

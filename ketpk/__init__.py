@@ -84,10 +84,13 @@ __all__ = (
     "KetpkWarning",
     "CovariateRangeWarning",
     "ProtocolLimitWarning",
+    "individualize",
+    "Posterior",
 )
 
 
 _LAZY_SUBMODULES = ("effects", "protocols")
+_LAZY_NAMES = {"individualize": "posterior", "Posterior": "posterior"}
 
 
 def __getattr__(name: str):
@@ -97,4 +100,8 @@ def __getattr__(name: str):
         import importlib
 
         return importlib.import_module(f".{name}", __name__)
+    if name in _LAZY_NAMES:  # estimation needs scipy.optimize (about 1 s to import)
+        import importlib
+
+        return getattr(importlib.import_module(f".{_LAZY_NAMES[name]}", __name__), name)
     raise AttributeError(f"module 'ketpk' has no attribute {name!r}")

@@ -18,7 +18,8 @@ from .errors import ParameterError
 from .fileio import write_csv
 from .regimen import Bolus, Infusion, Regimen
 from .result import SimulationResult
-from .simulate import _regimen, simulate
+from .plan import as_regimen
+from .simulate import simulate
 from .subject import as_batch
 from .units import Q_, as_quantity
 
@@ -232,7 +233,7 @@ class DoseSchedule:
 
 def dose_schedule(regimen: Any, subject: Any = None) -> DoseSchedule:
     """Total infusion rate (mg/h, all routes) as steps, and boluses (mg), for one subject."""
-    doses = _regimen(regimen).resolve(as_batch(subject).weights, 1)
+    doses = as_regimen(regimen).resolve(as_batch(subject).weights, 1)
     infusions = [d for d in doses if d.rate is not None]
     boluses = [d for d in doses if d.rate is None]
     edges = sorted({0.0, *(d.time for d in infusions), *(d.time + float(d.duration[0]) for d in infusions)})

@@ -76,7 +76,7 @@ def _fmt(value: float) -> str:
 def cmt_map(model: Any) -> dict[str, int]:
     """Route -> CMT (1-based state number of the route's first input) for ``model``."""
     params = model.individual({}, {}, 1)
-    states = model.system(params).states
+    states = model.states
     out = {}
     for name, route in model.routes.items():
         first = route.inputs(params, np.ones(1))[0]

@@ -71,6 +71,7 @@ class Parameter:
     source: str
     covariates: tuple[CovariateEffect, ...] = ()
     assumption: str | None = None
+    _canonical: float | None = field(init=False, repr=False, compare=False, default=None)
 
     def __post_init__(self) -> None:
         quantity = as_quantity(self.value, f"Parameter {self.name!r} value")
@@ -80,15 +81,19 @@ class Parameter:
             raise ParameterError(f"`{self.name}` must be a finite number; got {quantity}.")
         if magnitude < 0:
             raise ParameterError(f"`{self.name}` must be non-negative; got {quantity}.")
+        dims = quantity.dimensionality
+        key = "dimensionless" if not dims else str(dims)
+        if key in CANONICAL:  # converted once: simulations read it for every batch
+            object.__setattr__(self, "_canonical", float(quantity.to(CANONICAL[key]).magnitude))
 
     @property
     def canonical(self) -> float:
         """The typical value in ketpk's canonical unit for its dimension."""
-        dims = self.value.dimensionality
-        key = "dimensionless" if not dims else str(dims)
-        if key not in CANONICAL:
-            raise ParameterError(f"`{self.name}` has unsupported dimension {key}; got {self.value}.")
-        return float(self.value.to(CANONICAL[key]).magnitude)
+        if self._canonical is None:
+            dims = self.value.dimensionality
+            raise ParameterError(f"`{self.name}` has unsupported dimension "
+                                 f"{'dimensionless' if not dims else str(dims)}; got {self.value}.")
+        return self._canonical
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,6 +376,7 @@ class DrugModel(Card):
             raise ParameterError(f"model {self.id!r} has duplicate parameter names: {names}.")
         if self.sampling not in ("arterial", "venous"):
             raise ParameterError(f"`sampling` must be 'arterial' or 'venous'; got {self.sampling!r}.")
+        object.__setattr__(self, "_cache", {})  # derived values, computed once (see _typical)
 
     # -- parameters ------------------------------------------------------------------------
     def parameter(self, name: str) -> Parameter:
@@ -467,6 +473,29 @@ class DrugModel(Card):
             if route.build is not None:
                 route.build(builder, params)
         return builder.build()
+
+    @property
+    def _typical(self) -> System:
+        # One system of the typical subject, built on first use and kept in the model's cache:
+        # the layout (states, species, analytes) does not depend on parameter values.
+        if "typical" not in self._cache:
+            self._cache["typical"] = self.system(self.individual({}, {}, 1))
+        return self._cache["typical"]
+
+    @property
+    def states(self) -> tuple[str, ...]:
+        """Names of the model's compartments (amounts in µmol), in system order."""
+        return self._typical.states
+
+    @property
+    def species(self) -> tuple[str, ...]:
+        """The species held by each state, in the order of :attr:`states`."""
+        return self._typical.species
+
+    @property
+    def analytes(self) -> tuple[str, ...]:
+        """Names of the plasma (and effect-site) concentrations the model reports (µmol/L)."""
+        return tuple(self._typical.observe)
 
     def route(self, name: str) -> Route:
         """The :class:`Route` called ``name``; RegimenError listing routes the model has."""

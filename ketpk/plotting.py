@@ -12,7 +12,8 @@ from .errors import ParameterError
 from .fileio import atomic_path
 from .units import Q_, to_canonical, to_unit
 
-__all__ = ["plot_concentration", "plot_comparison", "plot_schedule", "save_figure", "draw_observations"]
+__all__ = ["plot_concentration", "plot_comparison", "plot_schedule", "plot_posterior", "save_figure",
+           "draw_observations"]
 
 _ASSUMED = " *"
 _FOOTNOTE = "* rests on assumption-labelled values"
@@ -241,3 +242,43 @@ def save_figure(figure: Any, path: Any, *, dpi: int = 120) -> None:
             figure.savefig(tmp, format=suffix, dpi=dpi)
     finally:
         plt.close(figure)
+
+
+def plot_posterior(posterior: Any, forecast: Any, analytes: Sequence[str] | None = None, *,
+                   unit: str = "ng/mL", time_unit: str = "h", ax: Any = None) -> Any:
+    """One panel per measured analyte: measurements (BLQ as open triangles at the LLOQ), the
+    typical curve, the individual (MAP) curve and its posterior band. Returns the figure."""
+    import matplotlib.pyplot as plt
+
+    from .posterior import concentration
+
+    names = list(analytes or dict.fromkeys(o.analyte for o in posterior.observations)) or ["ketamine"]
+    times = to_unit(forecast.times, time_unit, "time_unit").magnitude
+    if ax is None:
+        figure, axes = plt.subplots(1, len(names), figsize=(5.2 * len(names), 4), layout="constrained",
+                                    squeeze=False)
+        axes = axes[0]
+    else:
+        axes, figure = np.atleast_1d(ax), np.atleast_1d(ax)[0].figure
+    scale = float(to_canonical(Q_(1.0, time_unit), "[time]", "time_unit"))
+    for axis, analyte in zip(axes, names):
+        low, high = forecast.band(analyte, unit)
+        axis.fill_between(times, low.magnitude, high.magnitude, color="C0", alpha=0.25, lw=0,
+                          label=f"individual {forecast.level:.0%} band")
+        axis.plot(times, forecast.individual.concentration(analyte, unit).magnitude[0], color="C0",
+                  lw=1.8, label="individual (MAP)")
+        axis.plot(times, forecast.typical.concentration(analyte, unit).magnitude[0], color="0.4",
+                  ls="--", lw=1.2, label="typical (population)")
+        for blq in (False, True):
+            shown = [o for o in posterior.observations if o.analyte == analyte and o.blq == blq]
+            if shown:
+                axis.plot([o.time_min / scale for o in shown],
+                          [concentration(o, unit).magnitude for o in shown],
+                          "v" if blq else "o", mfc="none" if blq else "k", mec="k",
+                          ls="none", label="below LLOQ (at LLOQ)" if blq else "measured")
+        axis.set_title(f"{posterior.model.id}: {analyte}", fontsize=10)
+        axis.set_xlabel(f"time [{time_unit}]")
+        axis.set_ylabel(f"plasma concentration [{unit}]")
+        axis.grid(alpha=0.3)
+        axis.legend(frameon=False, fontsize=8)
+    return figure

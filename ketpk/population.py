@@ -34,8 +34,8 @@ import numpy as np
 from . import models
 from .errors import ParameterError
 from .model import DrugModel
-from .subject import _MINUTES_PER_YEAR, Subject, SubjectBatch, as_batch, check_covariate
-from .units import CANONICAL, Q_, to_canonical
+from .subject import Subject, SubjectBatch, as_batch, check_covariate
+from .units import CANONICAL, Q_, to_covariate
 
 __all__ = ["LogNormal", "Population", "sample", "add_residual_error"]
 
@@ -56,11 +56,11 @@ class LogNormal:
     low: Any = None
     high: Any = None
 
-    def draw(self, rng: np.random.Generator, n: int, dimension: str, scale: float) -> np.ndarray:
-        """``n`` values in canonical units divided by ``scale`` (e.g. kg)."""
-        median = float(to_canonical(self.median, dimension, "median")) / scale
-        low = -np.inf if self.low is None else float(to_canonical(self.low, dimension, "low")) / scale
-        high = np.inf if self.high is None else float(to_canonical(self.high, dimension, "high")) / scale
+    def draw(self, rng: np.random.Generator, n: int, covariate: str) -> np.ndarray:
+        """``n`` values of ``covariate`` (``"weight"`` or ``"age"``) in kg or year."""
+        median = float(to_covariate(self.median, covariate, "median"))
+        low = -np.inf if self.low is None else float(to_covariate(self.low, covariate, "low"))
+        high = np.inf if self.high is None else float(to_covariate(self.high, covariate, "high"))
         if not (median > 0 and self.sd_log >= 0 and low < high and low <= median <= high):
             raise ParameterError(
                 f"LogNormal needs median > 0, sd_log >= 0 and low <= median <= high; got {self}. "
@@ -106,8 +106,8 @@ def _weights(value: Any, model: DrugModel, rng: np.random.Generator, n: int) -> 
     if value is None:
         value = _default_weight(model)
     if isinstance(value, LogNormal):
-        return value.draw(rng, n, "[mass]", 1e6)
-    kg = np.asarray(to_canonical(value, "[mass]", "weight"), dtype=float) / 1e6
+        return value.draw(rng, n, "weight")
+    kg = np.asarray(to_covariate(value, "weight"), dtype=float)
     return _fixed(check_covariate("weight", kg), n, "weight")
 
 
@@ -126,8 +126,8 @@ def _ages(value: Any, model: DrugModel, rng: np.random.Generator, n: int) -> np.
         high = _AGE_BOUNDS[1] if high is None else high
         return rng.uniform(low, high, n)
     if isinstance(value, LogNormal):
-        return value.draw(rng, n, "[time]", _MINUTES_PER_YEAR)
-    years = np.asarray(to_canonical(value, "[time]", "age"), dtype=float) / _MINUTES_PER_YEAR
+        return value.draw(rng, n, "age")
+    years = np.asarray(to_covariate(value, "age"), dtype=float)
     return _fixed(check_covariate("age", years), n, "age")
 
 
@@ -144,10 +144,10 @@ def _table(table: Any) -> SubjectBatch:
         covariates: dict[str, np.ndarray] = {}
         if "weight" in columns:
             covariates["weight"] = check_covariate("weight", np.atleast_1d(
-                np.asarray(to_canonical(columns["weight"], "[mass]", "weight"), dtype=float)) / 1e6)
+                np.asarray(to_covariate(columns["weight"], "weight"), dtype=float)))
         if "age" in columns:
             covariates["age"] = check_covariate("age", np.atleast_1d(np.asarray(
-                to_canonical(columns["age"], "[time]", "age"), dtype=float)) / _MINUTES_PER_YEAR)
+                to_covariate(columns["age"], "age"), dtype=float)))
         if sex is not None:
             sexes = np.asarray(sex)
             if not np.isin(sexes, ("female", "male")).all():

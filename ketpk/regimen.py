@@ -20,12 +20,16 @@ import numpy as np
 from .errors import RegimenError
 from .units import as_quantity, parse_dose, to_canonical
 
-__all__ = ["ROUTES", "Bolus", "Infusion", "Regimen", "ResolvedDose"]
+__all__ = ["ROUTES", "Bolus", "Infusion", "Regimen", "ResolvedDose", "SteadyState"]
 
 #: Route names a regimen may use; each model accepts the subset it has.
 ROUTES: tuple[str, ...] = (
     "iv", "im", "sc", "oral", "sublingual", "buccal", "intranasal", "rectal", "transdermal", "inhaled",
 )
+
+
+#: The most doses one regimen may hold (a bound on memory and on the schedule's size).
+MAX_DOSES = 100_000
 
 
 def check_route(route: str) -> str:
@@ -320,7 +324,7 @@ class Regimen:
 
     @property
     def steady_state(self) -> Any:
-        """The :class:`~ketpk.steady_state.SteadyState` the regimen starts at, or None."""
+        """The :class:`SteadyState` the regimen starts at, or None."""
         return self._steady_state
 
     def __iter__(self) -> Iterator[Dose]:
@@ -369,6 +373,9 @@ class Regimen:
         self._plain("repeat")
         if not isinstance(count, (int, np.integer)) or isinstance(count, bool) or count < 1:
             raise RegimenError(f"`count` must be a whole number >= 1; got {count!r}.")
+        if count > MAX_DOSES:
+            raise RegimenError(f"`count` {count} makes more than {MAX_DOSES} doses per regimen; "
+                               "simulate a steady state instead (Regimen.with_steady_state).")
         interval = as_quantity(every, "every")
         _duration(interval, "every")
         return Regimen(d.shifted(interval * k) for k in range(int(count)) for d in self._doses)
@@ -386,10 +393,9 @@ class Regimen:
         trough and inputs still running at time 0 (lag, long infusions, zero-order absorption)
         carry on. This regimen's own doses (usually the same dose repeated) follow from 0.
         ``every=None`` means a constant infusion: ``period`` must be infusions and ``every``
-        becomes their common duration. Computed exactly (see :mod:`ketpk.steady_state`).
+        becomes their common duration. Computed by the simulation's solver
+        (see :mod:`ketpk.steady_state`).
         """
-        from .steady_state import SteadyState
-
         if self._steady_state is not None:
             raise RegimenError("this regimen already starts at a steady state.")
         return Regimen(self._doses, steady_state=SteadyState(period, every))
@@ -466,6 +472,53 @@ class Regimen:
 
 
 _DAY = 1440.0  # min
+
+
+class SteadyState:
+    """The steady state of ``period`` (a dose, list of doses or Regimen) repeated ``every`` (None: constant infusion)."""
+
+    __slots__ = ("period", "every", "_tau")
+
+    def __init__(self, period: Any, every: Any = None) -> None:
+        if isinstance(period, (Bolus, Infusion)):
+            period = Regimen([period])
+        elif isinstance(period, (list, tuple)):
+            period = Regimen(period)
+        if not isinstance(period, Regimen) or not len(period) or period.steady_state is not None:
+            raise RegimenError(f"`period` must be a Bolus, Infusion or non-empty Regimen without a "
+                               f"steady state of its own; got {period!r}.")
+        if every is None:
+            durations = {d._duration_min for d in period if isinstance(d, Infusion)}
+            if any(not isinstance(d, Infusion) or d.start_minutes != 0 for d in period) \
+                    or len(durations) != 1 or None in durations:
+                raise RegimenError(
+                    "a constant-infusion steady state (`every=None`) needs infusions starting at 0 "
+                    "with one explicit `duration`; or give `every` for a repeated dose."
+                )
+            every = period.doses[0].duration
+        self.every = as_quantity(every, "every")
+        self._tau = float(to_canonical(self.every, "[time]", "every"))
+        if not math.isfinite(self._tau) or self._tau <= 0:
+            raise RegimenError(f"`every` must be a positive duration; got {every}.")
+        late = [d for d in period if d.start_minutes >= self._tau]
+        if late:
+            raise RegimenError(f"`period` doses must start within one interval [0, {self.every}); "
+                               f"got a dose at {late[0].start_minutes:g} min.")
+        self.period = period
+
+    @property
+    def every_minutes(self) -> float:
+        """The dosing interval in minutes."""
+        return self._tau
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SteadyState) and (self.period, self._tau) == (other.period, other._tau)
+
+    def __hash__(self) -> int:
+        return hash((self.period, self._tau))
+
+    def __repr__(self) -> str:
+        return f"SteadyState(period={self.period!r}, every={self.every})"
 
 
 def _end(doses: list[ResolvedDose]) -> float:

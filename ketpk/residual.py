@@ -26,7 +26,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special
 
 from .errors import ParameterError
 
@@ -96,6 +95,8 @@ class ResidualError:
 
     def draw(self, prediction: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Simulated measurements (µmol/L, never negative) at ``prediction`` (µmol/L)."""
+        from scipy import special  # loaded on first use: `import ketpk` stays fast
+
         f = np.asarray(prediction, dtype=float)
         if self.exponential:
             return f * np.exp(self.exponential * rng.standard_normal(f.shape))
@@ -107,13 +108,16 @@ class ResidualError:
         return np.where(sd > 0, np.maximum(f + sd * z, 0.0), f)
 
     def objective(self, observed: np.ndarray, prediction: np.ndarray,
-                  blq: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Per-measurement -2·log-likelihood and its derivative by the prediction (per µmol/L).
+                  blq: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per-measurement -2·log-likelihood, its derivative by the prediction (per µmol/L) and a
+        non-negative curvature (per (µmol/L)²: the expected information, Gauss-Newton style).
 
         ``observed`` (µmol/L) holds the value, or the LLOQ where ``blq`` is True (M3: the term is
         -2·log P(y < LLOQ)). Exponential form: the likelihood is that of log y (no Jacobian term,
         a constant in the parameters). Predictions must be > 0 for the exponential form.
         """
+        from scipy import special
+
         y = np.asarray(observed, dtype=float)
         f = np.asarray(prediction, dtype=float)
         if self.exponential:
@@ -123,6 +127,7 @@ class ResidualError:
             dz = -1.0 / (s * tiny)
             quantified = z * z + 2 * math.log(s) + _LOG_2PI
             dquantified = 2 * z * dz
+            information = 2 * dz * dz
         else:
             s2 = self.additive ** 2 + (self.proportional * f) ** 2
             s = np.sqrt(s2)
@@ -131,11 +136,13 @@ class ResidualError:
             dz = -1.0 / s - z * ds / s
             quantified = z * z + np.log(s2) + _LOG_2PI
             dquantified = 2 * z * dz + 2 * ds / s
+            information = 2 / s2 + 4 * (ds / s) ** 2  # 2 × Fisher information of N(f, s(f)²)
         log_cdf = special.log_ndtr(z)
         mills = np.exp(-0.5 * z * z - 0.5 * _LOG_2PI - log_cdf)  # φ(z)/Φ(z)
         value = np.where(blq, -2 * log_cdf, quantified)
         slope = np.where(blq, -2 * mills * dz, dquantified)
-        return value, slope
+        curvature = np.where(blq, 2 * mills * (z + mills) * dz * dz, information)
+        return value, slope, curvature
 
 
 def assumed(analyte: str, why: str) -> ResidualError:

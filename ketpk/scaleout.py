@@ -21,24 +21,22 @@ import numpy as np
 __all__ = ["dask_blocks"]
 
 
-def _chunk_outputs(model: Any, regimen: Any, minutes: np.ndarray, chunk: Any, solver: Any,
-                   analytes: Sequence[str]) -> np.ndarray:
-    """One chunk's concentrations (chunk size, analytes, times), on a worker."""
+def _chunk_outputs(req: Any, start: int, stop: int) -> np.ndarray:
+    """Subjects ``start:stop``'s concentrations (chunk size, analytes, times), on a worker."""
     from .summary import chunk_blocks
 
-    edges = np.array([0, minutes.size])
-    return next(chunk_blocks(model, regimen, minutes, chunk, solver, analytes, edges))
+    return next(chunk_blocks(req, start, stop, np.array([0, req.times_min.size])))
 
 
 def _columns(values: np.ndarray, start: int, stop: int) -> np.ndarray:
     return values[:, :, start:stop]
 
 
-def dask_blocks(client: Any, model: Any, regimen: Any, minutes: np.ndarray, chunks: Sequence[Any],
-                solver: Any, analytes: Sequence[str], edges: np.ndarray) -> Iterator[np.ndarray]:
-    """Blocks (all subjects, analytes, block) computed on ``client``'s cluster, in time order."""
-    futures = [client.submit(_chunk_outputs, model, regimen, minutes, chunk, solver, tuple(analytes),
-                             pure=False) for chunk in chunks]
+def dask_blocks(client: Any, req: Any, bounds: Sequence[tuple[int, int]],
+                edges: np.ndarray) -> Iterator[np.ndarray]:
+    """Blocks (all subjects, analytes, block) of the :class:`~ketpk.plan.Request` ``req``,
+    chunks of subjects ``bounds`` computed on ``client``'s cluster, in time order."""
+    futures = [client.submit(_chunk_outputs, req, a, b, pure=False) for a, b in bounds]
     try:
         for e0, e1 in zip(edges[:-1], edges[1:]):
             parts = client.gather([client.submit(_columns, f, int(e0), int(e1), pure=False)

@@ -8,8 +8,11 @@ schedule, so lag times, zero-order absorption and F < 1 come from the model's ro
     x(0) = (I - Φ)^-1 y(mτ) + Σ_{k=1}^{m-1} y(kτ),     Φ = exp(A τ),
 
 and the inputs of the copies ``k < m`` that are still running at time 0 (a lag or an infusion
-longer than ``τ``) are added to the schedule after 0. ``Φ`` is the exact propagator's transition
-matrix; nothing is simulated dose by dose. A constant infusion is the case ``τ`` = its duration.
+longer than ``τ``) are added to the schedule after 0. ``y`` and ``Φ`` come from the simulation's
+own solver (the solver contract's ``solve``), so ``solver="ode"`` gives an ODE steady state;
+nothing is simulated dose by dose. A constant infusion is the case ``τ`` = its duration.
+
+The value :class:`~ketpk.regimen.SteadyState` (period and interval) lives with the regimen.
 """
 
 from __future__ import annotations
@@ -20,85 +23,62 @@ from typing import Any
 import numpy as np
 
 from .errors import RegimenError
-from .regimen import Bolus, Infusion, Regimen
+from .regimen import SteadyState
 from .schedule import Schedule, build_schedules
-from .solvers.exact import ExactSolver, _Propagator
-from .units import as_quantity, to_canonical
+from .solvers.base import Solver
 
-__all__ = ["SteadyState"]
+__all__ = ["steady_start"]
 
 
-class SteadyState:
-    """The steady state of ``period`` (a dose, list of doses or Regimen) repeated ``every`` (None: constant infusion)."""
+def steady_start(steady: SteadyState, groups: list[tuple[np.ndarray, Schedule]], model: Any,
+                 params: Any, system: Any, weights: np.ndarray | None,
+                 solver: Solver) -> list[tuple[np.ndarray, Schedule]]:
+    """The regimen's schedules with the steady-state start state and running tails added.
 
-    __slots__ = ("period", "every", "_tau")
+    ``solver`` computes the state after each period and the transition over one period, so an
+    ODE simulation starts from an ODE steady state.
+    """
+    doses = steady.period.resolve(weights, params.n)
+    tau = steady.every_minutes
+    out = []
+    for idx_p, period in build_schedules(model, params, system, doses):
+        x0, tails = _history(system.A[idx_p], period, tau, solver)
+        for idx_r, sched in groups:
+            both, rows_p, rows_r = np.intersect1d(idx_p, idx_r, return_indices=True)
+            if both.size:
+                out.append((both, _merge(sched, rows_r, tails, rows_p, x0)))
+    order = np.argsort([g[0][0] for g in out])
+    return [out[i] for i in order]
 
-    def __init__(self, period: Any, every: Any = None) -> None:
-        if isinstance(period, (Bolus, Infusion)):
-            period = Regimen([period])
-        elif isinstance(period, (list, tuple)):
-            period = Regimen(period)
-        if not isinstance(period, Regimen) or not len(period) or period.steady_state is not None:
-            raise RegimenError(f"`period` must be a Bolus, Infusion or non-empty Regimen without a "
-                               f"steady state of its own; got {period!r}.")
-        if every is None:
-            durations = {d._duration_min for d in period if isinstance(d, Infusion)}
-            if any(not isinstance(d, Infusion) or d.start_minutes != 0 for d in period) \
-                    or len(durations) != 1 or None in durations:
-                raise RegimenError(
-                    "a constant-infusion steady state (`every=None`) needs infusions starting at 0 "
-                    "with one explicit `duration`; or give `every` for a repeated dose."
-                )
-            every = period.doses[0].duration
-        self.every = as_quantity(every, "every")
-        self._tau = float(to_canonical(self.every, "[time]", "every"))
-        if not math.isfinite(self._tau) or self._tau <= 0:
-            raise RegimenError(f"`every` must be a positive duration; got {every}.")
-        late = [d for d in period if d.start_minutes >= self._tau]
-        if late:
-            raise RegimenError(f"`period` doses must start within one interval [0, {self.every}); "
-                               f"got a dose at {late[0].start_minutes:g} min.")
-        self.period = period
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, SteadyState) and (self.period, self._tau) == (other.period, other._tau)
+def _transition(A: np.ndarray, tau: float, solver: Solver) -> np.ndarray:
+    """``exp(A tau)`` (S, n, n) from ``solver``: column j is the state after ``tau`` from unit
+    amount in state j, with no input (all columns of all subjects solved as one batch)."""
+    S, n = A.shape[0], A.shape[1]
+    starts = np.broadcast_to(np.eye(n), (S, n, n)).reshape(S * n, n)  # row j: unit amount in j
+    free = Schedule(np.zeros(1), np.zeros((1, S * n, n)), np.zeros((1, S * n, n)), starts.copy())
+    A_rep = np.repeat(A, n, axis=0)
+    out = solver.solve(A_rep, free, np.array([tau]), np.broadcast_to(np.eye(n), (S * n, n, n)))
+    return out[:, :, 0].reshape(S, n, n).transpose(0, 2, 1)
 
-    def __hash__(self) -> int:
-        return hash((self.period, self._tau))
 
-    def __repr__(self) -> str:
-        return f"SteadyState(period={self.period!r}, every={self.every})"
-
-    def apply(self, groups: list[tuple[np.ndarray, Schedule]], model: Any, params: Any, system: Any,
-              weights: np.ndarray | None) -> list[tuple[np.ndarray, Schedule]]:
-        """The regimen's schedules with the steady-state start state and running tails added."""
-        doses = self.period.resolve(weights, params.n)
-        out = []
-        for idx_p, period in build_schedules(model, params, system, doses):
-            x0, tails = self._history(system.A[idx_p], period)
-            for idx_r, sched in groups:
-                both, rows_p, rows_r = np.intersect1d(idx_p, idx_r, return_indices=True)
-                if both.size:
-                    out.append((both, _merge(sched, rows_r, tails, rows_p, x0)))
-        order = np.argsort([g[0][0] for g in out])
-        return [out[i] for i in order]
-
-    def _history(self, A: np.ndarray, period: Schedule) -> tuple[np.ndarray, list]:
-        """Start state (S, n) and the still-running parts of earlier copies, shifted to t >= 0."""
-        tau, S, n = self._tau, A.shape[0], A.shape[1]
-        m = max(1, math.ceil(period.breakpoints[-1] / tau - 1e-12))
-        states = ExactSolver().solve(A, period, tau * np.arange(1, m + 1),
-                                     np.broadcast_to(np.eye(n), (S, n, n)))  # (S, n, m)
-        phi, _ = _Propagator(A, np.arange(0), np.zeros((S, 1, n)), 1).transition(tau)  # no inputs
-        lhs = np.eye(n) - phi
-        # I - Φ is singular exactly when A has an eigenvalue with no decay over one period.
-        slowest = np.max(np.linalg.eigvals(A).real, axis=-1) * tau
-        if np.any(slowest > -1e-9) or not np.all(np.isfinite(lhs)):
-            raise RegimenError("no steady state exists: the model keeps drug in a compartment "
-                               "without elimination.")
-        x0 = np.linalg.solve(lhs, states[:, :, -1:])[:, :, 0] + states[:, :, :-1].sum(axis=2)
-        tails = [_shift(period, -k * tau) for k in range(1, m)]
-        return x0, tails
+def _history(A: np.ndarray, period: Schedule, tau: float,
+             solver: Solver) -> tuple[np.ndarray, list]:
+    """Start state (S, n) and the still-running parts of earlier copies, shifted to t >= 0."""
+    S, n = A.shape[0], A.shape[1]
+    m = max(1, math.ceil(period.breakpoints[-1] / tau - 1e-12))
+    states = solver.solve(A, period, tau * np.arange(1, m + 1),
+                          np.broadcast_to(np.eye(n), (S, n, n)))  # (S, n, m)
+    phi = _transition(A, tau, solver)
+    lhs = np.eye(n) - phi
+    # I - Φ is singular exactly when A has an eigenvalue with no decay over one period.
+    slowest = np.max(np.linalg.eigvals(A).real, axis=-1) * tau
+    if np.any(slowest > -1e-9) or not np.all(np.isfinite(lhs)):
+        raise RegimenError("no steady state exists: the model keeps drug in a compartment "
+                           "without elimination.")
+    x0 = np.linalg.solve(lhs, states[:, :, -1:])[:, :, 0] + states[:, :, :-1].sum(axis=2)
+    tails = [_shift(period, -k * tau) for k in range(1, m)]
+    return x0, tails
 
 
 def _shift(s: Schedule, by: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -9,17 +9,16 @@ from typing import Any
 import numpy as np
 
 from .errors import ParameterError
-from .units import as_quantity, to_canonical
+from .units import COVARIATE_UNITS, as_quantity, scalar, to_covariate
 
 __all__ = ["Subject", "SubjectBatch", "as_batch", "check_covariate"]
 
 _SEXES = ("female", "male")
-_MINUTES_PER_YEAR = 365.25 * 24 * 60  # pint's (Julian) year
 
-#: Covariate -> (rule, test, unit, example) for values in canonical units (kg, year).
+#: Covariate -> (rule, test, example) for values in the units of ``COVARIATE_UNITS`` (kg, year).
 _COVARIATE_RULES = {
-    "weight": ("finite and positive", lambda v: np.isfinite(v) & (v > 0), "kg", "'70 kg'"),
-    "age": ("finite and non-negative", lambda v: np.isfinite(v) & (v >= 0), "year", "'45 year'"),
+    "weight": ("finite and positive", lambda v: np.isfinite(v) & (v > 0), "'70 kg'"),
+    "age": ("finite and non-negative", lambda v: np.isfinite(v) & (v >= 0), "'45 year'"),
 }
 
 
@@ -28,7 +27,8 @@ def check_covariate(name: str, values: Any) -> np.ndarray:
 
     The one check of user-given weights and ages (Subject, population tables and draws).
     """
-    rule, valid, unit, example = _COVARIATE_RULES[name]
+    rule, valid, example = _COVARIATE_RULES[name]
+    unit = COVARIATE_UNITS[name]
     values = np.asarray(values, dtype=float)
     bad = ~valid(values)
     if np.any(bad):
@@ -62,12 +62,10 @@ class Subject:
         covariates: dict[str, float] = {}
         if self.weight is not None:
             object.__setattr__(self, "weight", as_quantity(self.weight, "weight"))
-            kg = float(to_canonical(self.weight, "[mass]", "weight")) / 1e6
-            covariates["weight"] = float(check_covariate("weight", kg))
+            covariates["weight"] = float(check_covariate("weight", scalar(to_covariate(self.weight, "weight"), "weight")))
         if self.age is not None:
             object.__setattr__(self, "age", as_quantity(self.age, "age"))
-            years = float(to_canonical(self.age, "[time]", "age")) / _MINUTES_PER_YEAR
-            covariates["age"] = float(check_covariate("age", years))
+            covariates["age"] = float(check_covariate("age", scalar(to_covariate(self.age, "age"), "age")))
         if self.sex is not None:
             if self.sex not in _SEXES:
                 raise ParameterError(f"`sex` must be 'female' or 'male'; got {self.sex!r}. "
@@ -120,12 +118,21 @@ class SubjectBatch:
             return f"{who}, {span}" if who else span
         return who or "reference subject"
 
+    def subset(self, start: int, stop: int) -> SubjectBatch:
+        """Subjects ``start:stop`` as a batch of their own."""
+        part = slice(start, stop)
+        return SubjectBatch(stop - start, {k: np.asarray(v)[part] for k, v in self.covariates.items()},
+                            {k: np.asarray(v)[part] for k, v in self.etas.items()}, single=False,
+                            weights_given=self.weights_given, seed=self.seed)
+
 
 def as_batch(subjects: Any) -> SubjectBatch:
     """Turn ``None``, a :class:`Subject`, a sequence of them, or a population into a batch."""
     if subjects is None:
         return SubjectBatch(1, {}, single=True, weights_given=False)
-    if hasattr(subjects, "_as_batch"):
+    if isinstance(subjects, SubjectBatch):
+        return subjects
+    if hasattr(subjects, "_as_batch"):  # a population (or a user's table of covariates)
         return subjects._as_batch()
     single = isinstance(subjects, Subject)
     group: Sequence[Any] = [subjects] if single else list(subjects) if isinstance(

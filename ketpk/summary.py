@@ -14,16 +14,15 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
 from .display import Card, CardData, regimen_text, time_span
 from .errors import ParameterError
+from .plan import Request, request
 from .result import convert, provenance
-from .solvers import ExactSolver, get_solver
-from .subject import SubjectBatch, as_batch
 from .units import Q_
 
 __all__ = ["PopulationSummary", "summarize", "percentiles"]
@@ -180,27 +179,6 @@ class PopulationSummary(Card):
         return plot_percentiles(self, analyte, **kwargs)
 
 
-class _Chunk:
-    """A slice of a batch, passed to the engine as ``subjects``."""
-
-    def __init__(self, batch: SubjectBatch, start: int, stop: int):
-        part = slice(start, stop)
-        self.batch = SubjectBatch(
-            stop - start, {k: np.asarray(v)[part] for k, v in batch.covariates.items()},
-            {k: np.asarray(v)[part] for k, v in batch.etas.items()}, single=False,
-            weights_given=batch.weights_given, seed=batch.seed,
-        )
-
-    def _as_batch(self) -> SubjectBatch:
-        return self.batch
-
-
-def _pieces(solver: Any, A, schedule, minutes, C) -> Iterator:
-    if hasattr(solver, "stream"):
-        return solver.stream(A, schedule, minutes, C)
-    return iter([(0, len(minutes), solver.solve(A, schedule, minutes, C))])
-
-
 def _reblock(pieces: Iterator, edges: np.ndarray, shape: tuple[int, int]) -> Iterator[np.ndarray]:
     """Re-cut time-ordered pieces ``(i0, i1, y)`` into blocks between consecutive ``edges``."""
     current = None
@@ -217,28 +195,17 @@ def _reblock(pieces: Iterator, edges: np.ndarray, shape: tuple[int, int]) -> Ite
         yield block
 
 
-def _streams(model: Any, regimen: Any, minutes: np.ndarray, chunk: _Chunk, solver: Any,
-             analytes: Sequence[str], edges: np.ndarray) -> list[tuple[np.ndarray, Iterator]]:
-    """(subject indices, blocks) per schedule group of one chunk. The plan (system, schedules)
-    is dropped on return: the open streams hold only what the solver kept."""
-    from .simulate import plan
-
-    system, names, C, groups = plan(model, regimen, chunk.batch, "plasma")
-    C = C[:, [names.index(a) for a in analytes]]
-    return [(idx, _reblock(_pieces(solver, system.A[idx], schedule, minutes, C[idx]), edges,
-                           (len(idx), len(analytes))))
-            for idx, schedule in groups]
-
-
-def chunk_blocks(model: Any, regimen: Any, minutes: np.ndarray, chunk: _Chunk, solver: Any,
-                 analytes: Sequence[str], edges: np.ndarray) -> Iterator[np.ndarray]:
-    """Blocks (chunk size, len(analytes), block) of plasma concentrations for one chunk."""
-    streams = _streams(model, regimen, minutes, chunk, solver, analytes, edges)
+def chunk_blocks(req: Request, start: int, stop: int, edges: np.ndarray) -> Iterator[np.ndarray]:
+    """Blocks (stop - start, analytes, block) of the request's outputs for subjects
+    ``start:stop``, cut at ``edges``. The plan (system, schedules) is dropped once the streams
+    are open: they hold only what the solver kept."""
+    streams = [(idx, _reblock(pieces, edges, (len(idx), len(req.analytes))))
+               for idx, pieces in req.plan(req.subjects.subset(start, stop)).streams()]
     for parts in zip(*(s for _, s in streams)):
         if len(streams) == 1:
             yield parts[0]
             continue
-        block = np.empty((chunk.batch.n, len(analytes), parts[0].shape[-1]))
+        block = np.empty((stop - start, len(req.analytes), parts[0].shape[-1]))
         for (idx, _), part in zip(streams, parts):
             block[idx] = part
         yield block
@@ -275,9 +242,9 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
         :func:`ketpk.population.sample`).
     q : percentiles (0-100) to report at each time (numpy's linear interpolation).
     analytes : names to summarise (default: every analyte of the model).
-    solver : ``"exact"`` (default; its output tables are sized for the whole population) or a
-        solver object. A solver without ``stream`` (e.g. ``"ode"``) holds one chunk's full
-        time course at a time.
+    solver : ``"exact"`` (default), ``"ode"`` or a :class:`ketpk.solvers.Solver`. A solver given
+        by name shares the summary's table budget between chunks (``Solver.with_memory``); one
+        that does not stream (``"ode"``) holds one chunk's full time course at a time.
     chunk_subjects : subjects simulated together (bounds the solver's working memory).
     block_times : output times reduced together (default: a block of all subjects <= 32 MB).
     workers : threads computing chunks in process (default: ``os.cpu_count()``); the result
@@ -289,40 +256,27 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
     """
     from .progress import bar
 
-    from .models import resolve
-    from .simulate import _regimen, _times, _warn_covariates
-
-    model = resolve(model)
-    regimen = _regimen(regimen)
-    minutes = _times(times)
-    batch = as_batch(subjects)
-    _warn_covariates(model, batch)
-    probe = model.system(model.individual({k: np.asarray(v)[:1] for k, v in batch.covariates.items()},
-                                           {k: np.asarray(v)[:1] for k, v in batch.etas.items()}, 1))
-    known = tuple(probe.observe)
-    analytes = tuple(analytes or known)
-    unknown = set(analytes) - set(known)
-    if unknown:
-        raise ParameterError(f"`analytes` must be among {known}; got {sorted(unknown)}.")
     if not (isinstance(chunk_subjects, int) and chunk_subjects >= 1):
         raise ParameterError(f"`chunk_subjects` must be a positive int; got {chunk_subjects!r}.")
     if workers is not None and not (isinstance(workers, int) and workers >= 1):
         raise ParameterError(f"`workers` must be a positive int or None; got {workers!r}.")
-    S, n_analytes = batch.n, len(analytes)
+    named = isinstance(solver, str)
+    req = request(model, regimen, times, subjects=subjects, solver=solver, analytes=analytes)
+    S, n_analytes, minutes = req.subjects.n, len(req.analytes), req.times_min
     if block_times is None:
         block_times = max(1, int(_BLOCK_BYTES // (S * n_analytes * 8)))
-    if isinstance(solver, str) and solver == "exact":  # tables of all chunks within 64 MB together
-        solver = ExactSolver(table_bytes=_TABLE_BYTES * min(chunk_subjects, S) / S)
-    solver = get_solver(solver)
+    if named:  # a solver by name gets a share of the summary's table budget per chunk
+        req = replace(req, solver=req.solver.with_memory(_TABLE_BYTES * min(chunk_subjects, S) / S))
     edges = _edges(minutes.size, block_times)
-    chunks = [_Chunk(batch, a, min(a + chunk_subjects, S)) for a in range(0, S, chunk_subjects)]
+    bounds = [(a, min(a + chunk_subjects, S)) for a in range(0, S, chunk_subjects)]
     if client is None:
-        streams = [chunk_blocks(model, regimen, minutes, c, solver, analytes, edges) for c in chunks]
+        streams = [chunk_blocks(req, a, b, edges) for a, b in bounds]
         blocks: Iterator = _threaded_blocks(streams, len(edges) - 1, workers or os.cpu_count() or 1)
     else:
         from .scaleout import dask_blocks
 
-        blocks = dask_blocks(client, model, regimen, minutes, chunks, solver, analytes, edges)
+        blocks = dask_blocks(client, req, bounds, edges)
+    analytes = req.analytes
     q = tuple(float(v) for v in q)
     bands = {a: np.empty((len(q), minutes.size)) for a in analytes}
     means = {a: np.empty(minutes.size) for a in analytes}
@@ -343,9 +297,9 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
         cmax_umol_per_l={a: m.cmax for a, m in metrics.items()},
         tmax_min={a: m.tmax for a, m in metrics.items()},
         auc_umol_min_per_l={a: m.auc for a, m in metrics.items()},
-        model=model, n_subjects=S,
-        metadata={**provenance(model, solver.name, batch.seed), "subjects": batch.describe(),
-                  "regimen": regimen_text(regimen),
+        model=req.model, n_subjects=S,
+        metadata={**provenance(req.model, req.solver.name, req.subjects.seed),
+                  "subjects": req.subjects.describe(), "regimen": regimen_text(req.regimen),
                   "chunk_subjects": chunk_subjects,
                   "block_times": block_times},
     )

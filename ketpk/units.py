@@ -22,6 +22,7 @@ treats mg/kg as dimensionless and mg/kg/h as a rate constant.
 
 from __future__ import annotations
 
+import re
 import sys
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -33,7 +34,8 @@ from .errors import UnitError
 if TYPE_CHECKING:
     import pint
 
-__all__ = ["ureg", "Q_", "CANONICAL", "as_quantity", "to_canonical", "parse_dose", "parse_unit", "to_unit"]
+__all__ = ["ureg", "Q_", "CANONICAL", "COVARIATE_UNITS", "to_covariate", "as_quantity", "parse_quantity", "to_canonical", "parse_dose", "parse_unit", "to_unit",
+           "scalar"]
 
 #: Canonical unit per dimensionality, the single table every conversion uses.
 CANONICAL: dict[str, str] = {
@@ -49,6 +51,11 @@ CANONICAL: dict[str, str] = {
     "[mass] / [length] ** 3": "mg/L",
     "dimensionless": "",
 }
+
+
+#: Canonical units of subject covariates (the model's covariate effects and ranges use these).
+COVARIATE_UNITS: dict[str, str] = {"weight": "kg", "age": "year"}
+_COVARIATE_DIMENSION = {"weight": "[mass]", "age": "[time]"}
 
 
 #: A unit users write, per dimension, for error messages.
@@ -98,36 +105,189 @@ def Q_(value: Any, unit: str | None = None) -> pint.Quantity:  # noqa: N802 - pi
 def as_quantity(value: Any, name: str) -> pint.Quantity:
     """Return ``value`` as a Quantity of the package registry.
 
-    Accepts a pint Quantity (of any registry) or a string such as ``"25 mg"``. Anything else,
-    a bare number above all, raises :class:`UnitError` naming ``name``.
+    Accepts a pint Quantity (of any registry) with a real, numeric magnitude, or a string read by
+    :func:`parse_quantity`. Anything else, a bare number above all, raises :class:`UnitError`
+    naming ``name``.
     """
     pint = sys.modules.get("pint")  # a Quantity can only exist once pint is imported
     if pint is not None and isinstance(value, pint.Quantity):
+        _check_real(value.magnitude, name, value)
         if value._REGISTRY is _registry():
             return value
         return _registry().Quantity(value.magnitude, str(value.units))
     if isinstance(value, str):
-        pint = _pint()
-        try:
-            quantity = _registry().Quantity(value)
-        except (pint.errors.PintError, ValueError, TypeError, AttributeError) as err:
-            raise UnitError(
-                f"`{name}` could not be read as a quantity; got {value!r} ({err}). "
-                "Write a number and a unit, e.g. '25 mg' or '0.35 mg/kg/h'."
-            ) from err
-        if not isinstance(quantity, pint.Quantity):
-            raise UnitError(f"`{name}` needs a unit; got {value!r}. Write e.g. '25 mg'.")
-        return quantity
+        return parse_quantity(value, name)
     raise UnitError(
         f"`{name}` must be a pint Quantity or a string with a unit such as '25 mg'; "
-        f"got {value!r} of type {type(value).__name__}. A bare number is ambiguous: "
-        f"use ketpk.Q_({value!r}, '<unit>') or a string."
+        f"got {_shown(value)} of type {type(value).__name__}. A bare number is ambiguous: "
+        f"use ketpk.Q_({_shown(value)}, '<unit>') or a string."
+    )
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _check_real(magnitude: Any, name: str, quantity: Any) -> None:
+    """A Quantity's magnitude must be real numbers (int, float or a real numeric array)."""
+    if isinstance(magnitude, (bool, np.bool_)):
+        raise UnitError(f"`{name}` must hold a number; got the boolean {quantity!r}.")
+    kind = np.asarray(magnitude).dtype.kind if not isinstance(magnitude, (int, float)) else "f"
+    if kind == "c":
+        raise UnitError(f"`{name}` must be a real number; got the complex value {_shown(quantity)}. "
+                        "Give the real part only, e.g. '25 mg'.")
+    if kind not in "iuf":
+        raise UnitError(f"`{name}` must hold real numbers; got {_shown(quantity)} (magnitude of "
+                        f"type {type(magnitude).__name__}). E.g. ketpk.Q_(25, 'mg').")
+
+
+# -- the strict reader of quantity strings ---------------------------------------------------------
+
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[+-]?(?:nan|inf)\b", re.IGNORECASE)
+_LARGE_PREFIXES = "MGTPEZY"  # upper-case SI prefixes of 10^6 and more (mega ... yotta)
+
+
+def parse_quantity(text: str, name: str) -> pint.Quantity:
+    """Read ``"<number> <unit>"`` strictly: one plain number (``.`` as the decimal point, no
+    thousands separators), then a unit, nothing else.
+
+    Refused with a :class:`UnitError` that shows what was read and how to write it: an empty
+    string, a bare unit (``"mg"``), a decimal comma (``"25,5 mg"``), a thousands
+    separator (``"1,000 mg"``, ``"1 000 mg"``), an upper-case prefix that makes the value 10^6
+    times or more larger than its lower-case twin (``"25 Mg"``, ``"5 ML"``), and anything pint
+    cannot read. A bare number is dimensionless (fractions, exponents): every physical argument
+    refuses it by its dimension. ``nan`` and ``inf`` are read as numbers; the domain checks then
+    refuse them.
+    """
+    fix = "Write one number and a unit, e.g. '25 mg', '0.35 mg/kg/h' or '40 min'."
+    stripped = text.strip()
+    if not stripped:
+        raise UnitError(f"`{name}` is an empty string ({text!r}). {fix}")
+    if "," in stripped:
+        raise UnitError(
+            f"`{name}` has a comma: {text!r}. ketpk reads '.' as the decimal point and takes no "
+            f"thousands separators: write {_comma_fix(stripped)!r}.")
+    match = _NUMBER.match(stripped)
+    if match is None:
+        raise UnitError(f"`{name}` must start with a number; got {text!r}, read as a unit with no "
+                        f"amount. {fix}")
+    number, unit_text = match.group(0), stripped[match.end():].strip()
+    if not unit_text:  # a dimensionless number (a fraction, an exponent); physical checks refuse it
+        return _registry().Quantity(_number(number))
+    if re.match(r"\d", unit_text) and not unit_text.startswith("1/"):
+        groups = re.match(r"((?:\d+\s*)+)(.*)", unit_text)
+        digits = "".join(groups.group(1).split())
+        joined = f"{number}{digits} {groups.group(2)}".strip()
+        raise UnitError(
+            f"`{name}` has digits after the number: {text!r} (read as {number!r} then "
+            f"{unit_text!r}). Do not separate thousands with a space: write {joined!r}.")
+    unit = _parse_unit_text(unit_text, name, text)
+    return _registry().Quantity(_number(number), unit)
+
+
+def _number(text: str) -> int | float:
+    """An integer literal as an int (as pint reads it), anything else as a float."""
+    return int(text) if re.fullmatch(r"[+-]?\d+", text) else float(text)
+
+
+def _comma_fix(text: str) -> str:
+    """``'25,5 mg'`` -> ``'25.5 mg'``; ``'1,000 mg'`` -> ``'1000 mg'``."""
+    if re.search(r"\d,\d{3}(?!\d)", text) and not re.search(r"\d,\d{1,2}(?!\d)", text):
+        return text.replace(",", "")
+    return text.replace(",", ".")
+
+
+def _parse_unit_text(unit_text: str, name: str, text: str) -> Any:
+    """The pint Unit of ``unit_text``; wrong-case large prefixes and undefined names refused."""
+    registry = _registry()
+    stray = re.sub(r"[A-Za-zµμ°%0-9_/*^(). -]", "", unit_text)
+    if stray:
+        raise UnitError(f"`{name}` could not be read as a quantity: {text!r} has {stray!r} in its "
+                        "unit, which is not a unit. Write e.g. '25 mg', '0.35 mg/kg/h' or '40 min'.")
+    for token in re.findall(r"[A-Za-zµμ_]+", unit_text):
+        _check_prefix_case(token, registry, name, text)
+    try:
+        return registry.parse_units(unit_text)
+    except Exception as err:  # noqa: BLE001 - pint raises many kinds (tokenize errors too)
+        hint = ""
+        lower = unit_text.lower()
+        if lower != unit_text and _defined(lower, registry):
+            hint = f" Did you mean {lower!r}? Units are case-sensitive (mg, kg, mL, min, h)."
+        raise UnitError(
+            f"`{name}` could not be read as a quantity: {text!r} has the unit {unit_text!r}, "
+            f"which is not a unit ({err}).{hint} "
+            "Write e.g. '25 mg', '0.35 mg/kg/h' or '40 min'."
+        ) from None
+
+
+def _defined(unit_text: str, registry: Any) -> bool:
+    try:
+        registry.parse_units(unit_text)
+    except Exception:  # noqa: BLE001 - any pint failure means "not a unit"
+        return False
+    return True
+
+
+def _check_prefix_case(token: str, registry: Any, name: str, text: str) -> None:
+    """Refuse ``Mg`` (megagram) for ``mg``, ``Min`` (mega-inch) for ``min`` and the like: an
+    upper-case large prefix whose lower-case spelling is a unit 10^6 times smaller or of
+    another kind."""
+    if len(token) < 2 or token[0] not in _LARGE_PREFIXES or not _defined(token, registry):
+        return
+    meant = token.lower() if _defined(token.lower(), registry) else token[0].lower() + token[1:]
+    if meant == token or not _defined(meant, registry):
+        return
+    written, twin = registry.Quantity(1.0, token), registry.Quantity(1.0, meant)
+    if written.dimensionality == twin.dimensionality:
+        ratio = float(written.to(twin.units).magnitude)
+        if ratio < 1e6:
+            return
+        read = f"{ratio:.0e} times {meant!r}"
+    else:
+        read = f"{' '.join(unit for unit, _ in written.unit_items())}, not {meant!r}"
+    raise UnitError(
+        f"`{name}` uses {token!r} in {text!r}, which pint reads as {read}: the upper-case "
+        f"prefix {token[0]!r} is mega or more. Units are case-sensitive: write "
+        f"{text.strip().replace(token, meant)!r}."
     )
 
 
 def _dimension_key(quantity: pint.Quantity) -> str:
     dims = quantity.dimensionality
     return "dimensionless" if not dims else str(dims)
+
+
+def _checked(value: Any, dimension: str, name: str) -> pint.Quantity:
+    """``value`` as a Quantity of ``dimension`` (not per body weight), else UnitError naming ``name``."""
+    quantity = as_quantity(value, name)
+    if _per_weight_unit(quantity) is not None:
+        raise UnitError(
+            f"`{name}` must be a plain {dimension} quantity; got {quantity} which is per body "
+            "weight. Per-weight values are accepted only for doses and rates; drop the '/kg'."
+        )
+    if _dimension_key(quantity) != dimension:
+        example = _EXAMPLE_UNIT.get(dimension, CANONICAL[dimension]) or '1'
+        _refuse_bare(quantity, name, value, f"a quantity of dimension {dimension}", example.split()[0])
+        raise UnitError(
+            f"`{name}` must have dimension {dimension} (e.g. {example}); "
+            f"got {quantity} with dimension {_dimension_key(quantity)}. Give it in a unit of that kind."
+        )
+    return quantity
+
+
+def _magnitude(quantity: pint.Quantity, unit: str, name: str) -> Any:
+    magnitude = quantity.to(unit).magnitude
+    _check_overflow(quantity, magnitude, name, unit)
+    return np.asarray(magnitude, dtype=float) if np.ndim(magnitude) else float(magnitude)
+
+
+def to_covariate(value: Any, covariate: str, name: str | None = None) -> Any:
+    """A ``covariate`` (``"weight"`` [mass] or ``"age"`` [time]; Quantity or string) as a float
+    or array in its unit of :data:`COVARIATE_UNITS` (kg, year); ``name`` (default: the
+    covariate) is the argument named in errors."""
+    checked = _checked(value, _COVARIATE_DIMENSION[covariate], name or covariate)
+    return _magnitude(checked, COVARIATE_UNITS[covariate], name or covariate)
 
 
 def to_canonical(value: Any, dimension: str, name: str) -> Any:
@@ -142,19 +302,33 @@ def to_canonical(value: Any, dimension: str, name: str) -> Any:
     name : str
         The argument name, used in error messages.
     """
-    quantity = as_quantity(value, name)
-    if _per_weight_unit(quantity) is not None:
-        raise UnitError(
-            f"`{name}` must be a plain {dimension} quantity; got {quantity} which is per body "
-            "weight. Per-weight values are accepted only for doses and rates; drop the '/kg'."
-        )
-    if _dimension_key(quantity) != dimension:
-        raise UnitError(
-            f"`{name}` must have dimension {dimension} (e.g. {_EXAMPLE_UNIT.get(dimension, CANONICAL[dimension]) or '1'}); "
-            f"got {quantity} with dimension {_dimension_key(quantity)}. Give it in a unit of that kind."
-        )
-    magnitude = quantity.to(CANONICAL[dimension]).magnitude
-    return np.asarray(magnitude, dtype=float) if np.ndim(magnitude) else float(magnitude)
+    return _magnitude(_checked(value, dimension, name), CANONICAL[dimension], name)
+
+
+def _refuse_bare(quantity: pint.Quantity, name: str, value: Any, expected: str, unit: str) -> None:
+    """A dimensionless value where a physical one is expected: say that the unit is missing."""
+    if not quantity.dimensionality and str(quantity.units) in ("", "dimensionless"):
+        shown = repr(value) if isinstance(value, str) else f"{quantity.magnitude!r} (dimensionless)"
+        raise UnitError(f"`{name}` needs a unit: it is {expected}; got the bare number {shown}. "
+                        f"Add the unit, e.g. '{quantity.magnitude} {unit}'.")
+
+
+def _check_overflow(quantity: pint.Quantity, magnitude: Any, name: str, unit: str) -> None:
+    """A finite input that becomes infinite in the canonical unit is out of range."""
+    finite_in = np.isfinite(np.asarray(quantity.magnitude, dtype=float))
+    if np.any(finite_in & ~np.isfinite(np.asarray(magnitude, dtype=float))):
+        raise UnitError(f"`{name}` = {_shown(quantity)} overflows to infinity in {unit}; "
+                        "give a value of a physical size.")
+
+
+def scalar(value: Any, name: str) -> float:
+    """``value`` (a float or 0-d/size-1 array, canonical units) as a float; an array of several
+    values where one is expected raises :class:`UnitError`."""
+    array = np.asarray(value, dtype=float)
+    if array.size != 1:
+        raise UnitError(f"`{name}` must be one value; got {array.size} values "
+                        f"(shape {array.shape}). Give a single quantity, e.g. '25 mg'.")
+    return float(array.reshape(()))
 
 
 def _per_weight_unit(quantity: pint.Quantity) -> str | None:
@@ -179,6 +353,7 @@ def parse_dose(value: Any, name: str, *, kind: str) -> tuple[float, bool]:
     per_weight = weight_unit is not None
     absolute = quantity * _registry().Quantity(1, weight_unit) if per_weight else quantity
     if _dimension_key(absolute) != expected:
+        _refuse_bare(quantity, name, value, f"a dose {kind}", "mg" if kind == "amount" else "mg/h")
         other = "a rate" if kind == "amount" else "an amount"
         hint = ""
         if _dimension_key(absolute) == ("[mass] / [time]" if kind == "amount" else "[mass]"):
@@ -187,8 +362,10 @@ def parse_dose(value: Any, name: str, *, kind: str) -> tuple[float, bool]:
             f"`{name}` must be a dose {kind} in {expected}, absolute or per kg of body weight "
             f"(e.g. {example}); got {quantity}.{hint}"
         )
-    magnitude = float(absolute.to("mg" if kind == "amount" else "mg/min").magnitude)
-    return magnitude, per_weight
+    unit = "mg" if kind == "amount" else "mg/min"
+    converted = absolute.to(unit).magnitude
+    _check_overflow(quantity, converted, name, unit)
+    return scalar(converted, name), per_weight
 
 
 def parse_unit(unit: Any, name: str) -> Any:

@@ -92,7 +92,8 @@ def test_objective_is_minus_two_log_likelihood_with_its_derivative(error):
     y = np.array([0.12, 0.4, 0.05, 0.08])
     f = np.array([0.10, 0.5, 0.09, 0.02])
     blq = np.array([False, False, True, True])  # y holds the LLOQ on BLQ rows
-    value, slope = error.objective(y, f, blq)
+    value, slope, curvature = error.objective(y, f, blq)
+    assert np.all(curvature > 0)
     sd = error.sd(f)
     if error.kind == "exponential":
         dens = stats.norm.logpdf(np.log(y), np.log(f), sd)

@@ -48,7 +48,7 @@ def sigmoid_emax(x: Any, gamma: float = 1.0, emax: float = 1.0) -> np.ndarray:
 
 def s_analyte(model: DrugModel, species: str) -> str:
     """The analyte of ``model`` that is the S enantiomer ``species`` (e.g. ``"s_ketamine"``)."""
-    analytes = model.system(model.individual({}, {}, 1)).observe
+    analytes = model.analytes
     name = _ESKETAMINE_ANALYTE.get(species) if model.drug == "esketamine" else species
     if name not in analytes:
         raise ParameterError(

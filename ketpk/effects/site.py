@@ -79,6 +79,5 @@ def with_effect_site(model: DrugModel, *, site: str, of: str | Sequence[str] = "
                       parameters=model.parameters + (parameter,),
                       notes=model.notes + (f"effect site {site!r} of {', '.join(analytes)}: "
                                            f"{parameter.name} = {parameter.value:~P} ({parameter.source})",))
-    typical = wrapped.individual({}, {}, 1)
-    wrapped.system(typical)  # fail now, not at simulate(), if an analyte is missing
+    wrapped.analytes  # builds the typical system: fail now, not at simulate(), if an analyte is missing
     return wrapped

@@ -11,11 +11,12 @@ from ..citations import Citation
 from ..model import Allometric, DrugModel, Parameter, Params, SystemBuilder
 from ..residual import assumed
 from ..routes import iv_route
+from ..units import Q_
 
 _UNVERIFIED = "opentiva transcription (class Domino), unverified against the paper"
 
 PARAMETERS = (
-    Parameter("V1", "0.063 L/kg * 70 kg", "central volume (70 kg; × weight)", _UNVERIFIED, (Allometric(1.0),)),
+    Parameter("V1", Q_("0.063 L/kg") * Q_("70 kg"), "central volume (70 kg; × weight)", _UNVERIFIED, (Allometric(1.0),)),
     Parameter("k10", "0.4381 1/min", "elimination rate constant", _UNVERIFIED),
     Parameter("k12", "0.5921 1/min", "central → peripheral 1", _UNVERIFIED),
     Parameter("k21", "0.2470 1/min", "peripheral 1 → central", _UNVERIFIED),

@@ -14,12 +14,13 @@ from ..citations import Citation
 from ..model import Allometric, DrugModel, Parameter
 from ..residual import assumed
 from ..routes import iv_route
+from ..units import Q_
 from ._mammillary import micro_structure
 
 _OT = "opentiva class Hijazi (pk_models.md §12); CL and t½ agree with the abstract"
 
 PARAMETERS = (
-    Parameter("V1", "1.08 L/kg * 70 kg", "central volume (70 kg; × weight)", _OT, (Allometric(1.0),)),
+    Parameter("V1", Q_("1.08 L/kg") * Q_("70 kg"), "central volume (70 kg; × weight)", _OT, (Allometric(1.0),)),
     Parameter("k10", "0.0333 1/min", "elimination rate constant", _OT),
     Parameter("k12", "0.0088 1/min", "central → peripheral", _OT),
     Parameter("k21", "0.0030 1/min", "peripheral → central", _OT),

@@ -1,8 +1,5 @@
-"""Solvers behind one interface, chosen by name: ``"exact"`` (default) or ``"ode"``.
-
-A solver is an object with ``name`` and ``solve(A, schedule, times, C)`` returning the outputs
-``C x(t)`` with shape (n_subjects, n_outputs, n_times). ``A`` is (n_subjects, n, n), ``C`` is
-(n_subjects, n_outputs, n), ``times`` (min) sorted and >= 0.
+"""Solvers behind one contract (:class:`~ketpk.solvers.base.Solver`), chosen by name:
+``"exact"`` (default) or ``"ode"``, or given as a :class:`Solver` instance.
 """
 
 from __future__ import annotations
@@ -10,16 +7,17 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import SolverError
+from .base import Solver
 from .exact import ExactSolver
 from .ode import OdeSolver
 
-__all__ = ["SOLVERS", "get_solver", "ExactSolver", "OdeSolver"]
+__all__ = ["SOLVERS", "Solver", "get_solver", "ExactSolver", "OdeSolver"]
 
-SOLVERS: dict[str, type] = {"exact": ExactSolver, "ode": OdeSolver}
+SOLVERS: dict[str, type[Solver]] = {"exact": ExactSolver, "ode": OdeSolver}
 
 
-def get_solver(solver: Any) -> Any:
-    """A solver instance from a name in :data:`SOLVERS` or a solver object."""
+def get_solver(solver: Any) -> Solver:
+    """A solver instance from a name in :data:`SOLVERS` or a :class:`Solver` instance."""
     if isinstance(solver, str):
         try:
             return SOLVERS[solver]()
@@ -27,6 +25,7 @@ def get_solver(solver: Any) -> Any:
             raise SolverError(
                 f"`solver` must be one of {sorted(SOLVERS)} or a solver object; got {solver!r}."
             ) from None
-    if hasattr(solver, "solve") and hasattr(solver, "name"):
+    if isinstance(solver, Solver):
         return solver
-    raise SolverError(f"`solver` must be one of {sorted(SOLVERS)} or a solver object; got {solver!r}.")
+    raise SolverError(f"`solver` must be one of {sorted(SOLVERS)} or a ketpk.solvers.Solver instance; "
+                      f"got {solver!r}.")

@@ -18,11 +18,12 @@ single output times; loops run over dose events and blocks of output times.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from ..schedule import Schedule
+from .base import Solver
 from .expm import expm
 
 __all__ = ["ExactSolver"]
@@ -142,7 +143,7 @@ class _Propagator:
 
 
 @dataclass(frozen=True)
-class ExactSolver:
+class ExactSolver(Solver):
     """Matrix-exponential solver (the default).
 
     ``chunk``: output times per table block; ``None`` picks the largest power of two from 8 to
@@ -153,6 +154,10 @@ class ExactSolver:
     chunk: int | None = None
     table_bytes: float = _TABLE_BYTES
     name: str = "exact"
+
+    def with_memory(self, nbytes: float) -> ExactSolver:
+        """This solver with output tables of at most ``nbytes`` (when ``chunk`` is automatic)."""
+        return replace(self, table_bytes=nbytes)
 
     def _chunk(self, S: int, O: int, width: int) -> int:
         """Output times per table block for a table of ``width`` (= n + k) columns."""

@@ -12,6 +12,7 @@ import numpy as np
 
 from ..errors import SolverError
 from ..schedule import Schedule
+from .base import Solver
 
 __all__ = ["OdeSolver"]
 
@@ -20,7 +21,7 @@ _IMPLICIT = ("LSODA", "BDF", "Radau")
 
 
 @dataclass(frozen=True)
-class OdeSolver:
+class OdeSolver(Solver):
     """``solve_ivp`` with tight tolerances; ``atol`` is scaled by the largest dose input (µmol)."""
 
     method: str = "LSODA"

@@ -1,0 +1,194 @@
+"""The one pipeline under every front door: validate, resolve, solve.
+
+:func:`request` checks a front door's arguments once (model, regimen, output times, subjects,
+solver, record) and returns a frozen :class:`Request`. :meth:`Request.plan` resolves it for a
+batch of subjects into a frozen :class:`Plan`: individual parameters, the linear system, the
+output rows and the schedule of inputs in µmol (steady-state start included), which the
+solver consumes through its contract (:class:`~ketpk.solvers.base.Solver`). :func:`simulate`,
+:func:`~ketpk.summarize`, the comparisons and the effects are thin wrappers over it.
+
+Units inside (see :mod:`ketpk.units`): time min, amounts µmol, concentrations µmol/L.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from . import models, scenarios
+from .errors import CovariateRangeWarning, ParameterError, RegimenError
+from .model import DrugModel, Params
+from .regimen import Bolus, Infusion, Regimen
+from .schedule import Schedule, build_schedules
+from .solvers import Solver, get_solver
+from .steady_state import steady_start
+from .subject import SubjectBatch, as_batch
+from .units import COVARIATE_UNITS, to_canonical
+
+__all__ = ["RECORDS", "Request", "Plan", "request", "as_regimen", "as_times", "warn_covariates"]
+
+#: What a simulation keeps: plasma concentrations only, or also every compartment's amount.
+RECORDS = ("all", "plasma")
+
+
+def as_times(times: Any) -> np.ndarray:
+    """Output times (Quantity or string [time]) as a sorted, finite, >= 0 array in min."""
+    minutes = np.atleast_1d(np.asarray(to_canonical(times, "[time]", "times"), dtype=float))
+    if minutes.ndim != 1 or minutes.size == 0:
+        raise ParameterError(f"`times` must be a non-empty 1-D array of times; got shape {minutes.shape}.")
+    bad = ~np.isfinite(minutes) | (minutes < 0)
+    if np.any(bad):
+        k = int(np.flatnonzero(bad)[0])
+        raise ParameterError(
+            f"`times` must be finite and >= 0 (time from the start of the regimen); got "
+            f"{minutes[k]:g} min at index {k}. Give e.g. Q_(np.linspace(0, 600, 601), 'min')."
+        )
+    steps = np.diff(minutes)
+    if np.any(steps <= 0):
+        k = int(np.flatnonzero(steps <= 0)[0])
+        kind = "a duplicate" if steps[k] == 0 else "out of order"
+        raise ParameterError(
+            f"`times` must be strictly increasing (sorted, no duplicates); got {minutes[k]:g} then "
+            f"{minutes[k + 1]:g} min at index {k + 1} ({kind}). Sort them first, e.g. np.unique(times)."
+        )
+    return minutes
+
+
+def as_regimen(regimen: Any) -> Regimen:
+    """``regimen`` as a :class:`Regimen` (a single Bolus or Infusion is wrapped)."""
+    if isinstance(regimen, (Bolus, Infusion)):
+        return Regimen([regimen])
+    if not isinstance(regimen, Regimen):
+        raise RegimenError(
+            f"`regimen` must be a Regimen, Bolus or Infusion; got {regimen!r} of type "
+            f"{type(regimen).__name__}."
+        )
+    return regimen
+
+
+def warn_covariates(model: DrugModel, batch: SubjectBatch) -> None:
+    """Warn (:class:`CovariateRangeWarning`) when covariates lie outside the model's validated range."""
+    for name, (low, high) in model.covariate_range.items():
+        values = batch.covariates.get(name)
+        if values is None:
+            continue
+        outside = (low is not None and np.any(values < low)) or (high is not None and np.any(values > high))
+        if outside:
+            unit = COVARIATE_UNITS.get(name, "")
+            warnings.warn(
+                f"{name} {np.min(values):g}–{np.max(values):g} {unit} lies outside the range "
+                f"{low}–{high} {unit} in which model {model.id!r} was validated; results are "
+                "extrapolated. Choose a model validated for these subjects (ketpk.models.available()) "
+                "or read the curves as extrapolation.",
+                CovariateRangeWarning, stacklevel=4,
+            )
+
+
+@dataclass(frozen=True, eq=False)
+class Request:
+    """A front door's checked arguments: what to simulate, for whom, on which grid, how.
+
+    ``times_min`` (T,) are the output times in min; ``analytes`` the concentrations to output
+    (µmol/L); ``record="all"`` also outputs every state's amount (µmol).
+    """
+
+    model: DrugModel
+    regimen: Regimen
+    times_min: np.ndarray
+    subjects: SubjectBatch
+    solver: Solver
+    record: str
+    analytes: tuple[str, ...]
+
+    @property
+    def assumptions(self) -> tuple[str, ...]:
+        """Assumption labels of the model, of each route used and of the regimen (a protocol's)."""
+        used = sorted({dose.route for dose in self.regimen})
+        return (self.model.assumptions
+                + tuple(f"route {r}: {a}" for r in used for a in self.model.route(r).assumptions)
+                + tuple(f"protocol {self.regimen.name}: {a}"
+                        for a in getattr(self.regimen, "assumptions", ())))
+
+    def plan(self, subjects: SubjectBatch | None = None) -> Plan:
+        """Resolve for ``subjects`` (default: all of the request's): parameters, system, schedules."""
+        batch = self.subjects if subjects is None else subjects
+        model = self.model
+        params = model.individual(batch.covariates, batch.etas, batch.n)
+        system = model.system(params)
+        C = np.stack([system.observe[a] for a in self.analytes], axis=1)
+        outputs = self.analytes
+        if self.record == "all":
+            n = len(system.states)
+            C = np.concatenate([C, np.broadcast_to(np.eye(n), (batch.n, n, n))], axis=1)
+            outputs = outputs + system.states
+        groups = build_schedules(model, params, system, self.regimen.resolve(batch.weights, batch.n))
+        steady = self.regimen.steady_state
+        if steady is not None:
+            groups = steady_start(steady, groups, model, params, system, batch.weights, self.solver)
+        return Plan(self, batch, params, system.states, system.species, system.A, C, outputs,
+                    tuple(groups))
+
+
+def request(model: Any, regimen: Any, times: Any, *, subjects: Any = None, solver: Any = "exact",
+            record: str = "plasma", analytes: Sequence[str] | None = None,
+            scenario: Any = None) -> Request:
+    """Check a front door's arguments once and return a :class:`Request`.
+
+    Arguments as for :func:`ketpk.simulate`; ``analytes`` (default: all of the model's) picks
+    the concentrations to output; ``scenario`` what-ifs are applied to the model first.
+    Warns when covariates lie outside the model's validated range.
+    """
+    model = models.resolve(model).with_scenario(*scenarios.resolve(scenario))
+    regimen = as_regimen(regimen)
+    minutes = as_times(times)
+    engine = get_solver(solver)
+    if record not in RECORDS:
+        raise ParameterError(f"`record` must be one of {RECORDS}; got {record!r}.")
+    known = model.analytes
+    chosen = tuple(analytes or known)
+    unknown = set(chosen) - set(known)
+    if unknown:
+        raise ParameterError(f"`analytes` must be among {known}; got {sorted(unknown)}.")
+    batch = as_batch(subjects)
+    warn_covariates(model, batch)
+    return Request(model, regimen, minutes, batch, engine, record, chosen)
+
+
+@dataclass(frozen=True, eq=False)
+class Plan:
+    """A request resolved for a batch of S subjects: everything the solver needs.
+
+    ``A`` (S, n, n) 1/min and ``C`` (S, O, n) rows of the ``outputs`` (analytes in 1/L, then
+    states when ``record="all"``); ``groups`` pairs subject indices with the
+    :class:`~ketpk.schedule.Schedule` (µmol, µmol/min) they share.
+    """
+
+    request: Request
+    subjects: SubjectBatch
+    params: Params
+    states: tuple[str, ...]
+    species: tuple[str, ...]
+    A: np.ndarray
+    C: np.ndarray
+    outputs: tuple[str, ...]
+    groups: tuple[tuple[np.ndarray, Schedule], ...]
+
+    def solve(self) -> np.ndarray:
+        """Outputs (S, O, T): concentrations µmol/L (then amounts µmol) at the request's times."""
+        solver, minutes = self.request.solver, self.request.times_min
+        if len(self.groups) == 1:  # one group holds everyone in order: keep the solver's array
+            return solver.solve(self.A, self.groups[0][1], minutes, self.C)
+        out = np.empty((self.subjects.n, self.C.shape[1], minutes.size))
+        for idx, schedule in self.groups:
+            out[idx] = solver.solve(self.A[idx], schedule, minutes, self.C[idx])
+        return out
+
+    def streams(self) -> list[tuple[np.ndarray, Iterator[tuple[int, int, np.ndarray]]]]:
+        """Per schedule group: (subject indices, the solver's pieces ``(i0, i1, y)`` in time order)."""
+        solver, minutes = self.request.solver, self.request.times_min
+        return [(idx, solver.stream(self.A[idx], schedule, minutes, self.C[idx]))
+                for idx, schedule in self.groups]

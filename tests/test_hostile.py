@@ -1,0 +1,172 @@
+"""Hostile and careless input, across the API and the command line.
+
+Each case asserts the ketpk error class, its builtin base class (so ``except ValueError`` keeps
+working) and the message: what was read and how to write it. A seeded random-regimen fuzz then
+checks that whatever is accepted gives finite, non-negative, solver-independent, mass-balanced
+results.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+import warnings
+
+import numpy as np
+import pytest
+
+import ketpk
+from ketpk import (Bolus, Infusion, KetpkError, ParameterError, Q_, Regimen, RegimenError, Subject,
+                   UnitError, models, protocols, simulate)
+from ketpk.cli import main
+
+T = Q_(np.linspace(0, 600, 11), "min")
+B = Bolus("0 min", "5 mg")
+BUILTIN = {UnitError: TypeError, ParameterError: ValueError, RegimenError: ValueError,
+           ketpk.ModelNotFoundError: LookupError, ketpk.SolverError: RuntimeError,
+           ketpk.FileError: OSError}
+
+CASES = []
+
+
+def case(name, call, error, pattern):
+    """One hostile input: ``call()`` must raise ``error`` with a message matching ``pattern``."""
+    CASES.append(pytest.param(call, error, pattern, id=name))
+
+
+def _sim(regimen=B, times=T, model="esketamine", **kw):
+    return simulate(model, regimen, times, **kw)
+
+
+# --- 1. the strict quantity reader -----------------------------------------------------------
+
+_COMMA = r"has a comma: .*ketpk reads '\.' as the decimal point and takes no thousands separators: write "
+for text, fixed in (("25,5 mg", "25.5 mg"), ("1,000 mg", "1000 mg"), ("0,5 mg/kg", "0.5 mg/kg"),
+                    ("2,5 h", "2.5 h"), ("1,000,000 mg", "1000000 mg")):
+    case(f"comma {text!r} as a bolus amount", lambda v=text: Bolus("0 min", v), UnitError,
+         _COMMA + re.escape(repr(fixed)))
+case("decimal comma in a time", lambda: Bolus("1,5 h", "5 mg"), UnitError, r"`time` has a comma")
+case("decimal comma in a weight", lambda: Subject(weight="70,5 kg"), UnitError,
+     r"`weight` has a comma: '70,5 kg'.*write '70\.5 kg'")
+case("decimal comma in a rate", lambda: Infusion("0 min", rate="0,35 mg/kg/h", duration="1 h"),
+     UnitError, r"`rate` has a comma.*write '0\.35 mg/kg/h'")
+for text in ("1 000 mg", "10 000 mg", "1 000 000 mg"):
+    case(f"space thousands {text!r}", lambda v=text: Bolus("0 min", v), UnitError,
+         r"`amount` has digits after the number: .*Do not separate thousands with a space: write '1[0]+ mg'")
+for text in ("mg", "mg/kg", "kg", " min", "ng/mL"):
+    case(f"bare unit {text!r}", lambda v=text: Bolus("0 min", v), UnitError,
+         r"`amount` must start with a number; got .* read as a unit with no amount\. Write one number")
+case("bare unit as a weight", lambda: Subject(weight="kg"), UnitError, r"`weight` must start with a number")
+case("bare unit as a time", lambda: Bolus("h", "5 mg"), UnitError, r"`time` must start with a number")
+for text in ("", " ", "   ", "\t", "\n"):
+    case(f"empty string {text!r}", lambda v=text: Bolus("0 min", v), UnitError,
+         r"`amount` is an empty string .*Write one number and a unit")
+case("empty weight", lambda: Subject(weight=""), UnitError, r"`weight` is an empty string")
+case("empty infusion duration", lambda: Infusion("0 min", amount="5 mg", duration=" "), UnitError,
+     r"`duration` is an empty string")
+for text, meant in (("25 Mg", "25 mg"), ("5 MG", "5 mg"), ("1 Mmol", "1 mmol"), ("2 ML", "2 mL"),
+                    ("25 Mg/kg", "25 mg/kg"), ("2 Mm", "2 mm")):
+    case(f"wrong-case prefix {text!r}", lambda v=text: Bolus("0 min", v), UnitError,
+         r"uses '[A-Z][A-Za-z]*' in .*upper-case prefix .* is mega or more\. Units are case-sensitive")
+case("wrong-case prefix names the fix", lambda: Bolus("0 min", "25 Mg"), UnitError,
+     r"1e\+09 times 'mg'.*write '25 mg'")
+case("mega-inch for minutes", lambda: Bolus("10 Min", "5 mg"), UnitError, r"uses 'Min'.*write '10 min'")
+case("megasecond for a duration", lambda: Infusion("0 min", amount="5 mg", duration="5 Ms"), UnitError,
+     r"uses 'Ms'.*write '5 ms'")
+case("wrong-case mega in a weight", lambda: Subject(weight="70 Mg"), UnitError, r"`weight` uses 'Mg'")
+for text, hint in (("25 Kg", "kg"), ("5 MIN", "min"), ("5 mg/Kg", "mg/kg"), ("5 MGG", None)):
+    pattern = r"could not be read as a quantity: .* which is not a unit"
+    if hint:
+        pattern += rf".*Did you mean '{hint}'\?"
+    case(f"undefined case {text!r}", lambda v=text: Bolus("0 min", v) if "g" in v else Bolus(v, "5 mg"),
+         UnitError, pattern)
+for text in ("25 mg 30", "25 mg mgg", "5 mg + 3 mg", "twenty mg", "25mg!", "2 (mg"):
+    case(f"garbage {text!r}", lambda v=text: Bolus("0 min", v), UnitError,
+         r"`amount` (could not be read as a quantity|must start with a number)")
+for text in ("25", "0.5", "1e3"):
+    case(f"bare number string {text!r} as a dose", lambda v=text: Bolus("0 min", v), UnitError,
+         r"`amount` needs a unit: it is a dose amount; got the bare number .*Add the unit, e\.g\.")
+    case(f"bare number string {text!r} as a time", lambda v=text: Bolus(v, "5 mg"), UnitError,
+         r"`time` needs a unit: it is a quantity of dimension \[time\]; got the bare number")
+case("bare number string as a weight", lambda: Subject(weight="70"), UnitError,
+     r"`weight` needs a unit.*'70 kg'")
+for value in (5, 5.0, np.float64(5), [5], None, True, object()):
+    case(f"non-quantity {type(value).__name__} amount", lambda v=value: Bolus("0 min", v), UnitError,
+         r"`amount` must be a pint Quantity or a string with a unit")
+case("overflow 1e309 mg", lambda: Bolus("0 min", "1e309 mg"), RegimenError,
+     r"`amount` must be finite and positive; got inf mg")
+case("overflow on conversion", lambda: Bolus("0 min", "1e308 kg"), UnitError,
+     r"`amount` = .* overflows to infinity in mg")
+case("overflow of a weight", lambda: Subject(weight="1e308 Gg" if False else "1e307 t"), UnitError,
+     r"`weight` = .* overflows to infinity")
+case("NaN weight string", lambda: Subject(weight="nan kg"), ParameterError, r"`weight` must be finite")
+case("inf time", lambda: Bolus("inf h", "5 mg"), RegimenError, r"`time` must be finite")
+case("-inf rate", lambda: Infusion("0 min", rate="-inf mg/h", duration="1 h"), RegimenError,
+     r"`rate` must be finite and positive")
+
+# --- arrays, complex and other non-scalars where one value is expected ------------------------
+
+case("array dose", lambda: Bolus("0 min", Q_([5, 10], "mg")), UnitError,
+     r"`amount` must be one value; got 2 values \(shape \(2,\)\)")
+case("2-D array dose", lambda: Bolus("0 min", Q_(np.ones((2, 2)), "mg")), UnitError,
+     r"`amount` must be one value; got 4 values")
+case("array rate", lambda: Infusion("0 min", rate=Q_([1, 2], "mg/h"), duration="1 h"), UnitError,
+     r"`rate` must be one value")
+case("array cap", lambda: Bolus("0 min", "5 mg", cap=Q_([1, 2], "mg")), UnitError, r"`cap` must be one value")
+case("array bolus time", lambda: Bolus(Q_([0, 1], "h"), "5 mg"), RegimenError, r"`time` must be a single time")
+case("array duration", lambda: Infusion("0 min", amount="5 mg", duration=Q_([1, 2], "h")), RegimenError,
+     r"`duration` must be a single duration")
+case("array weight", lambda: Subject(weight=Q_([70, 80], "kg")), UnitError, r"`weight` must be one value")
+case("array age", lambda: Subject(age=Q_([20, 30], "year")), UnitError, r"`age` must be one value")
+case("complex dose", lambda: Bolus("0 min", Q_(5 + 1j, "mg")), UnitError,
+     r"`amount` must be a real number; got the complex value")
+case("complex times", lambda: _sim(times=Q_(np.array([0, 1 + 1j]), "min")), UnitError,
+     r"`times` must be a real number; got the complex value")
+case("complex weight", lambda: Subject(weight=Q_(70j, "kg")), UnitError, r"`weight` must be a real number")
+case("boolean dose", lambda: Bolus("0 min", Q_(np.array([True]), "mg")), UnitError,
+     r"`amount` must hold real numbers")
+case("henry for hours", lambda: Bolus("5 H", "5 mg"), UnitError, r"`time` must have dimension \[time\]")
+case("string array times", lambda: _sim(times=Q_(np.array(["a", "b"], dtype=object), "min")), UnitError,
+     r"`times` must hold real numbers")
+case("bare list times", lambda: _sim(times=[0, 1, 2]), UnitError, r"`times` must be a pint Quantity")
+case("repeat count 1e9", lambda: B.repeat(every="1 h", count=10**9), RegimenError,
+     r"`count` 1000000000 makes more than 100000 doses per regimen; simulate a steady state")
+case("repeat count True", lambda: B.repeat(every="1 h", count=True), RegimenError,
+     r"`count` must be a whole number >= 1")
+
+# --- 4. every loop bounded: titration clocks ---------------------------------------------------
+
+for name in ("sigtermans2009", "goldberg2010", "lenze2016"):
+    for option, value in (("interval", "0 min"), ("interval", "-1 h"), ("interval", "nan min"),
+                          ("interval", "inf h")):
+        case(f"{name} {option}={value}", lambda n=name, o=option, v=value: protocols.get(n, **{o: v}),
+             RegimenError, rf"`{option}` must be a finite, positive time; got {re.escape(value)}\. A "
+                           r"titration clock needs to advance")
+    case(f"{name} interval without unit", lambda n=name: protocols.get(n, interval=0), UnitError,
+         r"`interval` must be a pint Quantity .*A bare number is ambiguous")
+    case(f"{name} a million checks", lambda n=name: protocols.get(n, interval="1 s", duration="100 d"),
+         RegimenError, r"titration checks every 1 s .* make 8\.64e\+06 steps, more than 100000")
+case("sigtermans2009 night_interval=0", lambda: protocols.get("sigtermans2009", night_interval="0 min"),
+     RegimenError, r"`night_interval` must be a finite, positive time; got 0 min")
+case("sigtermans2009 night_interval<0", lambda: protocols.get("sigtermans2009", night_interval="-8 h"),
+     RegimenError, r"`night_interval` must be a finite, positive time")
+
+
+@pytest.mark.parametrize("call, error, pattern", CASES)
+def test_hostile_input_raises_a_clear_ketpk_error(call, error, pattern):
+    with pytest.raises(error, match=pattern) as caught:
+        call()
+    assert isinstance(caught.value, KetpkError)
+    assert isinstance(caught.value, BUILTIN[error])
+
+
+def test_strict_reader_keeps_every_valid_spelling():
+    """What the reader must still accept (units with digits, µ, exponents, per-weight rates)."""
+    for text, unit, magnitude in (("25 mg", "mg", 25), ("0.05 1/min", "1/min", 0.05),
+                                  ("2.93 1/h", "1/h", 2.93), ("1.2 ug/kg/min", "ug/kg/min", 1.2),
+                                  ("1e-3 µg", "ug", 1e-3), (".5 h", "h", 0.5), ("+3 mg", "mg", 3),
+                                  ("5 mM", "mM", 5), ("3 mg*h/L", "mg*h/L", 3), ("2 m**2", "m**2", 2),
+                                  ("  25   mg ", "mg", 25)):
+        q = ketpk.units.as_quantity(text, "x")
+        assert q.to(unit).magnitude == pytest.approx(magnitude), text
