@@ -30,6 +30,7 @@ from .errors import (
     SolverError,
     UnitError,
 )
+from .dataset import DatasetResult, simulate_dataset
 from .eventtable import read_event_table
 from .model import DrugModel, Parameter, Route
 from .regimen import Bolus, Infusion, Regimen
@@ -55,11 +56,14 @@ __all__ = (
     "models",
     "protocols",
     "read_event_table",
+    "simulate_dataset",
+    "DatasetResult",
     "nca",
     "compare_routes",
     "compare_regimens",
     "equivalent_dose",
     "effects",
+    "tci",
     "population",
     "scenarios",
     "Subject",
@@ -89,7 +93,7 @@ __all__ = (
 )
 
 
-_LAZY_SUBMODULES = ("effects", "protocols")
+_LAZY_SUBMODULES = ("effects", "protocols", "tci")
 _LAZY_NAMES = {"individualize": "posterior", "Posterior": "posterior"}
 
 

@@ -455,6 +455,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_times(p, "24 h", weight='one body weight for every subject (default: sampled, see ketpk.population)')
     _add_analytes(p)
     p.set_defaults(run=_cmd_population)
+
+    from .cli_tci import add_tci_parser
+
+    add_tci_parser(sub)
     return parser
 
 

@@ -37,13 +37,13 @@ from .fileio import COMMENT, open_text, write_csv
 from .regimen import ROUTES, Bolus, Infusion, Regimen, ResolvedDose, subject_weights
 from .units import Q_
 
-__all__ = ["EventTable", "event_table", "read_event_table", "cmt_map", "ROUTE_CMT"]
+__all__ = ["EventTable", "event_table", "read_event_table", "cmt_map", "routes_by_cmt", "dataset_rows",
+           "ROUTE_CMT"]
 
 COLUMNS = ("ID", "TIME", "EVID", "AMT", "RATE", "CMT", "II", "ADDL", "SS")
 #: CMT route codes used when no model is given.
 ROUTE_CMT: dict[str, int] = {route: i + 1 for i, route in enumerate(ROUTES)}
 _REL = 1e-12
-_EXTRA = "\0extra"  # DictReader key for values beyond the header
 
 
 @dataclass(frozen=True)
@@ -166,27 +166,68 @@ def _run_length(doses: list[ResolvedDose], k: int, stop: int | None) -> int:
 
 # -- reading ------------------------------------------------------------------------------------
 
-def _rows(source: Any) -> list[dict[str, Any]]:
+def _header(names: list[str], where: str) -> list[str]:
+    """Column names upper-cased; empty or repeated names are errors."""
+    out = [str(k).strip().upper() for k in names]
+    for k, name in enumerate(out):
+        if not name:
+            raise RegimenError(f"{where}: column {k + 1} of the header has no name; name it or remove it.")
+        if out.count(name) > 1:
+            raise RegimenError(f"{where}: column {name} appears {out.count(name)} times (column names are "
+                               "case-insensitive); keep one, or rename the others.")
+    return out
+
+
+def dataset_rows(source: Any) -> tuple[list[dict[str, Any]], int]:
+    """Rows of a CSV path, EventTable or list of row dicts, keyed by upper-case column name, and
+    the file line number of the first row. Repeated columns, ragged rows and no rows are errors."""
     if isinstance(source, EventTable):
-        return [dict(r) for r in source.rows]
-    if isinstance(source, (str, os.PathLike)):
+        rows = [dict(r) for r in source.rows]
+    elif isinstance(source, (str, os.PathLike)):
         with open_text(source) as handle:
-            lines = (line for line in handle if not line.startswith(COMMENT))
-            rows = list(csv.DictReader(lines, restkey=_EXTRA))
-        for line, row in enumerate(rows, start=2):
-            if _EXTRA in row:
-                raise RegimenError(f"row {line} of {os.fspath(source)!r} has {len(row[_EXTRA])} more "
-                                   f"value(s) than the header has columns ({', '.join(k for k in row if k != _EXTRA)}); "
+            lines = [line for line in handle if not line.startswith(COMMENT)]
+        table = list(csv.reader(lines))
+        if not table:
+            raise RegimenError(f"the event table {os.fspath(source)!r} is empty; it needs a header row.")
+        header = _header(table[0], repr(os.fspath(source)))
+        rows = []
+        for line, values in enumerate(table[1:], start=2):
+            if not values:
+                continue
+            if len(values) > len(header):
+                raise RegimenError(f"row {line} of {os.fspath(source)!r} has {len(values) - len(header)} more "
+                                   f"value(s) than the header has columns ({', '.join(header)}); "
                                    "remove them or name their columns.")
-        return [{k.strip().upper(): v for k, v in row.items() if k} for row in rows]
-    if isinstance(source, Iterable) and not isinstance(source, (bytes, Mapping)):
+            rows.append(dict(zip(header, values + [None] * (len(header) - len(values)))))
+    elif isinstance(source, Iterable) and not isinstance(source, (bytes, str, Mapping)):
         rows = list(source)
         for k, row in enumerate(rows):
             if not isinstance(row, Mapping):
                 raise RegimenError(f"`source` rows must be dicts keyed by column (TIME, EVID, AMT, CMT, ...); "
                                    f"row {k} is {row!r}. Pass a CSV path, an EventTable or a list of dicts.")
-        return [{str(k).strip().upper(): v for k, v in row.items()} for row in rows]
-    raise RegimenError(f"`source` must be a CSV path, an EventTable or a list of row dicts; got {source!r}.")
+        rows = [dict(zip(_header(list(row), f"row {k}"), row.values())) for k, row in enumerate(rows)]
+    else:
+        raise RegimenError(f"`source` must be a CSV path, an EventTable or a list of row dicts; got {source!r}.")
+    if not rows:
+        raise RegimenError("the event table has no rows.")
+    return rows, 2
+
+
+def routes_by_cmt(model: Any = None, cmt: Mapping[str, int] | None = None) -> dict[int, str]:
+    """CMT -> route for reading: ``cmt`` (route -> CMT), else ``model``'s :func:`cmt_map`, else
+    :data:`ROUTE_CMT`. Where routes share a CMT, a dose into the central compartment is IV (the
+    NONMEM convention); other shared CMTs are an error naming the fix."""
+    mapping = dict(cmt) if cmt is not None else (cmt_map(model) if model is not None else dict(ROUTE_CMT))
+    shared: dict[int, list[str]] = {}
+    for route, number in mapping.items():
+        shared.setdefault(int(number), []).append(route)
+    out = {}
+    for number, routes in shared.items():
+        if len(routes) > 1 and "iv" not in routes:
+            raise RegimenError(f"CMT {number} is the entry of routes {routes}; pass `cmt=` (route -> CMT) "
+                               "giving each route its own number.")
+        out[number] = "iv" if "iv" in routes else routes[0]
+    return out
 
 
 def _number(row: dict[str, Any], column: str, line: int, default: float | None = None, *,
@@ -218,21 +259,18 @@ def read_event_table(source: Any, *, model: Any = None, cmt: Mapping[str, int] |
     on the TIME-0 dose starts the regimen at that dose's steady state. A table with several IDs
     needs ``id``.
     """
-    rows = _rows(source)
-    if not rows:
-        raise RegimenError("the event table has no rows.")
+    rows, _ = dataset_rows(source)
     missing = [c for c in ("TIME", "EVID", "AMT", "CMT") if c not in rows[0]]
     if missing:
         raise RegimenError(f"the event table lacks column(s) {', '.join(missing)}; it has "
                            f"{', '.join(rows[0])}. Required: TIME, EVID, AMT, CMT.")
-    mapping = cmt_map(model) if model is not None else dict(cmt or ROUTE_CMT)
-    routes: dict[int, list[str]] = {}
-    for route, number in mapping.items():
-        routes.setdefault(number, []).append(route)
+    routes = routes_by_cmt(model, cmt)
     ids = sorted({str(r.get("ID", "1")).strip() for r in rows})
     if id is None and len(ids) > 1:
         raise RegimenError(f"the event table has IDs {', '.join(ids)}; pass `id=` to choose one.")
     wanted = str(id).strip() if id is not None else ids[0]
+    if wanted not in ids:
+        raise RegimenError(f"`id` {id!r} is not in the event table; its IDs are {', '.join(ids)}.")
     scale = _minutes_per(time_unit)
     doses, steady = [], None
     for line, row in enumerate(rows, start=2):
@@ -243,17 +281,13 @@ def read_event_table(source: Any, *, model: Any = None, cmt: Mapping[str, int] |
             continue
         if evid != 1:
             raise RegimenError(f"row {line}: EVID {evid:g} is not supported; use 1 (dose), 0 or 2 "
-                               "(skipped). Resets (EVID 3, 4) have no ketpk equivalent.")
+                               "(skipped) for a Regimen. A Regimen has no resets (EVID 3, 4): run the table with "
+                               "ketpk.simulate_dataset, which follows every NONMEM event.")
         number = int(_number(row, "CMT", line, whole=True))
         if number not in routes:
-            raise RegimenError(f"row {line}: CMT {number} is not in the mapping {mapping}; pass the "
+            raise RegimenError(f"row {line}: CMT {number} is not in the mapping {routes}; pass the "
                                "model (or `cmt=`) the table was written for.")
-        candidates = routes[number]
-        if len(candidates) > 1 and "iv" not in candidates:
-            raise RegimenError(f"row {line}: CMT {number} is the entry of routes {candidates}; "
-                               "pass `cmt=` naming one route for it.")
-        # A dose record into the central compartment is IV by NONMEM convention.
-        route = "iv" if "iv" in candidates else candidates[0]
+        route = routes[number]
         dose = _dose(row, line, route, scale, model)
         ii, addl = _number(row, "II", line, 0.0), int(_number(row, "ADDL", line, 0.0, whole=True))
         if addl < 0 or (addl and ii <= 0):
@@ -261,8 +295,9 @@ def read_event_table(source: Any, *, model: Any = None, cmt: Mapping[str, int] |
         ss = int(_number(row, "SS", line, 0.0, whole=True))
         if ss:
             if ss != 1 or ii <= 0 or dose.start_minutes != 0 or steady is not None:
-                raise RegimenError(f"row {line}: only SS=1 with II > 0 on one dose at TIME 0 is "
-                                   "supported (a regimen starting at steady state).")
+                raise RegimenError(f"row {line}: a Regimen takes only SS=1 with II > 0 on one dose at "
+                                   "TIME 0 (a regimen starting at steady state); run other steady states "
+                                   "with ketpk.simulate_dataset.")
             steady = (dose, Q_(ii * scale, "min"))
         doses.append(dose)
         doses += [dose.shifted(Q_(ii * scale * j, "min")) for j in range(1, addl + 1)]
@@ -288,5 +323,6 @@ def _dose(row: dict[str, Any], line: int, route: str, scale: float, model: Any) 
             return Bolus(time, Q_(amount, "mg"), route)
         raise RegimenError(f"row {line}: RATE -2 needs a DUR column > 0, or a model whose route "
                            f"{route!r} defines its own zero-order duration.")
-    raise RegimenError(f"row {line}: RATE {rate:g} is not supported; use 0 (bolus), a positive "
-                       "rate, or -2 with DUR.")
+    raise RegimenError(f"row {line}: RATE {rate:g} is not supported in a Regimen; use 0 (bolus), a "
+                       "positive rate, or -2 with DUR (ketpk.simulate_dataset takes RATE -1 and -2 "
+                       "from the model's R and D).")

@@ -22,7 +22,7 @@ from .species import SPECIES, molar_mass
 from .units import CANONICAL, Q_, as_quantity
 
 __all__ = [
-    "Parameter", "Allometric", "CovariateEffect", "OmegaBlock", "ResidualError", "Input",
+    "Parameter", "Allometric", "FromColumn", "CovariateEffect", "OmegaBlock", "ResidualError", "Input",
     "Route", "Params", "SystemBuilder", "System", "DrugModel",
 ]
 
@@ -54,6 +54,39 @@ class Allometric(CovariateEffect):
 
     def describe(self) -> str:
         return f"× ({self.covariate}/{self.reference:g})^{self.exponent:g}"
+
+
+@dataclass(frozen=True, slots=True)
+class FromColumn(CovariateEffect):
+    """The value is read from a covariate (a dataset column), in ``unit``; the typical value
+    stands where the subject has none (no such covariate, or a missing value).
+
+    ``unit`` is the unit the column is written in (e.g. ``"h"`` for a lag, ``""`` for a
+    fraction); values are converted to canonical units.
+    """
+
+    covariate: str
+    unit: str = ""
+
+    def apply(self, value: np.ndarray, covariates: Mapping[str, np.ndarray]) -> np.ndarray:
+        given = covariates.get(self.covariate)
+        if given is None:
+            return value
+        given = np.asarray(given, dtype=float)
+        factor = _canonical(Q_(1.0, self.unit), f"column {self.covariate}") if self.unit else 1.0
+        return np.where(np.isnan(given), value, given * factor)
+
+    def describe(self) -> str:
+        return f"= column {self.covariate}" + (f" [{self.unit}]" if self.unit else "")
+
+
+def _canonical(quantity: Any, what: str) -> float:
+    """Magnitude of ``quantity`` in ketpk's canonical unit for its dimension."""
+    dims = quantity.dimensionality
+    key = "dimensionless" if not dims else str(dims)
+    if key not in CANONICAL:
+        raise ParameterError(f"`{what}` has unsupported dimension {key}; got {quantity}.")
+    return float(quantity.to(CANONICAL[key]).magnitude)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +186,9 @@ class Route:
     (per-subject array; most routes ignore it). ``build(builder, params)``, if given, adds the
     route's own depot compartments and flows. ``assumptions`` lists every part of the route that
     is not published (they travel into results). ``infusion`` is False for routes whose inputs
-    have their own zero-order phase (they take boluses only).
+    have their own zero-order phase (they take boluses only). ``modelled_rate`` and
+    ``modelled_duration`` name the parameters (mg/min, min) that NONMEM dataset records with
+    RATE = -1 and RATE = -2 use (NONMEM's R and D of the dosed compartment).
     """
 
     name: str
@@ -163,6 +198,8 @@ class Route:
     assumptions: tuple[str, ...] = ()
     infusion: bool = True
     build: Callable[[SystemBuilder, Params], None] | None = None
+    modelled_rate: str | None = None
+    modelled_duration: str | None = None
 
 
 class Params:

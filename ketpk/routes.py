@@ -28,18 +28,30 @@ Targets = Union[str, Sequence[tuple[str, float]]]
 
 
 def iv_route(central: str = "ketamine.central", *, split: Sequence[tuple[str, float]] | None = None,
-             source: str = "") -> Route:
+             source: str = "", F: str | None = None, lag: str | None = None,
+             modelled_rate: str | None = None, modelled_duration: str | None = None) -> Route:
     """IV bolus or infusion straight into ``central`` (or split over several centrals).
 
     ``split`` = ``[("s_ketamine.central", 0.5), ("r_ketamine.central", 0.5)]`` doses a racemate
-    into two enantiomer systems.
+    into two enantiomer systems. ``F`` and ``lag`` (parameter names; default F = 1, no lag) give
+    the central compartment a bioavailability and a lag time (min), as NONMEM's F and ALAG of a
+    dosed compartment; ``modelled_rate``/``modelled_duration`` are its R and D (see
+    :class:`~ketpk.model.Route`).
     """
     targets = tuple(split) if split else ((central, 1.0),)
+
+    def inputs(p: Params, amount) -> list[Input]:
+        fraction, delay = _value(F, p, amount, 1.0), _value(lag, p, amount)
+        return [Input(state, fraction * share, delay) for state, share in targets]
+
     return Route(
         name="iv",
-        inputs=lambda p, amount: [Input(state, fraction) for state, fraction in targets],
-        description="IV bolus or infusion into the central compartment (F = 1)",
+        inputs=inputs,
+        description="IV bolus or infusion into the central compartment"
+                    + (" (F and lag from parameters)" if F or lag else " (F = 1)"),
         sources=(source,) if source else (),
+        modelled_rate=modelled_rate,
+        modelled_duration=modelled_duration,
     )
 
 
@@ -111,7 +123,8 @@ class Pathway:
 def pathway_route(name: str, pathways: Sequence[Pathway], *, central: Targets,
                   metabolite: Targets | None = None, species: str = "ketamine",
                   basis: str = "molar", sources: Sequence[str] = (),
-                  assumptions: Sequence[str] = (), description: str = "") -> Route:
+                  assumptions: Sequence[str] = (), description: str = "",
+                  modelled_rate: str | None = None, modelled_duration: str | None = None) -> Route:
     """A route made of parallel absorption pathways (e.g. mucosal + swallowed, fast + slow).
 
     The parent bioavailability is the sum over pathways of ``share × F``. ``basis`` is how
@@ -129,14 +142,16 @@ def pathway_route(name: str, pathways: Sequence[Pathway], *, central: Targets,
 
     return Route(name=name, inputs=inputs, description=description, sources=tuple(sources),
                  assumptions=tuple(assumptions), build=build,
-                 infusion=all(way.duration is None for way in pathways))
+                 infusion=all(way.duration is None for way in pathways),
+                 modelled_rate=modelled_rate, modelled_duration=modelled_duration)
 
 
 def absorption_route(name: str, *, central: Targets, F: str, ka: str, lag: str | None = None,
                      presystemic: str | None = None, metabolite: Targets | None = None,
                      species: str = "ketamine", duration: str | None = None,
                      basis: str = "molar", sources: Sequence[str] = (),
-                     assumptions: Sequence[str] = (), description: str = "") -> Route:
+                     assumptions: Sequence[str] = (), description: str = "",
+                     modelled_rate: str | None = None, modelled_duration: str | None = None) -> Route:
     """First-order absorption from one depot, with optional lag, zero-order phase and first pass.
 
     A fraction ``F + presystemic`` of the dose enters the depot ``<species>.depot_<name>`` (after
@@ -144,14 +159,16 @@ def absorption_route(name: str, *, central: Targets, F: str, ka: str, lag: str |
     ``F/(F + presystemic)`` reaches ``central`` as parent and the rest reaches ``metabolite`` as
     metabolite formed in gut wall and liver. So the parent bioavailability is exactly ``F`` and
     metabolite formation shares the absorption time course. Arguments F, ka, lag, duration and
-    presystemic are parameter names of the model.
+    presystemic are parameter names of the model; ``modelled_rate``/``modelled_duration`` are
+    NONMEM's R and D of the depot (see :class:`~ketpk.model.Route`).
     """
     if presystemic and not metabolite:
         raise ParameterError(f"route {name!r}: `presystemic` needs the `metabolite` compartment.")
     way = Pathway(name, F, ka, lag=lag, duration=duration, presystemic=presystemic)
     return pathway_route(name, [way], central=central, metabolite=metabolite, species=species,
                          basis=basis, sources=sources, assumptions=assumptions,
-                         description=description)
+                         description=description, modelled_rate=modelled_rate,
+                         modelled_duration=modelled_duration)
 
 
 def route_bioavailability(model: DrugModel, route: str, amount: Any = "25 mg", *,

@@ -27,7 +27,7 @@ from .regimen import SteadyState
 from .schedule import Schedule, build_schedules
 from .solvers.base import Solver
 
-__all__ = ["steady_start"]
+__all__ = ["steady_start", "history"]
 
 
 def steady_start(steady: SteadyState, groups: list[tuple[np.ndarray, Schedule]], model: Any,
@@ -42,7 +42,7 @@ def steady_start(steady: SteadyState, groups: list[tuple[np.ndarray, Schedule]],
     tau = steady.every_minutes
     out = []
     for idx_p, period in build_schedules(model, params, system, doses):
-        x0, tails = _history(system.A[idx_p], period, tau, solver)
+        x0, tails = history(system.A[idx_p], period, tau, solver)
         for idx_r, sched in groups:
             both, rows_p, rows_r = np.intersect1d(idx_p, idx_r, return_indices=True)
             if both.size:
@@ -62,9 +62,11 @@ def _transition(A: np.ndarray, tau: float, solver: Solver) -> np.ndarray:
     return out[:, :, 0].reshape(S, n, n).transpose(0, 2, 1)
 
 
-def _history(A: np.ndarray, period: Schedule, tau: float,
+def history(A: np.ndarray, period: Schedule, tau: float,
              solver: Solver) -> tuple[np.ndarray, list]:
-    """Start state (S, n) and the still-running parts of earlier copies, shifted to t >= 0."""
+    """Start state (S, n) at a dosing time of the steady state of ``period`` (the inputs of one
+    copy, from zero) repeated every ``tau`` min, and the still-running parts of the earlier
+    copies as ``(breakpoints, jumps, rates)`` shifted to t >= 0."""
     S, n = A.shape[0], A.shape[1]
     m = max(1, math.ceil(period.breakpoints[-1] / tau - 1e-12))
     states = solver.solve(A, period, tau * np.arange(1, m + 1),

@@ -41,9 +41,16 @@ A card names its source and declares the structure; no Python is needed::
     F = "F"
     ka = "ka"
     # lag = "...", presystemic = "...", metabolite = "norketamine.central"
+    # R = "...", D = "...": NONMEM's modelled rate and duration (dataset RATE -1 / -2)
+
 
 Every problem raises :class:`~ketpk.ParameterError` naming the field (``flows[0].value``) and the
 fix. Parameters are referred to by name everywhere, so each carries its unit and source once.
+
+The IV route takes ``F``, ``lag``, ``R`` and ``D`` too (all optional; F = 1 and no lag by
+default), so every dosed compartment has NONMEM's F, ALAG, R and D. A parameter with
+``column = "BIOAV"`` takes its value from that dataset column (in the unit of its ``value``,
+which stands where the column is missing): how dataset covariates drive parameters.
 """
 
 from __future__ import annotations
@@ -56,7 +63,7 @@ from typing import Any
 
 from .citations import Citation
 from .errors import FileError, KetpkError, ParameterError
-from .model import Allometric, DrugModel, Parameter, Params, Route, SystemBuilder
+from .model import Allometric, DrugModel, FromColumn, Parameter, Params, Route, SystemBuilder
 from .regimen import ROUTES
 from .routes import absorption_route, iv_route
 from .species import SPECIES
@@ -69,13 +76,14 @@ _TOP = {"id": True, "name": False, "drug": True, "citation": True, "population":
         "covariate_range": False, "notes": False, "evidence": False}
 _CITATION = {"authors": True, "year": True, "title": True, "journal": True, "doi": False, "pmid": False}
 _PARAMETER = {"value": True, "source": True, "description": False, "weight_exponent": False,
-              "assumption": False}
+              "column": False, "assumption": False}
 _COMPARTMENT = {"name": True, "species": True, "volume": False, "analytes": False}
 _FLOW = {"clearance": {"type": True, "from": True, "value": True, "to": False, "basis": False},
          "transfer": {"type": True, "from": True, "value": True, "to": False, "basis": False},
          "exchange": {"type": True, "between": True, "value": True}}
-_ROUTE = {"iv": {"type": True, "central": False},
+_ROUTE = {"iv": {"type": True, "central": False, "F": False, "lag": False, "R": False, "D": False},
           "absorption": {"type": True, "central": False, "F": True, "ka": True, "lag": False,
+                         "R": False, "D": False,
                          "presystemic": False, "metabolite": False, "description": False,
                          "sources": False, "assumptions": False}}
 
@@ -85,6 +93,8 @@ _FLOW_DIM = ("[length] ** 3 / [time]", "a clearance", "'80 L/h'")
 _RATE = ("1 / [time]", "a rate constant", "'1.2 1/h'")
 _TIME = ("[time]", "a time", "'10 min'")
 _FRACTION = ("dimensionless", "a fraction", "'0.2'")
+_FACTOR = ("dimensionless", "a bioavailability factor", "'1'")
+_AMOUNT_RATE = ("[mass] / [time]", "a dose rate", "'10 mg/h'")
 _METABOLITES = {"norketamine", "s_norketamine", "r_norketamine"}
 
 
@@ -135,6 +145,13 @@ def _parameter(name: str, entry: Any) -> Parameter:
         if isinstance(exponent, bool) or not isinstance(exponent, (int, float)):
             raise _fail(f"{where}.weight_exponent", "must be a number (e.g. 0.75 or 1)", exponent)
         effects = (Allometric(float(exponent)),)
+    if "column" in entry:
+        column = entry["column"]
+        if effects or not isinstance(column, str) or not column.strip():
+            raise _fail(f"{where}.column", "must name one dataset column (and cannot be combined "
+                        "with weight_exponent)", column)
+        unit = str(Q_(value).units) if isinstance(value, str) else ""
+        effects = (FromColumn(column.strip().upper(), "" if unit == "dimensionless" else unit),)
     source = _text(entry["source"], f"{where}.source")
     try:
         return Parameter(name, value, entry.get("description", name), source, effects, entry.get("assumption"))
@@ -273,14 +290,17 @@ def _route(card: _Card, name: str, entry: Any) -> Route:
         raise _fail(f"{where}.type", "must be 'iv' or 'absorption'", got)
     _keys(entry, _ROUTE[entry["type"]], where)
     central = card.compartment(entry.get("central", "ketamine.central"), f"{where}.central")
+    modelled = {"modelled_rate": card.parameter(entry["R"], f"{where}.R", _AMOUNT_RATE) if "R" in entry else None,
+                "modelled_duration": card.parameter(entry["D"], f"{where}.D", _TIME) if "D" in entry else None}
+    lag = card.parameter(entry["lag"], f"{where}.lag", _TIME) if "lag" in entry else None
     if entry["type"] == "iv":
         if name != "iv":
             raise _fail(f"{where}.type", "'iv' is only allowed for the route named iv", name,
                         "Use type = \"absorption\" for extravascular routes.")
-        return iv_route(central)
+        F = card.parameter(entry["F"], f"{where}.F", _FACTOR) if "F" in entry else None
+        return iv_route(central, F=F, lag=lag, **modelled)
     F = card.parameter(entry["F"], f"{where}.F", _FRACTION)
     ka = card.parameter(entry["ka"], f"{where}.ka", _RATE)
-    lag = card.parameter(entry["lag"], f"{where}.lag", _TIME) if "lag" in entry else None
     presystemic = metabolite = None
     if "presystemic" in entry:
         presystemic = card.parameter(entry["presystemic"], f"{where}.presystemic", _FRACTION)
@@ -303,6 +323,7 @@ def _route(card: _Card, name: str, entry: Any) -> Route:
         species=card.compartments[central]["species"], sources=lists["sources"],
         assumptions=lists["assumptions"],
         description=entry.get("description", f"{name}: first-order absorption (user model card)"),
+        **modelled,
     )
 
 

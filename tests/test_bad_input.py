@@ -219,7 +219,7 @@ EVENT_TABLES = {
     "negative TIME": ("ID,TIME,EVID,AMT,CMT\n1,-1,1,5,1\n", r"`time` must be finite and non-negative"),
     "empty cell": ("ID,TIME,EVID,AMT,CMT\n1,0,1\n", r"row 2: column CMT is empty; it needs a number \(write 0"),
     "extra values": ("ID,TIME,EVID,AMT,CMT\n1,0,1,5,1,7\n", r"row 2 of .* has 1 more value\(s\) than the header"),
-    "RATE -1": ("ID,TIME,EVID,AMT,CMT,RATE\n1,0,1,5,1,-1\n", r"RATE -1 is not supported; use 0 \(bolus\)"),
+    "RATE -1": ("ID,TIME,EVID,AMT,CMT,RATE\n1,0,1,5,1,-1\n", r"RATE -1 is not supported in a Regimen; use 0 \(bolus\)"),
     "no rows": ("ID,TIME,EVID,AMT,CMT\n", r"the event table has no rows"),
 }
 

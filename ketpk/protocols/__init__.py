@@ -19,8 +19,10 @@ from typing import Any
 from ..errors import ModelNotFoundError, RegimenError
 from . import chronic_pain, depression, experimental  # noqa: F401  (registers the protocols)
 from ._base import REGISTRY, Protocol, ProtocolSummary
+from .targets import TargetProtocol, target_protocol, target_protocols
 
-__all__ = ["available", "get", "options", "Protocol", "ProtocolSummary"]
+__all__ = ["available", "get", "options", "Protocol", "ProtocolSummary", "TargetProtocol",
+           "target_protocol", "target_protocols"]
 
 
 def available() -> list[ProtocolSummary]:

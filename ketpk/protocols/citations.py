@@ -79,3 +79,13 @@ BRINCK_2018 = Citation(
     title="Perioperative intravenous ketamine for acute postoperative pain in adults",
     journal="Cochrane Database Syst Rev 12:CD012033", doi="10.1002/14651858.CD012033.pub4",
     pmid="30570761")
+SIGTERMANS_2009_ANESTHESIOLOGY = Citation(
+    authors="Sigtermans M, Dahan A, Mooren R, Bauer M, Kest B, Sarton E, Olofsen E", year=2009,
+    title="S(+)-ketamine effect on experimental pain and cardiac output: a population "
+    "pharmacokinetic-pharmacodynamic modeling study in healthy volunteers",
+    journal="Anesthesiology 111(4):892-903", doi="10.1097/ALN.0b013e3181b437b1", pmid="19741495")
+BOWDLE_1998 = Citation(
+    authors="Bowdle TA, Radant AD, Cowley DS, Kharasch ED, Strassman RJ, Roy-Byrne PP", year=1998,
+    title="Psychedelic effects of ketamine in healthy volunteers: relationship to steady-state "
+    "plasma concentrations", journal="Anesthesiology 88(1):82-88",
+    doi="10.1097/00000542-199801000-00015", pmid="9447860")

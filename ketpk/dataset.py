@@ -1,0 +1,301 @@
+"""Whole NONMEM-format datasets: every subject's records in, one prediction per record out.
+
+:func:`simulate_dataset` reads a dataset (CSV path, :class:`~ketpk.eventtable.EventTable` or
+row dicts), runs each individual's records through the NONMEM event rules of
+:mod:`ketpk.nmevents` with the model's typical parameters (PRED) and, when ``individual`` names
+parameter columns, with the subject's own (IPRED), and returns a :class:`DatasetResult`.
+Columns and semantics: ``docs/datasets.md``.
+
+Units: TIME, II and DUR in ``time_unit`` (h by default), AMT in ``amount_unit`` (mg of free
+base), RATE in ``amount_unit`` per ``time_unit``, concentrations out in ``conc_unit`` (ng/mL).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import models
+from .errors import ParameterError, RegimenError
+from .eventtable import dataset_rows, routes_by_cmt
+from .fileio import write_csv
+from .model import DrugModel, FromColumn
+from .nmevents import Records, subject_states
+from .result import convert, provenance
+from .solvers import get_solver
+from .units import Q_
+
+__all__ = ["simulate_dataset", "DatasetResult", "CARRY"]
+
+#: How covariate values fill missing entries and hold between records.
+CARRY = ("nocb", "locf")
+_STANDARD = ("ID", "TIME", "EVID", "AMT", "RATE", "CMT", "SS", "II", "ADDL", "MDV", "DV", "DUR")
+#: Model covariates read from dataset columns unless ``covariates=`` says otherwise.
+DEFAULT_COVARIATES = {"weight": "WT", "age": "AGE"}
+_CONSTANT_SS = "AMT 0, RATE > 0, II 0"
+
+
+@dataclass(frozen=True)
+class DatasetResult:
+    """One row per input record: ``columns`` and ``data`` (column -> float array)."""
+
+    columns: tuple[str, ...]
+    data: Mapping[str, np.ndarray]
+    metadata: Mapping[str, Any]
+
+    def __len__(self) -> int:
+        return len(self.data["ID"])
+
+    def __getitem__(self, column: str) -> np.ndarray:
+        try:
+            return self.data[column]
+        except KeyError:
+            raise ParameterError(f"no column {column!r}; the result has {', '.join(self.columns)}.") from None
+
+    def to_array(self) -> np.ndarray:
+        """The table as a 2-D float array (records x :attr:`columns`)."""
+        return np.column_stack([self.data[c] for c in self.columns])
+
+    def to_csv(self, path: str | os.PathLike) -> Path:
+        """Write the table (provenance as ``#`` lines, full float precision) atomically."""
+        rows = ([_fmt(self.data[c][i]) for c in self.columns] for i in range(len(self)))
+        write_csv(path, self.columns, rows, provenance=self.metadata)
+        return Path(path)
+
+
+def _fmt(value: float) -> str:
+    if math.isnan(value):
+        return "."
+    return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(float(value))
+
+
+def _scale(unit: str, to: str, what: str) -> float:
+    try:
+        return float(Q_(1.0, unit).to(to).magnitude)
+    except Exception as err:
+        raise ParameterError(f"`{what}` must be a unit convertible to {to}; got {unit!r}.") from err
+
+
+def _columns(rows: list[dict[str, Any]], name: str, line0: int) -> np.ndarray:
+    """A numeric column: '.' and '' are missing (NaN)."""
+    values = np.full(len(rows), np.nan)
+    for k, row in enumerate(rows):
+        value = row.get(name)
+        if value is None or (isinstance(value, str) and value.strip() in ("", ".")):
+            continue
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise RegimenError(f"row {line0 + k}: column {name} must be a number; got {value!r}.") from None
+        if not math.isfinite(number):
+            raise RegimenError(f"row {line0 + k}: column {name} must be finite; got {value!r}.")
+        values[k] = number
+    return values
+
+
+def _carry(values: np.ndarray, carry: str) -> np.ndarray:
+    """Missing entries filled from the next record (NOCB) or the previous one (LOCF), and from
+    the other side where none is on that side."""
+    def forward(v: np.ndarray) -> np.ndarray:
+        idx = np.where(np.isnan(v), 0, np.arange(len(v)))
+        np.maximum.accumulate(idx, out=idx)
+        out = v[idx]
+        return out
+
+    def backward(v: np.ndarray) -> np.ndarray:
+        return forward(v[::-1])[::-1]
+
+    first, second = (backward, forward) if carry == "nocb" else (forward, backward)
+    filled = first(values)
+    return np.where(np.isnan(filled), second(values), filled)
+
+
+def _model_columns(model: DrugModel) -> set[str]:
+    return {e.covariate for p in model.parameters for e in p.covariates if isinstance(e, FromColumn)}
+
+
+def _individual_model(model: DrugModel, individual: Mapping[str, str]) -> DrugModel:
+    """``model`` whose named parameters take the subject's values from columns (their unit)."""
+    params = []
+    for p in model.parameters:
+        if p.name in individual:
+            unit = str(p.value.units)
+            params.append(replace(p, covariates=(FromColumn(individual[p.name].upper(), unit),)))
+        else:
+            params.append(p)
+    unknown = set(individual) - {p.name for p in model.parameters}
+    if unknown:
+        raise ParameterError(f"`individual` names {sorted(unknown)}, not parameters of model {model.id!r}; "
+                             f"it has {[p.name for p in model.parameters]}.")
+    return replace(model, parameters=tuple(params))
+
+
+def _records(rows, idx, line0, scale_t, scale_a) -> Records:
+    def col(name, default=0.0):
+        values = _columns([rows[i] for i in idx], name, line0)
+        return np.where(np.isnan(values), default, values)
+
+    evid_given = "EVID" in rows[0]
+    amt = col("AMT")
+    evid = col("EVID") if evid_given else np.where(amt > 0, 1.0, 0.0)
+    rate = col("RATE")
+    return Records(time=col("TIME", np.nan) * scale_t, evid=evid, amt=amt * scale_a,
+                   rate=np.where(rate > 0, rate * scale_a / scale_t, rate), cmt=col("CMT"),
+                   ss=col("SS"), ii=col("II") * scale_t, addl=col("ADDL"), dur=col("DUR") * scale_t,
+                   lines=np.array([line0 + i for i in idx]))
+
+
+def _check(rec: Records, ident: str) -> None:
+    """Reject records NONMEM would reject, naming the row and the fix."""
+    for k in range(len(rec)):
+        line = rec.lines[k]
+        if math.isnan(rec.time[k]):
+            raise RegimenError(f"row {line}: TIME is missing; every record needs a time.")
+        if k and rec.time[k] < rec.time[k - 1]:
+            raise RegimenError(f"row {line}: TIME goes back ({rec.time[k] :g} min after {rec.time[k - 1]:g}) "
+                               f"within ID {ident}; sort each individual's records by time.")
+        evid = rec.evid[k]
+        if evid not in (0, 1, 2, 3, 4):
+            raise RegimenError(f"row {line}: EVID {evid:g} is not one of 0 (observation), 1 (dose), 2 "
+                               "(other), 3 (reset), 4 (reset and dose).")
+        if evid not in (1, 4):
+            continue
+        ss, ii, addl, rate, amt = rec.ss[k], rec.ii[k], rec.addl[k], rec.rate[k], rec.amt[k]
+        for name, value in (("SS", ss), ("ADDL", addl), ("CMT", rec.cmt[k])):
+            if not float(value).is_integer() or value < 0:
+                raise RegimenError(f"row {line}: {name} must be a whole number >= 0; got {value:g}.")
+        if ss not in (0, 1, 2):
+            raise RegimenError(f"row {line}: SS {ss:g} must be 0, 1 (reset to steady state) or 2 (add "
+                               "a steady state).")
+        if ii < 0 or (addl and ii <= 0):
+            raise RegimenError(f"row {line}: ADDL {addl:g} needs II > 0; got II {ii:g}.")
+        if not (rate >= 0 or rate in (-1, -2)):
+            raise RegimenError(f"row {line}: RATE {rate:g} must be 0 (bolus), > 0 (rate), -1 (modelled "
+                               "rate R) or -2 (modelled duration D).")
+        constant = ss and amt == 0 and rate > 0 and ii == 0
+        if ss and ii <= 0 and not constant:
+            raise RegimenError(f"row {line}: SS {ss:g} needs II > 0 (or {_CONSTANT_SS} for a constant "
+                               "infusion at steady state).")
+        if constant and addl:
+            raise RegimenError(f"row {line}: a constant infusion at steady state takes no ADDL.")
+        if not (amt > 0 or constant):
+            raise RegimenError(f"row {line}: a dose (EVID {evid:g}) needs AMT > 0 (AMT 0 only for a "
+                               f"steady-state constant infusion: SS 1, {_CONSTANT_SS}); got {amt:g}.")
+
+
+def simulate_dataset(source: Any, model: Any, *, solver: Any = "exact", time_unit: str = "h",
+                     amount_unit: str = "mg", conc_unit: str = "ng/mL", carry: str = "nocb",
+                     cmt: Mapping[str, int] | None = None, covariates: Mapping[str, str] | None = None,
+                     individual: Mapping[str, str] | None = None, analyte: str = "ketamine") -> DatasetResult:
+    """Predictions at every record of a NONMEM-format dataset (all individuals).
+
+    Parameters
+    ----------
+    source : CSV path, EventTable or list of row dicts
+        Columns (case-insensitive): ID, TIME, EVID, AMT, RATE, CMT, SS, II, ADDL, MDV, DV, DUR,
+        plus covariates. '.' is missing. A column ``C`` marks comment records (any value but
+        '', '.', '0'); lines starting with '#' are skipped.
+    model : DrugModel or str
+        The model; dosing routes by CMT from ``cmt`` (route -> CMT) or :func:`ketpk.eventtable.cmt_map`.
+    carry : {"nocb", "locf"}
+        Which record's covariates hold between two records and fill missing values: the next
+        (NONMEM) or the previous.
+    covariates : mapping, optional
+        Model covariate -> column (default ``{"weight": "WT", "age": "AGE"}``, kg and years).
+        Parameters defined with a ``column`` (model cards) read their own columns.
+    individual : mapping, optional
+        Parameter -> column giving each subject's own value (in the unit of the parameter's
+        published value): adds IPRED and ``<analyte>_IPRED`` columns.
+    analyte : str
+        The analyte reported as PRED/IPRED (DV's analyte); every analyte has its own column.
+    """
+    model = models.resolve(model)
+    engine = get_solver(solver)
+    if carry not in CARRY:
+        raise ParameterError(f"`carry` must be one of {CARRY}; got {carry!r}.")
+    rows, line0 = dataset_rows(source)
+    if "TIME" not in rows[0]:
+        raise RegimenError(f"the dataset has no TIME column; it has {', '.join(rows[0])}.")
+    if "C" in rows[0]:
+        keep = [k for k, r in enumerate(rows) if str(r.get("C") or "").strip() in ("", ".", "0")]
+    else:
+        keep = list(range(len(rows)))
+    scale_t = _scale(time_unit, "min", "time_unit")
+    scale_a = _scale(amount_unit, "mg", "amount_unit")
+    routes = routes_by_cmt(model, cmt)
+    mapping = dict(DEFAULT_COVARIATES if covariates is None else covariates)
+    columns_needed = {name: col.upper() for name, col in mapping.items() if col.upper() in rows[0]}
+    columns_needed.update({c: c for c in _model_columns(model) if c in rows[0]})
+    ipred_model = _individual_model(model, individual) if individual else None
+    if individual:
+        for name, col in individual.items():
+            if col.upper() not in rows[0]:
+                raise RegimenError(f"`individual` maps {name} to column {col!r}, which the dataset lacks.")
+            columns_needed[col.upper()] = col.upper()
+    ids = _columns([rows[k] for k in keep], "ID", line0) if "ID" in rows[0] else np.ones(len(keep))
+    if np.isnan(ids).any():
+        raise RegimenError(f"row {line0 + keep[int(np.flatnonzero(np.isnan(ids))[0])]}: ID is missing.")
+    breaks = [0] + [k for k in range(1, len(keep)) if ids[k] != ids[k - 1]] + [len(keep)]
+    analytes = None
+    outputs: dict[str, list] = {}
+    for a, b in zip(breaks[:-1], breaks[1:]):
+        idx = keep[a:b]
+        sub = [rows[i] for i in idx]
+        rec = _records(rows, idx, line0, scale_t, scale_a)
+        _check(rec, f"{ids[a]:g}")
+        covs = {}
+        for name, col in columns_needed.items():
+            values = _carry(_columns(sub, col, line0), carry)
+            if np.isnan(values).all() and name in mapping:
+                raise RegimenError(f"ID {ids[a]:g}: column {col} (the model's {name}) has no value.")
+            covs[name] = values
+        covs["tafd"] = _time_after_first_dose(rec)
+        preds = {}
+        for kind, m in (("PRED", model), ("IPRED", ipred_model)):
+            if m is None:
+                continue
+            params = m.individual(covs, {}, len(rec))
+            system = m.system(params)
+            states = subject_states(m, params, system, rec, routes, engine, carry)
+            preds[kind] = {name: np.einsum("rs,rs->r", row, states) for name, row in system.observe.items()}
+        analytes = tuple(preds["PRED"])
+        if analyte not in analytes:
+            raise ParameterError(f"`analyte` must be one of {analytes}; got {analyte!r}.")
+        block = {"ID": ids[a:b], "TIME": rec.time / scale_t, "EVID": rec.evid,
+                 "MDV": _mdv(sub, rec, line0), "CMT": rec.cmt, "AMT": rec.amt / scale_a}
+        if "DV" in rows[0]:
+            block["DV"] = _columns(sub, "DV", line0)
+        for kind, values in preds.items():
+            block[kind] = convert(values[analyte], "umol/L", analyte, conc_unit).magnitude
+        for kind, values in preds.items():
+            for name, v in values.items():
+                block[name if kind == "PRED" else f"{name}_IPRED"] = convert(v, "umol/L", name, conc_unit).magnitude
+        for key, value in block.items():
+            outputs.setdefault(key, []).append(np.asarray(value, dtype=float))
+    data = {key: np.concatenate(parts) for key, parts in outputs.items()}
+    meta = dict(provenance(model, engine.name, None), conc_unit=conc_unit, time_unit=time_unit, carry=carry)
+    return DatasetResult(tuple(data), data, meta)
+
+
+def _mdv(rows, rec: Records, line0: int) -> np.ndarray:
+    given = _columns(rows, "MDV", line0) if "MDV" in rows[0] else np.full(len(rec), np.nan)
+    derived = np.where(rec.evid == 0, 0.0, 1.0)
+    mdv = np.where(np.isnan(given), derived, given)
+    bad = ~np.isin(mdv, (0.0, 1.0))
+    if bad.any():
+        raise RegimenError(f"row {rec.lines[int(np.flatnonzero(bad)[0])]}: MDV must be 0 or 1.")
+    return mdv
+
+
+def _time_after_first_dose(rec: Records) -> np.ndarray:
+    """Per record: time since the first dose record (min), 0 before it (covariate ``tafd``)."""
+    doses = np.flatnonzero(np.isin(rec.evid, (1, 4)))
+    if doses.size == 0:
+        return np.zeros(len(rec))
+    return np.maximum(rec.time - rec.time[doses[0]], 0.0)
