@@ -9,7 +9,7 @@ import numpy as np
 from . import models
 from .nca import auc_inf
 from .regimen import Bolus, Infusion, Regimen
-from .scenarios import INTERACTIONS, Interaction, Study
+from .scenarios import INTERACTIONS, Study
 from .simulate import simulate
 from .subject import Subject
 from .units import Q_
@@ -27,8 +27,8 @@ def study_regimen(study: Study) -> Regimen:
     return Regimen([Infusion("0 min", amount=study.dose, duration="2 min")])
 
 
-def predicted_ratio(model: Any, inter: Interaction, study: Study, analyte: str = "ketamine") -> float:
-    """ketpk's AUC0-∞ ratio (with / without ``inter``) for ``study``'s route and dose, 70 kg.
+def predicted_ratio(model: Any, inter: Any, study: Study, analyte: str = "ketamine") -> float:
+    """ketpk's AUC0-∞ ratio with / without the scenario ``inter`` for ``study``'s route and dose, 70 kg.
 
     Exact solver, 0-72 h every 2 min, extrapolated from the last three points.
     """

@@ -31,7 +31,7 @@ from .errors import ParameterError
 from .model import DrugModel
 from .units import Q_
 
-__all__ = ["Study", "Interaction", "INTERACTIONS", "interaction", "resolve", "well_stirred_reading",
+__all__ = ["Study", "Interaction", "HepaticImpairment", "INTERACTIONS", "interaction", "resolve", "well_stirred_reading",
            "reference_liver"]
 
 
@@ -214,6 +214,44 @@ INTERACTIONS: dict[str, Interaction] = {
     "st_johns_wort": Interaction("St John's wort", "CYP3A4 inducer", "liver+gut",
                                  (_STUDIES["st_johns_wort"],), site_reason=_EQUAL),
 }
+
+
+#: Steelandt 2015 typical unbound AUC ratios (cirrhosis / healthy) by Child-Pugh class.
+_STEELANDT = {"A": 2.0, "B": 3.5}
+
+
+@dataclass(frozen=True)
+class HepaticImpairment:
+    """Child-Pugh class A or B as a fold 1/ratio on CLint,H (liver only). EXTRAPOLATION.
+
+    Steelandt J, Jean-Bart E, Goutelle S, Tod M. A prediction model of drug exposure in
+    cirrhotic patients according to Child-Pugh classification. Clin Pharmacokinet
+    2015;54(12):1245-1258. doi:10.1007/s40262-015-0288-9: for mild and moderate cirrhosis "the
+    predicted unbound AUC ratio is typically approximately 2 and 3.5, respectively, for most
+    drugs" (abstract). Not ketamine data: with a well-stirred liver the oral AUC rises by that
+    ratio and the IV AUC by less; portal-systemic shunting and protein binding are not modelled;
+    class C is refused (no value).
+    """
+
+    child_pugh: str
+
+    def __post_init__(self) -> None:
+        if self.child_pugh not in _STEELANDT:
+            raise ParameterError(f"`child_pugh` must be 'A' or 'B' (class C has no value to "
+                                 f"extrapolate from); got {self.child_pugh!r}.")
+
+    @property
+    def label(self) -> str:
+        ratio = _STEELANDT[self.child_pugh]
+        return (f"hepatic impairment Child-Pugh {self.child_pugh}: CLint,H × 1/{ratio:g} "
+                f"(EXTRAPOLATION: Steelandt 2015 typical unbound AUC ratio {ratio:g} for most "
+                "drugs, not ketamine data; Clin Pharmacokinet 54:1245, doi:10.1007/s40262-015-0288-9; "
+                "the esketamine label reports higher AUC and half-life in Child-Pugh B without "
+                "numbers retrieved here; shunting and protein binding not modelled)")
+
+    def apply(self, model: DrugModel) -> DrugModel:
+        """``model`` with CLint,H divided by the class's ratio."""
+        return _modify(model, 1.0 / _STEELANDT[self.child_pugh], 1.0, self.label)
 
 
 def interaction(name: str) -> Interaction:

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from .bodysize import dosing_weight
 from .errors import ParameterError
 from .units import COVARIATE_UNITS, as_quantity, scalar, to_covariate
 
@@ -15,8 +16,9 @@ __all__ = ["Subject", "SubjectBatch", "as_batch", "check_covariate"]
 
 _SEXES = ("female", "male")
 
-#: Covariate -> (rule, test, example) for values in the units of ``COVARIATE_UNITS`` (kg, year).
+#: Covariate -> (rule, test, example) for values in the units of ``COVARIATE_UNITS`` (kg, year, cm).
 _COVARIATE_RULES = {
+    "height": ("finite and positive", lambda v: np.isfinite(v) & (v > 0), "'170 cm'"),
     "weight": ("finite and positive", lambda v: np.isfinite(v) & (v > 0), "'70 kg'"),
     "age": ("finite and non-negative", lambda v: np.isfinite(v) & (v >= 0), "'45 year'"),
 }
@@ -51,11 +53,19 @@ class Subject:
     age : Quantity or str [time], optional
         Age, e.g. ``"45 year"``.
     sex : {"female", "male"}, optional
+    height : Quantity or str [length], optional
+        Height, e.g. ``"170 cm"``; with sex it gives ideal and lean body weight
+        (:mod:`ketpk.bodysize`).
+    dose_weight : {"total", "ideal", "lean"}
+        Which weight a per-kg dose is given by (default ``"total"``, the body weight); ideal
+        and lean need height and sex. Models still scale by total body weight.
     """
 
     weight: Any = None
     age: Any = None
     sex: str | None = None
+    height: Any = None
+    dose_weight: str = "total"
     _covariates: dict[str, float] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -71,6 +81,14 @@ class Subject:
                 raise ParameterError(f"`sex` must be 'female' or 'male'; got {self.sex!r}. "
                                      "Spell it out in lower case, or leave it out.")
             covariates["female"] = 1.0 if self.sex == "female" else 0.0
+        if self.height is not None:
+            object.__setattr__(self, "height", as_quantity(self.height, "height"))
+            covariates["height"] = float(check_covariate("height", to_covariate(self.height, "height")))
+        if self.dose_weight != "total":
+            if "weight" not in covariates:
+                raise ParameterError("`dose_weight` needs the subject's weight; give weight='70 kg'.")
+            covariates["dosing_weight"] = float(dosing_weight(
+                self.dose_weight, covariates["weight"], covariates.get("height"), covariates.get("female")))
         object.__setattr__(self, "_covariates", covariates)
 
     def __str__(self) -> str:
@@ -83,7 +101,8 @@ class Subject:
 
     @property
     def covariates(self) -> dict[str, float]:
-        """Covariates in canonical units: weight (kg), age (year), female (0/1)."""
+        """Covariates in canonical units: weight (kg), age (year), female (0/1), height (cm),
+        and dosing_weight (kg) when ``dose_weight`` is not total."""
         return dict(self._covariates)
 
 
@@ -104,8 +123,11 @@ class SubjectBatch:
 
     @property
     def weights(self) -> np.ndarray | None:
-        """Body weights in kg when given for every subject, else None."""
-        return np.asarray(self.covariates["weight"]) if self.weights_given else None
+        """Weights (kg) that per-kg doses use when given for every subject, else None: the
+        ``dosing_weight`` covariate (ideal or lean) where given, else body weight."""
+        if not self.weights_given:
+            return None
+        return np.asarray(self.covariates.get("dosing_weight", self.covariates["weight"]))
 
     def describe(self) -> str:
         """Who was simulated, for titles and provenance: ``"70 kg"``, ``"500 subjects, 48-112 kg"``
@@ -147,12 +169,16 @@ def as_batch(subjects: Any) -> SubjectBatch:
             )
     names = set().union(*(s.covariates for s in group))
     covariates: dict[str, np.ndarray] = {}
+    if "dosing_weight" in names:  # subjects dosed by total weight: their own weight
+        group_cov = [{"dosing_weight": s.covariates.get("weight"), **s.covariates} for s in group]
+    else:
+        group_cov = [s.covariates for s in group]
     for name in names:
-        missing = [i for i, s in enumerate(group) if name not in s.covariates]
+        missing = [i for i, c in enumerate(group_cov) if c.get(name) is None]
         if missing:
             raise ParameterError(
                 f"covariate {name!r} is given for some subjects but not for subjects {missing}; "
                 "give it for all or none."
             )
-        covariates[name] = np.array([s.covariates[name] for s in group])
+        covariates[name] = np.array([c[name] for c in group_cov])
     return SubjectBatch(len(group), covariates, single=single, weights_given="weight" in names)

@@ -54,12 +54,12 @@ CANONICAL: dict[str, str] = {
 
 
 #: Canonical units of subject covariates (the model's covariate effects and ranges use these).
-COVARIATE_UNITS: dict[str, str] = {"weight": "kg", "age": "year"}
-_COVARIATE_DIMENSION = {"weight": "[mass]", "age": "[time]"}
+COVARIATE_UNITS: dict[str, str] = {"weight": "kg", "age": "year", "height": "cm"}
+_COVARIATE_DIMENSION = {"weight": "[mass]", "age": "[time]", "height": "[length]"}
 
 
 #: A unit users write, per dimension, for error messages.
-_EXAMPLE_UNIT = {"[time]": "min or h", "[mass]": "kg for body weight, mg for doses"}
+_EXAMPLE_UNIT = {"[time]": "min or h", "[mass]": "kg for body weight, mg for doses", "[length]": "cm"}
 
 
 def _pint() -> Any:
@@ -267,7 +267,7 @@ def _checked(value: Any, dimension: str, name: str) -> pint.Quantity:
             "weight. Per-weight values are accepted only for doses and rates; drop the '/kg'."
         )
     if _dimension_key(quantity) != dimension:
-        example = _EXAMPLE_UNIT.get(dimension, CANONICAL[dimension]) or '1'
+        example = _EXAMPLE_UNIT.get(dimension) or CANONICAL.get(dimension) or '1'
         _refuse_bare(quantity, name, value, f"a quantity of dimension {dimension}", example.split()[0])
         raise UnitError(
             f"`{name}` must have dimension {dimension} (e.g. {example}); "
@@ -283,8 +283,8 @@ def _magnitude(quantity: pint.Quantity, unit: str, name: str) -> Any:
 
 
 def to_covariate(value: Any, covariate: str, name: str | None = None) -> Any:
-    """A ``covariate`` (``"weight"`` [mass] or ``"age"`` [time]; Quantity or string) as a float
-    or array in its unit of :data:`COVARIATE_UNITS` (kg, year); ``name`` (default: the
+    """A ``covariate`` (``"weight"`` [mass], ``"age"`` [time], ``"height"`` [length]; Quantity or string) as a float
+    or array in its unit of :data:`COVARIATE_UNITS` (kg, year, cm); ``name`` (default: the
     covariate) is the argument named in errors."""
     checked = _checked(value, _COVARIATE_DIMENSION[covariate], name or covariate)
     return _magnitude(checked, COVARIATE_UNITS[covariate], name or covariate)

@@ -74,6 +74,38 @@ increase', read as 1).
 """
 
 
+OTHER = """
+## Hepatic impairment (EXTRAPOLATION)
+
+`ketpk.scenarios.HepaticImpairment("A")` or `("B")` divides CLint,H by 2 or 3.5, the typical
+unbound AUC ratios of Steelandt 2015 (Clin Pharmacokinet 54:1245, doi:10.1007/s40262-015-0288-9)
+"for most drugs" in mild and moderate cirrhosis. No ketamine numbers were retrieved (the
+esketamine label reports higher AUC and half-life in Child-Pugh B), so every result carries the
+label EXTRAPOLATION. With a well-stirred liver the oral AUC rises by exactly that ratio, the IV
+AUC by less (Ashraf 2018, 0.1 mg/kg IV: 1.18 and 1.45); portal-systemic shunting and protein
+binding are not modelled; Steelandt's model is least accurate for E > 0.8, as for ketamine.
+Class C is refused.
+
+## Age
+
+Only published covariate effects are used: Perez-Ruixo 2021 lowers hepatic blood flow by
+2.19 L/h per year above 60 (`ketpk.Subject(age="80 year")` with `esketamine.perezruixo2021`).
+Bell & Kalso 2018 (Pain Rep 3:e674) warn that age reduces ketamine clearance, but no number for
+the other models was retrieved, so ketpk does not invent one; a CovariateRangeWarning marks ages
+outside a model's studied range.
+
+## Body size
+
+`ketpk.Subject(weight=..., height=..., sex=..., dose_weight="lean")` gives per-kg doses by lean
+body weight (Janmahasatian 2005, Clin Pharmacokinet 44:1051, doi:10.2165/00003088-200544100-00004)
+or `"ideal"` (Devine 1974, Drug Intell Clin Pharm 8:650); the models still scale their
+parameters by total body weight, as published. A 140-kg, 170-cm woman has a lean body weight of
+63 kg, so 0.5 mg/kg by lean weight is 31.5 mg instead of 70 mg by total weight
+(`ketpk.bodysize`). No obese-adult ketamine model is published; weights outside a model's range
+raise a CovariateRangeWarning.
+"""
+
+
 def _rows():
     return comparison(MODELS)
 
@@ -113,6 +145,7 @@ def render(rows=None) -> str:
             seen.add((study.doi, study.route))
             lines.append(f"* {study.citation}. doi:{study.doi}. n = {study.n}, {study.route} "
                          f"{study.dose}: {study.finding}.")
+    lines.append(OTHER.rstrip("\n"))
     return "\n".join(lines) + "\n"
 
 
@@ -125,7 +158,7 @@ def figure(rows, path: Path) -> None:
         for study in inter.calibration + inter.checks:
             labels.append((name, study))
             published.append(study.ratio)
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    fig, ax = plt.subplots(figsize=(10, 4.5))
     y = range(len(labels))
     ax.scatter(published, y, marker="s", s=60, color="black", label="published", zorder=3)
     for (name, study), k in zip(labels, y):
@@ -141,7 +174,7 @@ def figure(rows, path: Path) -> None:
     ax.set_xscale("log")
     ax.set_xlabel("ketamine AUC ratio, with / without perpetrator (grey: ±25 %)")
     ax.axvline(1, color="0.5", lw=0.5)
-    ax.legend(fontsize=7, loc="lower right")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
