@@ -90,11 +90,14 @@ __all__ = (
     "ProtocolLimitWarning",
     "individualize",
     "Posterior",
+    "find_dose",
+    "Target",
 )
 
 
 _LAZY_SUBMODULES = ("effects", "protocols", "tci")
-_LAZY_NAMES = {"individualize": "posterior", "Posterior": "posterior"}
+_LAZY_NAMES = {"individualize": "posterior", "Posterior": "posterior", "find_dose": "dosefinding",
+               "Target": "dosefinding"}
 
 
 def __getattr__(name: str):

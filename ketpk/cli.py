@@ -456,9 +456,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_analytes(p)
     p.set_defaults(run=_cmd_population)
 
+    from .cli_individualize import add_parser as add_individualize
     from .cli_tci import add_tci_parser
 
     add_tci_parser(sub)
+    add_individualize(sub)
     return parser
 
 

@@ -40,15 +40,15 @@ from . import models
 from .errors import KetpkWarning, ParameterError
 from .fileio import open_text, write_csv
 from .population import Population
-from .regimen import Bolus, Infusion, Regimen
 from .result import SimulationResult, convert
+from .plan import as_regimen, request
 from .simulate import simulate
 from .species import SPECIES, molar_mass
 from .subject import as_batch
 from .units import Q_, as_quantity, to_canonical, to_unit
 
-__all__ = ["Observation", "observations", "read_observations", "individualize", "Posterior",
-           "Forecast", "concentration"]
+__all__ = ["Observation", "observations", "read_observations", "individualize",
+           "individualize_dataset", "Posterior", "Forecast", "concentration"]
 
 _GRADIENT_STEP = 1e-5
 _HESSIAN_STEP = 1e-3
@@ -126,7 +126,8 @@ def observations(data: Any, model: Any) -> tuple[Observation, ...]:
 
 
 def _analytes(model: Any) -> tuple[str, ...]:
-    return tuple(a for a in model.system(model.individual({}, {}, 1)).observe if a in SPECIES)
+    """The measurable (plasma) analytes: effect-site concentrations are not sampled."""
+    return tuple(a for a in model.analytes if a in SPECIES)
 
 
 def _observed_cmt(model: Any) -> dict[int, str]:
@@ -172,6 +173,35 @@ def read_observations(source: Any, model: Any, *, id: Any = None, time_unit: str
         else:
             found.append((time, mapping[number], Q_(_cell(row, "DV", None, line), dv_unit), limit))
     return observations(found, model)
+
+
+def individualize_dataset(source: Any, model: Any, *, time_unit: str = "h", dv_unit: str = "ng/mL",
+                          cmt: Mapping[int, str] | None = None) -> dict[str, Posterior]:
+    """:func:`individualize` every ID of a NONMEM-style dataset (doses EVID 1, levels EVID 0).
+
+    Each ID's regimen comes from :func:`ketpk.read_event_table`, its measurements from
+    :func:`read_observations`, its weight (kg) and age (years) from ``WT`` / ``AGE`` columns when
+    present. Returns ``{id: Posterior}`` in the dataset's order.
+    """
+    from .eventtable import read_event_table
+    from .subject import Subject
+
+    model = models.resolve(model)
+    rows = _dataset_rows(source)
+    by_id: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_id.setdefault(str(row.get("ID", "1")).strip(), []).append(row)
+    out = {}
+    for key, own in by_id.items():
+        covariates = {}
+        for column, name, unit in (("WT", "weight", "kg"), ("AGE", "age", "year")):
+            values = [r[column] for r in own if str(r.get(column, "")).strip() not in ("", ".")]
+            if values:
+                covariates[name] = f"{float(values[0])} {unit}"
+        regimen = read_event_table(own, model=model, time_unit=time_unit)
+        data = read_observations(own, model, time_unit=time_unit, dv_unit=dv_unit, cmt=cmt)
+        out[key] = individualize(model, regimen, data, subject=Subject(**covariates))
+    return out
 
 
 def _dataset_rows(source: Any) -> list[dict[str, Any]]:
@@ -230,12 +260,15 @@ class _Problem:
         self.model, self.regimen, self.covariates = model, regimen, dict(covariates)
         self.names, self.omega, self.root = _prior(model)
         self.data = data
-        self.times, self.where = np.unique([o.time_min for o in data], return_inverse=True)
+        times, self.where = np.unique([o.time_min for o in data] or [0.0], return_inverse=True)
         self.y = np.array([o.value_umol_per_l for o in data])
         self.blq = np.array([o.blq for o in data], dtype=bool)
         self.groups = {a: np.array([i for i, o in enumerate(data) if o.analyte == a])
                        for a in dict.fromkeys(o.analyte for o in data)}
         self.errors = {a: model.error(a) for a in self.groups}
+        analytes = tuple(self.groups) or model.analytes[:1]
+        self.request = request(model, regimen, Q_(times, "min"), subjects=self.population(
+            np.zeros((1, len(self.names)))), analytes=analytes)  # checked once, planned per batch
         self.evaluations = 0
 
     def population(self, z: np.ndarray) -> Population:
@@ -249,10 +282,10 @@ class _Problem:
         """Predicted concentrations (m, n_obs) in µmol/L at the z points (m, k)."""
         z = np.atleast_2d(z)
         self.evaluations += len(z)
-        result = simulate(self.model, self.regimen, Q_(self.times, "min"), subjects=self.population(z))
+        solved = self.request.plan(as_batch(self.population(z))).solve()
         out = np.empty((len(z), len(self.data)))
-        for analyte, rows in self.groups.items():
-            out[:, rows] = result.concentrations_umol_per_l[analyte][:, self.where[rows]]
+        for i, (analyte, rows) in enumerate(self.groups.items()):
+            out[:, rows] = solved[:, i, self.where[rows]]
         return out
 
     def terms(self, f: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -327,8 +360,7 @@ def individualize(model: Any, regimen: Any, observations_: Any = (), *, subject:
     from scipy import optimize  # loaded on first use: `import ketpk` stays fast
 
     model = models.resolve(model)
-    if isinstance(regimen, (Bolus, Infusion)):
-        regimen = Regimen([regimen])
+    regimen = as_regimen(regimen)
     batch = as_batch(subject)
     if batch.n != 1:
         raise ParameterError("`subject` must be one ketpk.Subject (individualize fits one subject).")
@@ -468,9 +500,7 @@ class Posterior:
         the etas (parameter uncertainty; no residual error). ``times`` default: 0 to 1.5 × the
         last measurement or dose end, 301 points.
         """
-        regimen = self.regimen if regimen is None else regimen
-        if isinstance(regimen, (Bolus, Infusion)):
-            regimen = Regimen([regimen])
+        regimen = as_regimen(self.regimen if regimen is None else regimen)
         regimen.resolve(self.covariates["weight"] if self.weights_given else None, 1)
         if times is None:
             end = max([o.time_min for o in self.observations] + [60.0])
