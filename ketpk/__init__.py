@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from importlib import metadata as _metadata
 
-from . import models, nca, population, scenarios
+from . import models, nca, population, scenarios, uncertainty
 from .citations import Citation
 from .compare import compare_regimens, compare_routes, equivalent_dose
 from .errors import (
@@ -66,6 +66,7 @@ __all__ = (
     "tci",
     "population",
     "scenarios",
+    "uncertainty",
     "Subject",
     "Bolus",
     "Infusion",

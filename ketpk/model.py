@@ -22,7 +22,8 @@ from .species import SPECIES, molar_mass
 from .units import CANONICAL, Q_, as_quantity
 
 __all__ = [
-    "Parameter", "Allometric", "FromColumn", "CovariateEffect", "OmegaBlock", "ResidualError", "Input",
+    "Parameter", "Allometric", "FromColumn", "CovariateEffect", "OmegaBlock", "ParameterUncertainty",
+    "UNCERTAINTY_PREFIX", "ResidualError", "Input",
     "Route", "Params", "SystemBuilder", "System", "DrugModel",
 ]
 
@@ -127,6 +128,32 @@ class Parameter:
             raise ParameterError(f"`{self.name}` has unsupported dimension "
                                  f"{'dimensionless' if not dims else str(dims)}; got {self.value}.")
         return self._canonical
+
+
+#: Key prefix of a subject's log-factor on a typical value (a replicate's draw from the
+#: estimates' uncertainty), carried with the etas: ``etas["theta:CL"]``.
+UNCERTAINTY_PREFIX = "theta:"
+
+
+@dataclass(frozen=True, slots=True)
+class ParameterUncertainty:
+    """Published uncertainty of typical values: relative standard errors (RSE, fractions).
+
+    A replicate draws each typical value log-normally with the CV equal to its RSE
+    (log-SD ``sqrt(ln(1 + RSE²))``), independently (no covariance matrix is published).
+    """
+
+    rse: Mapping[str, float]
+    source: str
+
+    def __post_init__(self) -> None:
+        bad = {k: v for k, v in self.rse.items() if not (isinstance(v, (int, float)) and 0 <= v < 10)}
+        if bad:
+            raise ParameterError(f"`rse` must be fractions in [0, 10) (0.16 for 16 %); got {bad}.")
+
+    def sd_log(self) -> dict[str, float]:
+        """Log-scale SD per parameter."""
+        return {k: math.sqrt(math.log1p(v * v)) for k, v in self.rse.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -383,6 +410,8 @@ class DrugModel(Card):
         Modelling assumptions and caveats, shown by :meth:`describe`.
     scenarios : tuple of str
         Labels (with evidence) of the clinical what-ifs applied (:meth:`with_scenario`).
+    uncertainty : ParameterUncertainty, optional
+        Published standard errors of the typical values (``population.sample(uncertainty=True)``).
     """
 
     id: str
@@ -402,6 +431,7 @@ class DrugModel(Card):
     notes: tuple[str, ...] = ()
     evidence: str = "published"
     scenarios: tuple[str, ...] = ()
+    uncertainty: ParameterUncertainty | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.citation, Citation):
@@ -477,7 +507,8 @@ class DrugModel(Card):
                         f"subject a {effect.covariate}."
                     )
                 value = effect.apply(value, cov)
-            values[p.name] = value
+            factor = etas.get(UNCERTAINTY_PREFIX + p.name)
+            values[p.name] = value if factor is None else value * np.exp(factor)
         for block in self.variability:
             for name, transform in zip(block.names, block.transforms or ()):
                 if name in etas:

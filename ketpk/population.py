@@ -9,7 +9,9 @@
 
 Draw order (so that the same seed gives bit-identical subjects): weight, age, sex, then one
 ``(n, k)`` block of standard normals per :class:`~ketpk.model.OmegaBlock` of the model, in the
-model's order, correlated with a square-root factor of the block's omega.
+model's order, correlated with a square-root factor of the block's omega; with
+``uncertainty=True`` last one ``(replicates, k)`` block for the typical values
+(:class:`~ketpk.model.ParameterUncertainty`, parameters in its order).
 
 Default covariates (assumptions, used only where the user gives none):
 
@@ -33,7 +35,7 @@ import numpy as np
 
 from . import models
 from .errors import ParameterError
-from .model import DrugModel
+from .model import UNCERTAINTY_PREFIX, DrugModel
 from .subject import Subject, SubjectBatch, as_batch, check_covariate
 from .units import CANONICAL, Q_, to_covariate
 
@@ -191,6 +193,7 @@ class Population:
     covariates: Mapping[str, np.ndarray]
     etas: Mapping[str, np.ndarray]
     seed: Any = None
+    replicate: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(next(iter(self.covariates.values())))
@@ -206,6 +209,7 @@ class Population:
         return dataclasses.replace(
             self, covariates={k: v[index] for k, v in self.covariates.items()},
             etas={k: v[index] for k, v in self.etas.items()},
+            replicate=None if self.replicate is None else self.replicate[index],
         )
 
     def _as_batch(self) -> SubjectBatch:
@@ -241,7 +245,7 @@ class Population:
 
 def sample(model: Any, n: int | None = None, *, seed: Any = None, weight: Any = None,
            age: Any = None, female: float = 0.5, covariates: Any = None,
-           variability: bool = True) -> Population:
+           variability: bool = True, uncertainty: bool = False, replicates: int = 100) -> Population:
     """Draw ``n`` virtual subjects of ``model``.
 
     Parameters
@@ -263,8 +267,25 @@ def sample(model: Any, n: int | None = None, *, seed: Any = None, weight: Any = 
         A user's covariate table (columns ``weight``, ``age``, ``sex``); replaces the draws.
     variability : bool
         Draw inter-individual variability from the model's omega blocks (False: covariates only).
+    uncertainty : bool
+        Also draw the typical values from the estimates' published uncertainty
+        (``model.uncertainty``): ``replicates`` parameter sets, each shared by ``n`` subjects, so
+        the population has ``n × replicates`` subjects and ``population.replicate`` says whose
+        is whose (:func:`ketpk.uncertainty.percentile_intervals` summarises them).
+    replicates : int
+        Number of parameter sets drawn when ``uncertainty`` is True.
     """
     model = models.resolve(model)
+    if uncertainty and model.uncertainty is None:
+        have = [m.id for m in models.available() if models.get(m.id).uncertainty is not None]
+        raise ParameterError(f"model {model.id!r} has no published parameter uncertainty; use "
+                             f"uncertainty=False or one of {', '.join(have)}.")
+    if uncertainty:
+        replicates = _count(replicates)
+        if n is None or covariates is not None:
+            raise ParameterError("`uncertainty=True` draws `n` subjects per replicate; give n and "
+                                 "no `covariates` table.")
+        n = _count(n) * replicates
     if isinstance(female, bool) or not isinstance(female, (int, float)) or not 0.0 <= female <= 1.0:
         raise ParameterError(f"`female` must be a probability in [0, 1]; got {female!r}. "
                              "E.g. female=0.5 for half women.")
@@ -289,7 +310,13 @@ def sample(model: Any, n: int | None = None, *, seed: Any = None, weight: Any = 
         if "female" in used:
             cov["female"] = (rng.random(n) < female).astype(float)
     etas = _etas(model, rng, n) if variability else {}
-    return Population(model, cov, etas, recorded)
+    replicate = None
+    if uncertainty:
+        replicate = np.repeat(np.arange(replicates), n // replicates)
+        sd = model.uncertainty.sd_log()
+        draws = rng.standard_normal((replicates, len(sd))) * np.array(list(sd.values()))
+        etas.update({UNCERTAINTY_PREFIX + name: draws[replicate, i] for i, name in enumerate(sd)})
+    return Population(model, cov, etas, recorded, replicate)
 
 
 def _count(n: Any) -> int:

@@ -103,6 +103,15 @@ parameters by total body weight, as published. A 140-kg, 170-cm woman has a lean
 63 kg, so 0.5 mg/kg by lean weight is 31.5 mg instead of 70 mg by total weight
 (`ketpk.bodysize`). No obese-adult ketamine model is published; weights outside a model's range
 raise a CovariateRangeWarning.
+
+## Parameter uncertainty
+
+`ketpk.population.sample(model, n, uncertainty=True, replicates=R)` draws R sets of typical
+values from the published relative standard errors (log-normal, CV = RSE, independent: no
+covariance matrix is published), each shared by n subjects with their own IIV;
+`ketpk.uncertainty.percentile_intervals(result, population)` gives each percentile's interval
+over the replicates. Only Ashraf 2018 publishes its RSEs (Table 2, 13 estimated thetas); other
+models refuse `uncertainty=True`. The uncertainty of the IIV variances is not drawn.
 """
 
 

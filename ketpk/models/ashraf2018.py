@@ -27,7 +27,8 @@ import numpy as np
 
 from ..citations import Citation
 from ..model import (
-    Allometric, DrugModel, Input, OmegaBlock, Parameter, Params, ResidualError, Route, SystemBuilder,
+    Allometric, DrugModel, Input, OmegaBlock, Parameter, ParameterUncertainty, Params, ResidualError, Route,
+    SystemBuilder,
 )
 from ..routes import iv_route
 
@@ -138,6 +139,12 @@ ASHRAF2018 = DrugModel(
         OmegaBlock.diagonal({"CLINT_H_SK": 0.25, "CLINT_GW_SK": 2.1, "KA_SK": 0.42, "VPER1_SK": 0.045,
                              "CLINT_H_NK": 0.10}, source="Table 2, IIV omega^2 (exponential)"),
     ),
+    uncertainty=ParameterUncertainty(
+        {"KA_SK": 0.161, "VC_SK": 0.431, "QPER1_SK": 0.113, "VPER1_SK": 0.080, "QPER2_SK": 0.060,
+         "VPER2_SK": 0.038, "CLINT_H_SK": 0.142, "CLINT_GW_SK": 0.395, "VC_NK": 0.048,
+         "QPER1_NK": 0.123, "VPER1_NK": 0.056, "CLINT_H_NK": 0.078, "CLINT_GW_NK": 0.358},
+        source="Table 2, RSE of each estimated theta (as transcribed in nlmixr2lib "
+               "Ashraf_2018_s_ketamine_ticlopidine.R); the fixed values carry none"),
     residual_error=(
         ResidualError("ketamine", proportional=0.086 ** 0.5,
                       source="Table 2, RV SK,PLAC sigma^2 0.086 (SD 0.293)"),
