@@ -461,6 +461,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_tci_parser(sub)
     add_individualize(sub)
+
+    from .cli_validate import add_parser as add_validate
+
+    add_validate(sub)
     return parser
 
 
