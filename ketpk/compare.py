@@ -16,11 +16,9 @@ from . import models, nca
 from .display import Card, CardData
 from .errors import ParameterError
 from .fileio import write_csv
-from .regimen import Bolus, Infusion, Regimen
+from .regimen import Bolus, DoseSchedule, Infusion, Regimen, dose_schedule
 from .result import SimulationResult
-from .plan import as_regimen
 from .simulate import simulate
-from .subject import as_batch
 from .units import Q_, as_quantity
 
 __all__ = ["Comparison", "DoseSchedule", "EquivalentDose", "compare_routes", "compare_regimens",
@@ -215,37 +213,6 @@ def compare_regimens(regimens: Mapping[str, Any], model: Any = None, *, subject:
         results[label] = simulate(which, regimen, _times(times), subjects=subject, solver=solver,
                                   record="plasma")
     return Comparison(results, subject, "regimens")
-
-
-@dataclass(frozen=True)
-class DoseSchedule:
-    """A regimen's input over time for one subject: infusion rate steps and boluses.
-
-    ``times`` and ``rates`` are the step function (rate holds from ``times[i]`` to
-    ``times[i+1]``); ``bolus_times`` / ``bolus_amounts`` the instant doses. Quantities.
-    """
-
-    times: Any
-    rates: Any
-    bolus_times: Any
-    bolus_amounts: Any
-
-
-def dose_schedule(regimen: Any, subject: Any = None) -> DoseSchedule:
-    """Total infusion rate (mg/h, all routes) as steps, and boluses (mg), for one subject."""
-    doses = as_regimen(regimen).resolve(as_batch(subject).weights, 1)
-    infusions = [d for d in doses if d.rate is not None]
-    boluses = [d for d in doses if d.rate is None]
-    edges = sorted({0.0, *(d.time for d in infusions), *(d.time + float(d.duration[0]) for d in infusions)})
-    rates = np.zeros(len(edges))
-    for d in infusions:
-        on = (np.asarray(edges) >= d.time) & (np.asarray(edges) < d.time + float(d.duration[0]))
-        rates[on] += float(d.rate[0])
-    return DoseSchedule(
-        times=Q_(np.asarray(edges), "min"), rates=Q_(rates, "mg/min").to("mg/h"),
-        bolus_times=Q_(np.array([d.time for d in boluses]), "min"),
-        bolus_amounts=Q_(np.array([float(d.amount[0]) for d in boluses]), "mg"),
-    )
 
 
 @dataclass(frozen=True)

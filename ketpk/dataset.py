@@ -27,9 +27,9 @@ from .eventtable import dataset_rows, routes_by_cmt
 from .fileio import write_csv
 from .model import DrugModel, FromColumn
 from .nmevents import Records, subject_states
-from .result import convert, provenance
+from .result import provenance
 from .solvers import get_solver
-from .units import Q_
+from .units import Q_, convert
 
 __all__ = ["simulate_dataset", "DatasetResult", "CARRY"]
 

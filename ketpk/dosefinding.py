@@ -34,7 +34,7 @@ from . import models
 from .errors import ParameterError, RegimenError
 from .plan import as_regimen
 from .population import Population, sample
-from .result import convert
+from .units import convert
 from .simulate import simulate
 from .units import Q_, as_quantity, to_canonical, to_unit
 

@@ -18,6 +18,7 @@ __all__ = [
     "KetpkWarning",
     "CovariateRangeWarning",
     "ProtocolLimitWarning",
+    "UnphysicalValueWarning",
 ]
 
 
@@ -63,3 +64,8 @@ class CovariateRangeWarning(KetpkWarning):
 
 class ProtocolLimitWarning(KetpkWarning):
     """A regimen exceeds a published maximum of its protocol."""
+
+
+class UnphysicalValueWarning(KetpkWarning):
+    """A published parameter value breaks a physical rule (e.g. a fraction above 1); it is kept
+    as published and the reason is in the result's assumptions."""

@@ -17,13 +17,14 @@ import numpy as np
 from .citations import Citation
 from .display import Card, CardData
 from .errors import ParameterError, RegimenError
+from .physical import check_balance, check_flow, check_inputs, check_volume
 from .residual import ResidualError
 from .species import SPECIES, molar_mass
 from .units import CANONICAL, Q_, as_quantity
 
 __all__ = [
     "Parameter", "Allometric", "FromColumn", "CovariateEffect", "OmegaBlock", "ParameterUncertainty",
-    "UNCERTAINTY_PREFIX", "ResidualError", "Input",
+    "UNCERTAINTY_PREFIX", "OCCASION_PREFIX", "ResidualError", "Input",
     "Route", "Params", "SystemBuilder", "System", "DrugModel",
 ]
 
@@ -50,11 +51,23 @@ class Allometric(CovariateEffect):
     reference: float = 70.0
     covariate: str = "weight"
 
+    def __post_init__(self) -> None:
+        for name, value in (("exponent", self.exponent), ("reference", self.reference)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise ParameterError(f"Allometric `{name}` must be a finite number; got {value!r}. "
+                                     "E.g. Allometric(0.75) for clearances, Allometric(1.0) for volumes.")
+        if self.reference <= 0:
+            raise ParameterError(f"Allometric `reference` must be > 0 (kg); got {self.reference!r}.")
+
     def apply(self, value: np.ndarray, covariates: Mapping[str, np.ndarray]) -> np.ndarray:
         return value * (covariates[self.covariate] / self.reference) ** self.exponent
 
     def describe(self) -> str:
         return f"× ({self.covariate}/{self.reference:g})^{self.exponent:g}"
+
+
+#: Dimensions whose parameters must be strictly positive: volumes and clearances.
+_POSITIVE = {"[length] ** 3": "a volume", "[length] ** 3 / [time]": "a clearance"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +130,9 @@ class Parameter:
             raise ParameterError(f"`{self.name}` must be non-negative; got {quantity}.")
         dims = quantity.dimensionality
         key = "dimensionless" if not dims else str(dims)
+        if magnitude == 0 and key in _POSITIVE:
+            raise ParameterError(f"`{self.name}` is {_POSITIVE[key]} and must be > 0; got {quantity}. "
+                                 "A zero would divide by zero or remove the compartment's meaning.")
         if key in CANONICAL:  # converted once: simulations read it for every batch
             object.__setattr__(self, "_canonical", float(quantity.to(CANONICAL[key]).magnitude))
 
@@ -133,6 +149,10 @@ class Parameter:
 #: Key prefix of a subject's log-factor on a typical value (a replicate's draw from the
 #: estimates' uncertainty), carried with the etas: ``etas["theta:CL"]``.
 UNCERTAINTY_PREFIX = "theta:"
+
+#: Key prefix of a subject's inter-occasion random effect (kappa) for the occasion being
+#: solved, carried with the etas: ``etas["occ:KA1"]`` (:mod:`ketpk.occasions`).
+OCCASION_PREFIX = "occ:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +235,9 @@ class Route:
     is not published (they travel into results). ``infusion`` is False for routes whose inputs
     have their own zero-order phase (they take boluses only). ``modelled_rate`` and
     ``modelled_duration`` name the parameters (mg/min, min) that NONMEM dataset records with
-    RATE = -1 and RATE = -2 use (NONMEM's R and D of the dosed compartment).
+    RATE = -1 and RATE = -2 use (NONMEM's R and D of the dosed compartment). ``unphysical``
+    gives the reason when a published input fraction breaks a physical rule (> 1): it then
+    warns, not fails (:mod:`ketpk.physical`); say so in ``assumptions`` too.
     """
 
     name: str
@@ -227,6 +249,7 @@ class Route:
     build: Callable[[SystemBuilder, Params], None] | None = None
     modelled_rate: str | None = None
     modelled_duration: str | None = None
+    unphysical: tuple[str, ...] = ()
 
 
 class Params:
@@ -287,6 +310,8 @@ class SystemBuilder:
         self._volumes: dict[str, np.ndarray] = {}
         self._analytes: dict[str, list[str]] = {}
         self._flows: list[tuple[str, str | None, np.ndarray]] = []
+        self._balance: list[tuple[str, str, np.ndarray]] = []  # flows in their own basis
+        self._virtual: set[str] = set()  # effect-site states: no mass of their own
 
     def compartment(self, name: str, species: str, *, volume: Any = None,
                     analytes: Sequence[str] = ()) -> None:
@@ -295,8 +320,11 @@ class SystemBuilder:
             raise ParameterError(f"species {species!r} unknown; known: {sorted(SPECIES)}.")
         self._states.append(name)
         self._species.append(species)
+        if name in self._states[:-1]:
+            raise ParameterError(f"compartment {name!r} is defined twice; give each its own name.")
         if volume is not None:
             self._volumes[name] = np.broadcast_to(np.asarray(volume, dtype=float), (self.n,))
+            check_volume(name, self._volumes[name])
         for analyte in analytes:
             if volume is None:
                 raise ParameterError(f"compartment {name!r} is observed but has no volume.")
@@ -306,14 +334,21 @@ class SystemBuilder:
                  basis: str = "molar") -> None:
         """First-order loss from ``source`` at ``rate`` (1/min) into ``to`` with yields."""
         rate = np.broadcast_to(np.asarray(rate, dtype=float), (self.n,))
-        self._flows.append((source, None, -rate))
         targets = {to: 1.0} if isinstance(to, str) else dict(to or {})
+        if basis not in ("molar", "mass"):
+            raise ParameterError(f"`basis` must be 'molar' or 'mass'; got {basis!r}.")
+        for state in (source, *targets):
+            if state not in self._states:
+                raise ParameterError(f"a flow names compartment {state!r}, which is not defined; "
+                                     f"the model has {self._states}. Add it first with compartment().")
+        check_flow(source, rate, targets, basis)
+        self._flows.append((source, None, -rate))
+        self._balance.append((source, source, -rate))
         for target, yield_ in targets.items():
             factor = np.asarray(yield_, dtype=float)
+            self._balance.append((target, source, rate * factor))
             if basis == "mass":
                 factor = factor * self._mw(source) / self._mw(target)
-            elif basis != "molar":
-                raise ParameterError(f"`basis` must be 'molar' or 'mass'; got {basis!r}.")
             self._flows.append((target, source, rate * factor))
 
     def clearance(self, source: str, clearance: Any, to: Mapping[str, float] | str | None = None,
@@ -345,6 +380,7 @@ class SystemBuilder:
             state = f"{comp}@{site}"
             self.compartment(state, self._species[self._states.index(comp)],
                              volume=self._volumes[comp], analytes=(name,))
+            self._virtual.add(state)
             self._flows.append((state, comp, rate))
             self.transfer(state, rate)
         return name
@@ -360,6 +396,10 @@ class SystemBuilder:
         for target, source, rate in self._flows:
             col = where[source if source is not None else target]
             A[:, where[target], col] += rate
+        balance = np.zeros_like(A)
+        for target, source, rate in self._balance:
+            balance[:, where[target], where[source]] += rate
+        check_balance(states, balance, np.array([s not in self._virtual for s in states]))
         observe = {}
         for analyte, comps in self._analytes.items():
             row = np.zeros((self.n, len(states)))
@@ -412,6 +452,8 @@ class DrugModel(Card):
         Labels (with evidence) of the clinical what-ifs applied (:meth:`with_scenario`).
     uncertainty : ParameterUncertainty, optional
         Published standard errors of the typical values (``population.sample(uncertainty=True)``).
+    occasion_variability : tuple of OmegaBlock
+        Published inter-occasion variability (IOV); a kappa per occasion (:mod:`ketpk.occasions`).
     """
 
     id: str
@@ -432,6 +474,7 @@ class DrugModel(Card):
     evidence: str = "published"
     scenarios: tuple[str, ...] = ()
     uncertainty: ParameterUncertainty | None = None
+    occasion_variability: tuple[OmegaBlock, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.citation, Citation):
@@ -463,7 +506,7 @@ class DrugModel(Card):
         replaced = {}
         for name, value in values.items():
             old = self.parameter(name)
-            if isinstance(value, (int, float)) and old.value.dimensionless:
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and old.value.dimensionless:
                 new = Q_(float(value))  # a fraction such as F needs no unit
             else:
                 new = as_quantity(value, name)
@@ -475,7 +518,34 @@ class DrugModel(Card):
             replaced[name] = replace(old, value=new, source="user override",
                                      assumption=f"{name} set by the user to {new}")
         params = tuple(replaced.get(p.name, p) for p in self.parameters)
-        return replace(self, parameters=params)
+        model = replace(self, parameters=params)
+        model.check()
+        return model
+
+    def check(self) -> None:
+        """Raise :class:`ParameterError` if the typical subject's system or a route's inputs break
+        a physical rule (:mod:`ketpk.physical`): e.g. F > 1, F + presystemic > 1, a zero volume,
+        yields above 1 or a cycle that creates drug. Simulations check every subject too.
+
+        Covariates without a reference value are taken at the middle of their validated range
+        (dataset columns: missing); a model needing one with neither is checked when simulated.
+        """
+        covariates: dict[str, np.ndarray] = {}
+        for effect in (e for p in self.parameters for e in p.covariates):
+            name = effect.covariate
+            if name in self.reference_covariates or name in covariates:
+                continue
+            low, high = self.covariate_range.get(name, (None, None))
+            if low is not None and high is not None:
+                covariates[name] = np.array([(low + high) / 2.0])
+            elif isinstance(effect, FromColumn):
+                covariates[name] = np.array([np.nan])  # the typical value stands
+            else:
+                return
+        params = self.individual(covariates, {}, 1)
+        self.system(params)
+        for route in self.routes.values():
+            check_inputs(self.id, route, [inp.fraction for inp in route.inputs(params, np.ones(1))])
 
     def with_scenario(self, *scenarios: Any) -> DrugModel:
         """A copy with clinical what-ifs applied, in order (objects of :mod:`ketpk.scenarios`).
@@ -509,10 +579,12 @@ class DrugModel(Card):
                 value = effect.apply(value, cov)
             factor = etas.get(UNCERTAINTY_PREFIX + p.name)
             values[p.name] = value if factor is None else value * np.exp(factor)
-        for block in self.variability:
+        random = [(block, "") for block in self.variability]
+        random += [(block, OCCASION_PREFIX) for block in self.occasion_variability]
+        for block, prefix in random:
             for name, transform in zip(block.names, block.transforms or ()):
-                if name in etas:
-                    eta = etas[name]
+                if prefix + name in etas:
+                    eta = etas[prefix + name]
                     if transform == "log":
                         values[name] = values[name] * np.exp(eta)
                     else:

@@ -17,7 +17,8 @@ Rules (the usual NCA conventions, stated once):
 
 * AUC uses the **linear-up / log-down** trapezoid: linear where the concentration rises or is
   flat, logarithmic where it falls (exact for a mono-exponential decline). Window ends that fall
-  between samples are interpolated by the same rule.
+  between samples are interpolated by the same rule. ``rule="linear"`` selects plain
+  trapezoids. The arithmetic is :mod:`ketpk.metrics`, shared with the population summary.
 * Cmax and Tmax are the highest sampled concentration and its (first) time; a finer time grid
   gives a closer Tmax.
 * λz is the least-squares slope of ln C against time over the **last ``points`` samples
@@ -39,9 +40,10 @@ from typing import Any
 
 import numpy as np
 
+from . import metrics as _metrics
 from .errors import KetpkWarning, ParameterError, UnitError
-from .species import SPECIES, molar_mass
-from .units import Q_, as_quantity, parse_unit, to_canonical, to_unit
+from .metrics import DEFAULT_RULE
+from .units import Q_, as_quantity, convert, parse_unit, to_canonical, to_unit
 
 __all__ = [
     "Curve", "curve", "KETAMINE_EQUIVALENTS", "cmax", "tmax", "auc", "auc_inf", "cavg",
@@ -67,27 +69,15 @@ class Curve:
     analyte: str | None = None
     single: bool = True
 
-    def _molar_mass(self) -> float:
-        name = "ketamine" if self.analyte == KETAMINE_EQUIVALENTS else self.analyte
-        if name not in SPECIES:
-            raise UnitError(
-                f"converting between mass and molar units needs a known analyte; got {name!r}. "
-                "Give concentrations in the unit you want, or name the analyte."
-            )
-        return molar_mass(name)
-
     def _in(self, value: Any, unit: Any) -> Any:
         """``value`` (a concentration Quantity) in ``unit``, across mass↔molar if needed."""
         value = as_quantity(value, "concentration")
         target = parse_unit(unit, "unit").dimensionality
-        if value.dimensionality == _MASS_CONC and target == _MOLAR_CONC:
-            value = value / Q_(self._molar_mass(), "g/mol")
-        elif value.dimensionality == _MOLAR_CONC and target == _MASS_CONC:
-            value = value * Q_(self._molar_mass(), "g/mol")
-        if value.dimensionality != target or target not in (_MASS_CONC, _MOLAR_CONC):
+        if value.dimensionality not in (_MASS_CONC, _MOLAR_CONC) or target not in (_MASS_CONC, _MOLAR_CONC):
             raise UnitError(f"concentrations and `unit` must be concentrations, mass or molar (e.g. "
                             f"'100 ng/mL', 'nmol/mL'); got {value:.4g~P} and unit {unit!r}.")
-        return value.to(unit)
+        species = "ketamine" if self.analyte == KETAMINE_EQUIVALENTS else self.analyte
+        return convert(value.magnitude, str(value.units), species, unit)
 
     def convert(self, value: Any) -> Any:
         """A concentration ``value`` in this curve's unit."""
@@ -183,35 +173,14 @@ def _sum_equivalents(data: Mapping[str, Any]) -> Curve:
                  parts[0].single and parts[1].single)
 
 
-# -- the arithmetic, on plain arrays: t (T,), c (S, T) -------------------------------------------
-
-def _segments(t: np.ndarray, c: np.ndarray) -> np.ndarray:
-    """Area of each sampling interval by linear-up / log-down, shape (S, T-1)."""
-    dt = np.diff(t)
-    c0, c1 = c[:, :-1], c[:, 1:]
-    down = (c1 < c0) & (c1 > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log = (c0 - c1) / np.log(c0 / c1) * dt
-    return np.where(down, log, 0.5 * (c0 + c1) * dt)
-
-
-def _interpolate(t: np.ndarray, c: np.ndarray, x: float) -> np.ndarray:
-    """Concentration at time ``x`` by the same linear-up / log-down rule, shape (S,)."""
-    i = int(np.clip(np.searchsorted(t, x, side="right") - 1, 0, t.size - 2))
-    f = (x - t[i]) / (t[i + 1] - t[i])
-    c0, c1 = c[:, i], c[:, i + 1]
-    down = (c1 < c0) & (c1 > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log = c0 * (c1 / c0) ** f
-    return np.where(down, log, c0 + f * (c1 - c0))
-
+# -- from curves to the arrays of ketpk.metrics -----------------------------------------------------
 
 def _time_in(value: Any, name: str, unit: Any) -> float:
     """A time argument (Quantity or string) as a float in ``unit``."""
     return float(Q_(to_canonical(value, "[time]", name), "min").to(unit).magnitude)
 
 
-def _window(c: Curve, start: Any, end: Any) -> tuple[np.ndarray, np.ndarray]:
+def _window(c: Curve, start: Any, end: Any, rule: str) -> tuple[np.ndarray, np.ndarray]:
     """Times and values restricted to [start, end], with interpolated end points."""
     t, v = c.times.magnitude, c.values.magnitude
     lo = t[0] if start is None else _time_in(start, "start", c.times.units)
@@ -222,81 +191,68 @@ def _window(c: Curve, start: Any, end: Any) -> tuple[np.ndarray, np.ndarray]:
             f"(the sampled range); got start={lo:g}, end={hi:g}. Choose a window inside the "
             "sampled times, or simulate longer."
         )
-    inside = (t > lo) & (t < hi)
-    times = np.concatenate([[lo], t[inside], [hi]])
-    values = np.column_stack([_interpolate(t, v, lo), v[:, inside], _interpolate(t, v, hi)])
-    return times, values
+    return _metrics.window(t, v, lo, hi, rule)
 
 
 def _lambda_z(c: Curve, points: int) -> np.ndarray:
-    t, v = c.times.magnitude, c.values.magnitude
-    if not isinstance(points, (int, np.integer)) or points < 2 or points > t.size:
-        raise ParameterError(f"`points` must be a whole number from 2 to {t.size}; got {points!r}.")
-    x, y = t[-points:], v[:, -points:]
-    valid = np.all(y > 0, axis=1) & (np.argmax(v, axis=1) < t.size - points)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        logs = np.log(np.where(y > 0, y, 1.0))
-    xc = x - x.mean()
-    lam = -(logs @ xc) / (xc @ xc)
-    valid &= lam > 0
-    if not np.all(valid):
+    lam = _metrics.lambda_z(c.times.magnitude, c.values.magnitude, points)
+    failed = np.isnan(lam)
+    if np.any(failed):
         warnings.warn(
-            f"λz could not be estimated for {np.count_nonzero(~valid)} of {valid.size} curve(s): "
+            f"λz could not be estimated for {np.count_nonzero(failed)} of {failed.size} curve(s): "
             f"the last {points} samples must be positive, after Tmax and declining. Those get NaN; "
             "simulate longer or choose `points`.", KetpkWarning, stacklevel=3)
-    return np.where(valid, lam, np.nan)
+    return lam
 
 
 # -- public metrics --------------------------------------------------------------------------------
 
 def cmax(data: Any, analyte: str = "ketamine", **units: Any) -> Any:
-    """Highest sampled concentration."""
+    """Highest sampled concentration (in ``unit``, default ng/mL)."""
     c = curve(data, analyte, **units)
-    return c._out(c.values.magnitude.max(axis=1), c.values.units)
+    return c._out(_metrics.cmax(c.values.magnitude), c.values.units)
 
 
 def tmax(data: Any, analyte: str = "ketamine", **units: Any) -> Any:
-    """Time of the highest sampled concentration (the first, if several are equal)."""
+    """Time of the highest sampled concentration (the first, if several are equal), in ``time_unit`` (default h)."""
     c = curve(data, analyte, **units)
-    return c._out(c.times.magnitude[np.argmax(c.values.magnitude, axis=1)], c.times.units)
+    return c._out(_metrics.tmax(c.times.magnitude, c.values.magnitude), c.times.units)
 
 
 def auc(data: Any, analyte: str = "ketamine", *, start: Any = None, end: Any = None,
-        **units: Any) -> Any:
-    """Area under the curve from ``start`` to ``end`` (default: the sampled range)."""
+        rule: str = DEFAULT_RULE, **units: Any) -> Any:
+    """Area under the curve from ``start`` to ``end`` (default: the sampled range), in
+    ``unit``·``time_unit`` (default ng/mL·h); ``rule``: ``"linear-up/log-down"`` or ``"linear"``."""
     c = curve(data, analyte, **units)
-    t, v = _window(c, start, end)
-    return c._out(_segments(t, v).sum(axis=1), c.values.units * c.times.units)
+    t, v = _window(c, start, end, rule)
+    return c._out(_metrics.auc(t, v, rule), c.values.units * c.times.units)
 
 
 def cavg(data: Any, analyte: str = "ketamine", *, start: Any = None, end: Any = None,
-         **units: Any) -> Any:
-    """Average concentration over a window: AUC(start–end) / (end − start)."""
+         rule: str = DEFAULT_RULE, **units: Any) -> Any:
+    """Average concentration over a window: AUC(start–end) / (end − start), in ``unit``."""
     c = curve(data, analyte, **units)
-    t, v = _window(c, start, end)
-    return c._out(_segments(t, v).sum(axis=1) / (t[-1] - t[0]), c.values.units)
+    t, v = _window(c, start, end, rule)
+    return c._out(_metrics.cavg(t, v, rule), c.values.units)
 
 
 def lambda_z(data: Any, analyte: str = "ketamine", *, points: int = 3, **units: Any) -> Any:
-    """Terminal rate constant λz from the last ``points`` samples (see the module docstring)."""
+    """Terminal rate constant λz (1/``time_unit``) from the last ``points`` samples (see the module docstring)."""
     c = curve(data, analyte, **units)
     return c._out(_lambda_z(c, points), 1 / c.times.units)
 
 
 def half_life(data: Any, analyte: str = "ketamine", *, points: int = 3, **units: Any) -> Any:
-    """Terminal half-life ln 2 / λz."""
+    """Terminal half-life ln 2 / λz, in ``time_unit`` (default h)."""
     c = curve(data, analyte, **units)
     return c._out(np.log(2) / _lambda_z(c, points), c.times.units)
 
 
-def auc_inf(data: Any, analyte: str = "ketamine", *, points: int = 3, **units: Any) -> Any:
-    """AUC from the first sample to infinity: AUC(0–tlast) + Clast / λz."""
+def auc_inf(data: Any, analyte: str = "ketamine", *, points: int = 3, rule: str = DEFAULT_RULE,
+            **units: Any) -> Any:
+    """AUC from the first sample to infinity: AUC(0–tlast) + Clast / λz, in ``unit``·``time_unit``."""
     c = curve(data, analyte, **units)
-    observed = _segments(c.times.magnitude, c.values.magnitude).sum(axis=1)
-    extra = c.values.magnitude[:, -1] / _lambda_z(c, points)
-    total = observed + extra
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = extra / total
+    total, share = _metrics.auc_inf(c.times.magnitude, c.values.magnitude, _lambda_z(c, points), rule)
     if np.any(share > _EXTRAPOLATION_LIMIT):
         warnings.warn(
             f"AUC∞ extrapolates up to {np.nanmax(share):.0%} beyond the last sample (over "
@@ -304,22 +260,15 @@ def auc_inf(data: Any, analyte: str = "ketamine", *, points: int = 3, **units: A
     return c._out(total, c.values.units * c.times.units)
 
 
-def time_above(data: Any, analyte: str = "ketamine", *, threshold: Any, **units: Any) -> Any:
-    """Total time the concentration exceeds ``threshold`` (e.g. ``"100 ng/mL"``).
+def time_above(data: Any, analyte: str = "ketamine", *, threshold: Any, rule: str = DEFAULT_RULE,
+               **units: Any) -> Any:
+    """Total time the concentration is at or above ``threshold`` (e.g. ``"100 ng/mL"``), in ``time_unit``.
 
-    Crossing times are interpolated by the linear-up / log-down rule.
+    Crossing times are interpolated by ``rule`` (default linear-up / log-down).
     """
     c = curve(data, analyte, **units)
     thr = float(c.convert(threshold).magnitude)
-    t, v = c.times.magnitude, c.values.magnitude
-    dt, c0, c1 = np.diff(t), v[:, :-1], v[:, 1:]
-    above0, above1 = c0 > thr, c1 > thr
-    log_down = (c1 < c0) & (c1 > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        frac = np.where(log_down, np.log(thr / c0) / np.log(c1 / c0), (thr - c0) / (c1 - c0))
-    crossing = np.clip(np.nan_to_num(frac), 0.0, 1.0) * dt
-    time = np.where(above0 & above1, dt, np.where(above0, crossing, np.where(above1, dt - crossing, 0.0)))
-    return c._out(time.sum(axis=1), c.times.units)
+    return c._out(_metrics.time_above(c.times.magnitude, c.values.magnitude, thr, rule), c.times.units)
 
 
 _RATIO_METRICS = {"auc": auc, "auc_inf": auc_inf, "cmax": cmax}

@@ -22,14 +22,14 @@ import numpy as np
 from . import models, scenarios
 from .errors import CovariateRangeWarning, ParameterError, RegimenError
 from .model import DrugModel, Params
-from .regimen import Bolus, Infusion, Regimen
+from .regimen import Regimen, as_regimen
 from .schedule import Schedule, build_schedules
 from .solvers import Solver, get_solver
 from .steady_state import steady_start
 from .subject import SubjectBatch, as_batch
 from .units import COVARIATE_UNITS, to_canonical
 
-__all__ = ["RECORDS", "Request", "Plan", "request", "as_regimen", "as_times", "warn_covariates"]
+__all__ = ["RECORDS", "Request", "Plan", "request", "as_times", "warn_covariates"]
 
 #: What a simulation keeps: plasma concentrations only, or also every compartment's amount.
 RECORDS = ("all", "plasma")
@@ -56,18 +56,6 @@ def as_times(times: Any) -> np.ndarray:
             f"{minutes[k + 1]:g} min at index {k + 1} ({kind}). Sort them first, e.g. np.unique(times)."
         )
     return minutes
-
-
-def as_regimen(regimen: Any) -> Regimen:
-    """``regimen`` as a :class:`Regimen` (a single Bolus or Infusion is wrapped)."""
-    if isinstance(regimen, (Bolus, Infusion)):
-        return Regimen([regimen])
-    if not isinstance(regimen, Regimen):
-        raise RegimenError(
-            f"`regimen` must be a Regimen, Bolus or Infusion; got {regimen!r} of type "
-            f"{type(regimen).__name__}."
-        )
-    return regimen
 
 
 def warn_covariates(model: DrugModel, batch: SubjectBatch) -> None:
@@ -132,6 +120,23 @@ class Request:
         return Plan(self, batch, params, system.states, system.species, system.A, C, outputs,
                     tuple(groups))
 
+    def blocks(self, start: int, stop: int, edges: np.ndarray) -> Iterator[np.ndarray]:
+        """Outputs of subjects ``start:stop`` in blocks of times between consecutive ``edges``
+        (indices into the times): arrays (stop - start, O, block). The plan (system, schedules)
+        is dropped once the solver's streams are open: they hold only what the solver kept."""
+        plan = self.plan(self.subjects.subset(start, stop))
+        n_outputs = len(plan.outputs)
+        streams = [(idx, _reblock(pieces, edges, (len(idx), n_outputs))) for idx, pieces in plan.streams()]
+        del plan
+        for parts in zip(*(s for _, s in streams)):
+            if len(streams) == 1:
+                yield parts[0]
+                continue
+            block = np.empty((stop - start, n_outputs, parts[0].shape[-1]))
+            for (idx, _), part in zip(streams, parts):
+                block[idx] = part
+            yield block
+
 
 def request(model: Any, regimen: Any, times: Any, *, subjects: Any = None, solver: Any = "exact",
             record: str = "plasma", analytes: Sequence[str] | None = None,
@@ -192,3 +197,19 @@ class Plan:
         solver, minutes = self.request.solver, self.request.times_min
         return [(idx, solver.stream(self.A[idx], schedule, minutes, self.C[idx]))
                 for idx, schedule in self.groups]
+
+
+def _reblock(pieces: Iterator, edges: np.ndarray, shape: tuple[int, int]) -> Iterator[np.ndarray]:
+    """Re-cut time-ordered pieces ``(i0, i1, y)`` into blocks between consecutive ``edges``."""
+    current = None
+    for e0, e1 in zip(edges[:-1], edges[1:]):
+        block = np.empty((*shape, e1 - e0))
+        filled = e0
+        while filled < e1:
+            if current is None or current[1] <= filled:
+                current = next(pieces)
+            i0, i1, y = current
+            stop = min(i1, e1)
+            block[:, :, filled - e0:stop - e0] = y[:, :, filled - i0:stop - i0]
+            filled = stop
+        yield block

@@ -134,8 +134,8 @@ def plot_comparison(comparison: Any, *, analytes: Sequence[str] | None = None, u
     """
     import matplotlib.pyplot as plt
 
-    from .compare import dose_schedule
     from .display import regimen_text
+    from .regimen import dose_schedule
 
     names = list(analytes or comparison.main_analytes)
     schedule = comparison.kind == "regimens" if schedule is None else schedule
@@ -201,7 +201,7 @@ def plot_schedule(regimen: Any, subject: Any = None, *, ax: Any = None, time_uni
     """
     import matplotlib.pyplot as plt
 
-    from .compare import dose_schedule
+    from .regimen import dose_schedule
 
     if ax is None:
         ax = plt.subplots(figsize=(7, 2.4), layout="constrained")[1]

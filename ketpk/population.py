@@ -11,7 +11,8 @@ Draw order (so that the same seed gives bit-identical subjects): weight, age, se
 ``(n, k)`` block of standard normals per :class:`~ketpk.model.OmegaBlock` of the model, in the
 model's order, correlated with a square-root factor of the block's omega; with
 ``uncertainty=True`` last one ``(replicates, k)`` block for the typical values
-(:class:`~ketpk.model.ParameterUncertainty`, parameters in its order).
+(:class:`~ketpk.model.ParameterUncertainty`, parameters in its order); for a model with
+inter-occasion variability, last the kappas of each occasion (:func:`ketpk.occasions.draw`).
 
 Default covariates (assumptions, used only where the user gives none):
 
@@ -33,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from . import models
+from . import models, occasions as iov
 from .errors import ParameterError
 from .model import UNCERTAINTY_PREFIX, DrugModel
 from .subject import Subject, SubjectBatch, as_batch, check_covariate
@@ -245,7 +246,8 @@ class Population:
 
 def sample(model: Any, n: int | None = None, *, seed: Any = None, weight: Any = None,
            age: Any = None, female: float = 0.5, covariates: Any = None,
-           variability: bool = True, uncertainty: bool = False, replicates: int = 100) -> Population:
+           variability: bool = True, uncertainty: bool = False, replicates: int = 100,
+           occasions: int = 1) -> Population:
     """Draw ``n`` virtual subjects of ``model``.
 
     Parameters
@@ -274,6 +276,9 @@ def sample(model: Any, n: int | None = None, *, seed: Any = None, weight: Any = 
         is whose (:func:`ketpk.uncertainty.percentile_intervals` summarises them).
     replicates : int
         Number of parameter sets drawn when ``uncertainty`` is True.
+    occasions : int
+        Occasions (dosing sessions >= 12 h apart) to draw inter-occasion kappas for, when the
+        model has IOV (``model.occasion_variability``); see :mod:`ketpk.occasions`.
     """
     model = models.resolve(model)
     if uncertainty and model.uncertainty is None:
@@ -316,6 +321,8 @@ def sample(model: Any, n: int | None = None, *, seed: Any = None, weight: Any = 
         sd = model.uncertainty.sd_log()
         draws = rng.standard_normal((replicates, len(sd))) * np.array(list(sd.values()))
         etas.update({UNCERTAINTY_PREFIX + name: draws[replicate, i] for i, name in enumerate(sd)})
+    if variability and model.occasion_variability:
+        etas.update(iov.draw(model, rng, n, _count(occasions)))
     return Population(model, cov, etas, recorded, replicate)
 
 

@@ -40,12 +40,12 @@ from . import models
 from .errors import KetpkWarning, ParameterError
 from .fileio import open_text, write_csv
 from .population import Population
-from .result import SimulationResult, convert
+from .result import SimulationResult
 from .plan import as_regimen, request
 from .simulate import simulate
 from .species import SPECIES, molar_mass
 from .subject import as_batch
-from .units import Q_, as_quantity, to_canonical, to_unit
+from .units import Q_, as_quantity, convert, to_canonical, to_unit
 
 __all__ = ["Observation", "observations", "read_observations", "individualize",
            "individualize_dataset", "Posterior", "Forecast", "concentration"]

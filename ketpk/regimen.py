@@ -20,7 +20,8 @@ import numpy as np
 from .errors import RegimenError
 from .units import as_quantity, parse_dose, to_canonical
 
-__all__ = ["ROUTES", "Bolus", "Infusion", "Regimen", "ResolvedDose", "SteadyState"]
+__all__ = ["ROUTES", "Bolus", "Infusion", "Regimen", "ResolvedDose", "SteadyState", "as_regimen",
+           "DoseSchedule", "dose_schedule"]
 
 #: Route names a regimen may use; each model accepts the subset it has.
 ROUTES: tuple[str, ...] = (
@@ -314,8 +315,20 @@ class Regimen:
                     f"`Regimen` takes Bolus and Infusion objects; got {dose!r} of type "
                     f"{type(dose).__name__}. Wrap amounts in a dose, e.g. Bolus('0 min', '25 mg')."
                 )
-        self._doses: tuple[Dose, ...] = tuple(sorted(doses, key=lambda d: d.start_minutes))
-        self._steady_state = steady_state
+        object.__setattr__(self, "_doses", tuple(sorted(doses, key=lambda d: d.start_minutes)))
+        object.__setattr__(self, "_steady_state", steady_state)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable: `{name}` cannot be set. Build a "
+                             "new one (e.g. with +, shifted() or repeat()).")
+
+    def __delattr__(self, name: str) -> None:
+        self.__setattr__(name, None)
+
+    def __setstate__(self, state: tuple[None, dict[str, Any]]) -> None:
+        # Unpickling (e.g. on a Dask worker) restores the slots past the immutability guard.
+        for key, value in state[1].items():
+            object.__setattr__(self, key, value)
 
     @property
     def doses(self) -> tuple[Dose, ...]:
@@ -472,6 +485,51 @@ class Regimen:
 
 
 _DAY = 1440.0  # min
+
+
+def as_regimen(regimen: Any) -> Regimen:
+    """``regimen`` as a :class:`Regimen` (a single Bolus or Infusion is wrapped)."""
+    if isinstance(regimen, (Bolus, Infusion)):
+        return Regimen([regimen])
+    if not isinstance(regimen, Regimen):
+        raise RegimenError(
+            f"`regimen` must be a Regimen, Bolus or Infusion; got {regimen!r} of type "
+            f"{type(regimen).__name__}."
+        )
+    return regimen
+
+
+@dataclass(frozen=True)
+class DoseSchedule:
+    """A regimen's input over time for one subject: infusion rate steps and boluses.
+
+    ``times`` and ``rates`` are the step function (rate holds from ``times[i]`` to
+    ``times[i+1]``); ``bolus_times`` / ``bolus_amounts`` the instant doses. Quantities.
+    """
+
+    times: Any
+    rates: Any
+    bolus_times: Any
+    bolus_amounts: Any
+
+
+def dose_schedule(regimen: Any, subject: Any = None) -> DoseSchedule:
+    """Total infusion rate (mg/h, all routes) as steps, and boluses (mg), for one subject."""
+    from .units import Q_
+
+    doses = as_regimen(regimen).resolve(subject_weights(subject), 1)
+    infusions = [d for d in doses if d.rate is not None]
+    boluses = [d for d in doses if d.rate is None]
+    edges = sorted({0.0, *(d.time for d in infusions), *(d.time + float(d.duration[0]) for d in infusions)})
+    rates = np.zeros(len(edges))
+    for d in infusions:
+        on = (np.asarray(edges) >= d.time) & (np.asarray(edges) < d.time + float(d.duration[0]))
+        rates[on] += float(d.rate[0])
+    return DoseSchedule(
+        times=Q_(np.asarray(edges), "min"), rates=Q_(rates, "mg/min").to("mg/h"),
+        bolus_times=Q_(np.array([d.time for d in boluses]), "min"),
+        bolus_amounts=Q_(np.array([float(d.amount[0]) for d in boluses]), "mg"),
+    )
 
 
 class SteadyState:

@@ -12,10 +12,12 @@ import numpy as np
 from .display import Card, CardData, time_span
 from .errors import ParameterError
 from .fileio import write_csv
-from .species import molar_mass
-from .units import Q_, parse_unit, to_unit
+from .metrics import percentiles
+from .units import Q_, convert
 
-__all__ = ["SimulationResult", "convert", "provenance"]
+__all__ = ["SimulationResult", "provenance"]
+
+_CONCENTRATION = "a concentration unit, mass or molar (e.g. 'ng/mL', 'nmol/mL')"
 
 
 def provenance(model: Any, solver: str, seed: Any) -> dict[str, Any]:
@@ -26,18 +28,6 @@ def provenance(model: Any, solver: str, seed: Any) -> dict[str, Any]:
     from . import __version__
 
     return {"ketpk_version": __version__, "model_id": model.id, "solver": solver, "seed": seed}
-
-
-def convert(values: Any, unit_from: str, analyte: str, unit: str):
-    """``values`` in ``unit_from`` (molar, e.g. µmol/L or µmol/L·min) as a Quantity in ``unit``;
-    a mass-based ``unit`` (ng/mL, ng/mL·h) uses the molar mass of ``analyte``."""
-    values = Q_(values, unit_from)
-    target = parse_unit(unit, "unit")
-    if "[mass]" in target.dimensionality and "[substance]" in values.dimensionality:
-        species = analyte.partition("@")[0]  # "ketamine@site": an effect-site concentration
-        values = values * Q_(molar_mass(species), "g/mol")
-    kind = "a concentration unit, mass or molar (e.g. 'ng/mL', 'nmol/mL')"
-    return to_unit(values, unit, "unit", kind if unit_from == "umol/L" else None)
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -100,7 +90,8 @@ class SimulationResult(Card):
                 f"`analyte` must be one of {', '.join(self.analytes)} for model {self.model_id!r}; "
                 f"got {analyte!r}."
             )
-        return convert(self._squeeze(self.concentrations_umol_per_l[analyte]), "umol/L", analyte, unit)
+        return convert(self._squeeze(self.concentrations_umol_per_l[analyte]), "umol/L", analyte, unit,
+                       expected=_CONCENTRATION)
 
     def percentiles(self, analyte: str = "ketamine", q: Sequence[float] = (5, 50, 95),
                     unit: str = "ng/mL"):
@@ -108,11 +99,9 @@ class SimulationResult(Card):
 
         The same computation as the chunked :func:`ketpk.summarize` (numpy's linear method).
         """
-        from .summary import percentiles
-
         self.concentration(analyte)  # validates the analyte name
         values = np.atleast_2d(self.concentrations_umol_per_l[analyte])
-        return convert(percentiles(values, q), "umol/L", analyte, unit)
+        return convert(percentiles(values, q), "umol/L", analyte, unit, expected=_CONCENTRATION)
 
     def amount(self, state: str, unit: str = "umol"):
         """Amount in compartment ``state`` (e.g. ``"ketamine.central"``); needs ``record="all"``."""
@@ -123,10 +112,8 @@ class SimulationResult(Card):
         if state not in self.states:
             raise ParameterError(f"`state` must be one of {self.states}; got {state!r}.")
         index = self.states.index(state)
-        values = Q_(self._squeeze(self.amounts_umol[:, index]), "umol")
-        if parse_unit(unit, "unit").dimensionality == {"[mass]": 1}:
-            values = values * Q_(molar_mass(self.species[index]), "g/mol")
-        return to_unit(values, unit, "unit", "an amount unit, molar or mass (e.g. 'umol', 'mg')")
+        return convert(self._squeeze(self.amounts_umol[:, index]), "umol", self.species[index], unit,
+                       expected="an amount unit, molar or mass (e.g. 'umol', 'mg')")
 
     def to_csv(self, path: str | os.PathLike, *, unit: str = "ng/mL", time_unit: str = "h",
                analytes: Sequence[str] | None = None) -> None:
@@ -161,7 +148,7 @@ class SimulationResult(Card):
         from .frames import curves_frame
 
         names = list(analytes or self.analytes)
-        times = to_unit(self.times, time_unit, "time_unit").magnitude
+        times = convert(self.times_min, "min", None, time_unit, name="time_unit").magnitude
         series = [(a, unit, np.atleast_2d(self.concentration(a, unit).magnitude).ravel()) for a in names]
         keys = {"ID": np.repeat(np.arange(1, self.n_subjects + 1), times.size),
                 "time": np.tile(times, self.n_subjects)}

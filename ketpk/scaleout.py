@@ -23,9 +23,7 @@ __all__ = ["dask_blocks"]
 
 def _chunk_outputs(req: Any, start: int, stop: int) -> np.ndarray:
     """Subjects ``start:stop``'s concentrations (chunk size, analytes, times), on a worker."""
-    from .summary import chunk_blocks
-
-    return next(chunk_blocks(req, start, stop, np.array([0, req.times_min.size])))
+    return next(req.blocks(start, stop, np.array([0, req.times_min.size])))
 
 
 def _columns(values: np.ndarray, start: int, stop: int) -> np.ndarray:

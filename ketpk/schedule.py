@@ -14,6 +14,7 @@ import numpy as np
 
 from .errors import RegimenError
 from .model import DrugModel, Params, System
+from .physical import check_inputs
 from .regimen import ResolvedDose
 from .species import molar_mass
 
@@ -47,7 +48,9 @@ def _events(model: DrugModel, params: Params, system: System, doses: list[Resolv
                 f"route {route.name!r} of model {model.id!r} takes boluses only (its absorption "
                 "has a zero-order phase of its own); give a Bolus, or several."
             )
-        for inp in route.inputs(params, dose.amount):
+        inputs = route.inputs(params, dose.amount)
+        check_inputs(model.id, route, [inp.fraction for inp in inputs])
+        for inp in inputs:
             state = system.index(inp.state)
             fraction, lag = _arr(inp.fraction, n), _arr(inp.lag, n)
             start = dose.time + lag

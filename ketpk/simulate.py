@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import occasions
 from .plan import request
 from .result import SimulationResult, provenance
 
@@ -47,8 +48,13 @@ def simulate(model: Any, regimen: Any, times: Any, *, subjects: Any = None,
     """
     req = request(model, regimen, times, subjects=subjects, solver=solver, record=record,
                   scenario=scenario)
-    plan = req.plan()
-    outputs = plan.solve()
+    assumptions = req.assumptions
+    if req.model.occasion_variability and occasions.count(req.subjects.etas) > 1:
+        plan, outputs = occasions.solve(req)
+        assumptions += (occasions.ASSUMPTION,)
+    else:
+        plan = req.plan()
+        outputs = plan.solve()
     n_analytes = len(req.analytes)
     return SimulationResult(
         times_min=req.times_min,
@@ -60,7 +66,7 @@ def simulate(model: Any, regimen: Any, times: Any, *, subjects: Any = None,
         regimen=req.regimen,
         solver=req.solver.name,
         single=req.subjects.single,
-        assumptions=req.assumptions,
+        assumptions=assumptions,
         metadata={**provenance(req.model, req.solver.name, req.subjects.seed),
                   "subjects": req.subjects.describe()},
     )

@@ -21,45 +21,16 @@ import numpy as np
 
 from .display import Card, CardData, regimen_text, time_span
 from .errors import ParameterError
+from .metrics import Running, percentiles
 from .plan import Request, request
-from .result import convert, provenance
-from .units import Q_
+from .result import provenance
+from .units import Q_, convert
 
-__all__ = ["PopulationSummary", "summarize", "percentiles"]
+__all__ = ["PopulationSummary", "summarize"]
 
+_CONCENTRATION = "a concentration unit, mass or molar (e.g. 'ng/mL', 'nmol/mL')"
 _BLOCK_BYTES = 32e6  # one block of outputs for all subjects
 _TABLE_BYTES = 64e6  # exact-solver output tables summed over all chunks
-
-
-def percentiles(values: np.ndarray, q: Sequence[float]) -> np.ndarray:
-    """Percentiles ``q`` (0-100) over subjects (axis 0) of (S, T) values: shape (len(q), T)."""
-    return np.percentile(values, np.asarray(q, dtype=float), axis=0)
-
-
-@dataclass
-class _Metrics:
-    """Running Cmax, Tmax (first time of the maximum) and trapezoidal AUC per subject."""
-
-    cmax: np.ndarray
-    tmax: np.ndarray
-    auc: np.ndarray
-    last: tuple[np.ndarray, float] | None = None
-
-    @classmethod
-    def empty(cls, n: int) -> _Metrics:
-        return cls(np.full(n, -np.inf), np.full(n, np.nan), np.zeros(n))
-
-    def update(self, values: np.ndarray, times: np.ndarray) -> None:
-        """Fold in a block: values (S, TB) µmol/L at times (TB,) min."""
-        i = np.argmax(values, axis=1)
-        peak = values[np.arange(len(values)), i]
-        higher = peak > self.cmax
-        self.cmax = np.where(higher, peak, self.cmax)
-        self.tmax = np.where(higher, times[i], self.tmax)
-        if self.last is not None:
-            self.auc += 0.5 * (self.last[0] + values[:, 0]) * (times[0] - self.last[1])
-        self.auc += (0.5 * (values[:, 1:] + values[:, :-1]) * np.diff(times)).sum(axis=1)
-        self.last = (values[:, -1].copy(), float(times[-1]))
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -99,17 +70,17 @@ class PopulationSummary(Card):
         if float(q) not in self.q:
             raise ParameterError(f"`q` must be one of the percentiles computed, {self.q}; got {q}.")
         row = self.percentiles_umol_per_l[analyte][self.q.index(float(q))]
-        return convert(row, "umol/L", analyte, unit)
+        return convert(row, "umol/L", analyte, unit, expected=_CONCENTRATION)
 
     def mean(self, analyte: str, unit: str = "ng/mL"):
         """Mean concentration over subjects at each time."""
         self._check(analyte)
-        return convert(self.mean_umol_per_l[analyte], "umol/L", analyte, unit)
+        return convert(self.mean_umol_per_l[analyte], "umol/L", analyte, unit, expected=_CONCENTRATION)
 
     def cmax(self, analyte: str, unit: str = "ng/mL"):
         """Each subject's highest concentration on the output grid."""
         self._check(analyte)
-        return convert(self.cmax_umol_per_l[analyte], "umol/L", analyte, unit)
+        return convert(self.cmax_umol_per_l[analyte], "umol/L", analyte, unit, expected=_CONCENTRATION)
 
     def tmax(self, analyte: str, unit: str = "h"):
         """Each subject's time of Cmax (first, if reached more than once)."""
@@ -117,7 +88,8 @@ class PopulationSummary(Card):
         return Q_(self.tmax_min[analyte], "min").to(unit)
 
     def auc(self, analyte: str, unit: str = "ng*h/mL"):
-        """Each subject's AUC over the output times (linear trapezoids)."""
+        """Each subject's AUC over the output times, by the summary's ``auc_rule``
+        (``metadata["auc_rule"]``)."""
         self._check(analyte)
         return convert(self.auc_umol_min_per_l[analyte], "umol*min/L", analyte, unit)
 
@@ -179,38 +151,6 @@ class PopulationSummary(Card):
         return plot_percentiles(self, analyte, **kwargs)
 
 
-def _reblock(pieces: Iterator, edges: np.ndarray, shape: tuple[int, int]) -> Iterator[np.ndarray]:
-    """Re-cut time-ordered pieces ``(i0, i1, y)`` into blocks between consecutive ``edges``."""
-    current = None
-    for e0, e1 in zip(edges[:-1], edges[1:]):
-        block = np.empty((*shape, e1 - e0))
-        filled = e0
-        while filled < e1:
-            if current is None or current[1] <= filled:
-                current = next(pieces)
-            i0, i1, y = current
-            stop = min(i1, e1)
-            block[:, :, filled - e0:stop - e0] = y[:, :, filled - i0:stop - i0]
-            filled = stop
-        yield block
-
-
-def chunk_blocks(req: Request, start: int, stop: int, edges: np.ndarray) -> Iterator[np.ndarray]:
-    """Blocks (stop - start, analytes, block) of the request's outputs for subjects
-    ``start:stop``, cut at ``edges``. The plan (system, schedules) is dropped once the streams
-    are open: they hold only what the solver kept."""
-    streams = [(idx, _reblock(pieces, edges, (len(idx), len(req.analytes))))
-               for idx, pieces in req.plan(req.subjects.subset(start, stop)).streams()]
-    for parts in zip(*(s for _, s in streams)):
-        if len(streams) == 1:
-            yield parts[0]
-            continue
-        block = np.empty((stop - start, len(req.analytes), parts[0].shape[-1]))
-        for (idx, _), part in zip(streams, parts):
-            block[idx] = part
-        yield block
-
-
 def _threaded_blocks(streams: Sequence[Iterator[np.ndarray]], n_blocks: int,
                      workers: int) -> Iterator[np.ndarray]:
     """Blocks of all chunks in subject order, the chunks' next blocks computed by ``workers``
@@ -232,7 +172,7 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
               q: Sequence[float] = (5, 50, 95), analytes: Sequence[str] | None = None,
               solver: Any = "exact", chunk_subjects: int = 10_000, block_times: int | None = None,
               workers: int | None = None, client: Any = None,
-              progress: bool | None = None) -> PopulationSummary:
+              auc_rule: str = "linear", progress: bool | None = None) -> PopulationSummary:
     """Percentiles, means and per-subject Cmax/Tmax/AUC of a population in bounded memory.
 
     Parameters
@@ -251,8 +191,14 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
         does not depend on it.
     client : a ``dask.distributed.Client`` to compute the chunks on a Dask cluster
         (``pip install ketpk[dask]``); results are identical to the in-process path.
+    auc_rule : ``"linear"`` (trapezoids, the default, kept from earlier versions) or
+        ``"linear-up/log-down"`` (the default of :func:`ketpk.nca.auc`); with the same rule
+        the summary's AUC, Cmax and Tmax equal :mod:`ketpk.nca`'s for the same curves.
     progress : show a progress bar over the output times (``None``: only on a terminal, never
         under pytest; tqdm if installed, ``pip install "ketpk[progress]"``, else a plain bar).
+
+    Concentrations are summarised in µmol/L and times in min; read them in any unit through
+    the :class:`PopulationSummary` methods.
     """
     from .progress import bar
 
@@ -270,7 +216,7 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
     edges = _edges(minutes.size, block_times)
     bounds = [(a, min(a + chunk_subjects, S)) for a in range(0, S, chunk_subjects)]
     if client is None:
-        streams = [chunk_blocks(req, a, b, edges) for a, b in bounds]
+        streams = [req.blocks(a, b, edges) for a, b in bounds]
         blocks: Iterator = _threaded_blocks(streams, len(edges) - 1, workers or os.cpu_count() or 1)
     else:
         from .scaleout import dask_blocks
@@ -280,7 +226,7 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
     q = tuple(float(v) for v in q)
     bands = {a: np.empty((len(q), minutes.size)) for a in analytes}
     means = {a: np.empty(minutes.size) for a in analytes}
-    metrics = {a: _Metrics.empty(S) for a in analytes}
+    metrics = {a: Running(S, auc_rule) for a in analytes}
     meter = bar(minutes.size, f"{S} subjects", progress=progress, unit="times")
     try:
         for (e0, e1), block in zip(zip(edges[:-1], edges[1:]), blocks):
@@ -298,7 +244,7 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
         tmax_min={a: m.tmax for a, m in metrics.items()},
         auc_umol_min_per_l={a: m.auc for a, m in metrics.items()},
         model=req.model, n_subjects=S,
-        metadata={**provenance(req.model, req.solver.name, req.subjects.seed),
+        metadata={**provenance(req.model, req.solver.name, req.subjects.seed), "auc_rule": auc_rule,
                   "subjects": req.subjects.describe(), "regimen": regimen_text(req.regimen),
                   "chunk_subjects": chunk_subjects,
                   "block_times": block_times},

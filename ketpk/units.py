@@ -30,12 +30,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .errors import UnitError
+from .species import SPECIES
 
 if TYPE_CHECKING:
     import pint
 
-__all__ = ["ureg", "Q_", "CANONICAL", "COVARIATE_UNITS", "to_covariate", "as_quantity", "parse_quantity", "to_canonical", "parse_dose", "parse_unit", "to_unit",
-           "scalar"]
+__all__ = ["ureg", "Q_", "CANONICAL", "COVARIATE_UNITS", "to_covariate", "as_quantity", "parse_quantity",
+           "to_canonical", "parse_dose", "parse_unit", "to_unit", "scalar", "convert"]
 
 #: Canonical unit per dimensionality, the single table every conversion uses.
 CANONICAL: dict[str, str] = {
@@ -366,6 +367,38 @@ def parse_dose(value: Any, name: str, *, kind: str) -> tuple[float, bool]:
     converted = absolute.to(unit).magnitude
     _check_overflow(quantity, converted, name, unit)
     return scalar(converted, name), per_weight
+
+
+def convert(values: Any, unit_from: str, species: str | None, unit: Any, *,
+            name: str = "unit", expected: str | None = None) -> pint.Quantity:
+    """``values`` (floats in ``unit_from``) as a Quantity in ``unit``: the one mass ↔ molar
+    converter (concentrations, amounts, AUCs, results, nca and effects).
+
+    Moles and mass convert with the molar mass of ``species`` (``"ketamine@site"`` means the
+    species ``ketamine``). The conversion is one scalar factor computed by pint, so an array
+    costs one multiplication and allocates only the returned array. An unknown or incompatible
+    ``unit`` raises :class:`UnitError` naming ``name`` (``expected`` describes what is accepted).
+    """
+    factor = _registry().Quantity(1.0, unit_from)
+    target = parse_unit(unit, name).dimensionality
+    source = factor.dimensionality
+    mass_to_molar = "[mass]" in source and "[substance]" in target and "[mass]" not in target
+    molar_to_mass = "[substance]" in source and "[mass]" in target and "[substance]" not in target
+    if mass_to_molar or molar_to_mass:
+        mass = _molar_mass(species)
+        factor = factor / mass if mass_to_molar else factor * mass
+    factor = to_unit(factor, unit, name, expected)
+    return _registry().Quantity(np.multiply(values, factor.magnitude), factor.units)
+
+
+def _molar_mass(species: str | None) -> pint.Quantity:
+    name = None if species is None else species.partition("@")[0]
+    if name not in SPECIES:
+        raise UnitError(
+            f"converting between mass and molar units needs a known analyte; got {species!r}. "
+            "Give concentrations in the unit you want, or name the analyte."
+        )
+    return _registry().Quantity(SPECIES[name].molar_mass, "g/mol")
 
 
 def parse_unit(unit: Any, name: str) -> Any:

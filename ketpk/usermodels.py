@@ -56,6 +56,7 @@ which stands where the column is missing): how dataset covariates drive paramete
 from __future__ import annotations
 
 import difflib
+import math
 import tomllib
 from collections.abc import Mapping, Sequence
 from os import PathLike
@@ -142,8 +143,8 @@ def _parameter(name: str, entry: Any) -> Parameter:
     effects = ()
     if "weight_exponent" in entry:
         exponent = entry["weight_exponent"]
-        if isinstance(exponent, bool) or not isinstance(exponent, (int, float)):
-            raise _fail(f"{where}.weight_exponent", "must be a number (e.g. 0.75 or 1)", exponent)
+        if isinstance(exponent, bool) or not isinstance(exponent, (int, float)) or not math.isfinite(exponent):
+            raise _fail(f"{where}.weight_exponent", "must be a number, finite (e.g. 0.75 or 1)", exponent)
         effects = (Allometric(float(exponent)),)
     if "column" in entry:
         column = entry["column"]
@@ -379,7 +380,7 @@ def from_dict(card: Mapping[str, Any]) -> DrugModel:
     notes = card.get("notes", [])
     if not isinstance(notes, list) or not all(isinstance(n, str) for n in notes):
         raise _fail("notes", "must be a list of strings", notes)
-    return DrugModel(
+    model = DrugModel(
         id=model_id,
         name=card.get("name", model_id),
         drug=card["drug"],
@@ -393,13 +394,21 @@ def from_dict(card: Mapping[str, Any]) -> DrugModel:
         notes=tuple(notes),
         evidence=_text(card.get("evidence", "user-defined"), "evidence"),
     )
+    model.check()
+    return model
 
 
 def from_toml(path: str | PathLike) -> DrugModel:
     """Read a model card from a TOML file and build the model (see :func:`from_dict`)."""
+    if not isinstance(path, (str, PathLike)):
+        raise FileError(f"`path` must be a file path (str or pathlib.Path) of a TOML model card; "
+                        f"got {path!r} of type {type(path).__name__}.")
     try:
         with open(path, "rb") as handle:
             card = tomllib.load(handle)
+    except UnicodeDecodeError as err:
+        raise FileError(f"model card {str(path)!r} is not UTF-8 text ({err.reason} at byte "
+                        f"{err.start}); save it as UTF-8 (TOML requires it).") from None
     except tomllib.TOMLDecodeError as err:
         raise ParameterError(f"model card {str(path)!r} is not valid TOML: {err}.") from None
     except OSError as err:

@@ -152,6 +152,185 @@ case("sigtermans2009 night_interval=0", lambda: protocols.get("sigtermans2009", 
 case("sigtermans2009 night_interval<0", lambda: protocols.get("sigtermans2009", night_interval="-8 h"),
      RegimenError, r"`night_interval` must be a finite, positive time")
 
+# --- 2. physical validation of every model -----------------------------------------------------
+
+ESK = models.get("esketamine")
+RAC = models.get("racemic")
+_FRACTION = r"route '{route}' of model '{model}' has .*more drug would enter than was given"
+for model, overrides, route in (
+        (ESK, {"F_oral": 1.5}, "oral"), (ESK, {"F_oral": "1.01"}, "oral"),
+        (ESK, {"F_oral": 0.5, "fpre_oral": 0.6}, "oral"), (RAC, {"F_oral": 0.7, "fpre_oral": 0.39}, "oral"),
+        (ESK, {"F_im": 2}, "im"), (ESK, {"F_sc": 1.2}, "sc"), (RAC, {"F_transdermal": 3}, "transdermal"),
+        (ESK, {"F_rectal": 0.9, "fpre_rectal": 0.2}, "rectal"), (ESK, {"F_inhaled": 1.5}, "inhaled")):
+    case(f"{model.id} {overrides}", lambda m=model, o=overrides: m.with_parameters(**o), ParameterError,
+         _FRACTION.format(route=route, model=re.escape(model.id)))
+case("F_oral negative", lambda: ESK.with_parameters(F_oral=-0.1), ParameterError,
+     r"`F_oral` must be non-negative; got -0\.1")
+case("F_oral NaN", lambda: ESK.with_parameters(F_oral=float("nan")), ParameterError,
+     r"`F_oral` must be a finite number; got nan")
+case("F_oral inf string", lambda: ESK.with_parameters(F_oral="inf"), ParameterError, r"`F_oral` must be a finite")
+case("F_oral boolean", lambda: ESK.with_parameters(F_oral=True), UnitError, r"`F_oral` must be a pint Quantity")
+case("F_oral with a unit", lambda: ESK.with_parameters(F_oral="0.5 mg"), ParameterError,
+     r"`F_oral` of model .* has dimension dimensionless; got 0\.5 mg")
+for name in ("V1", "Vp1", "V_NK"):
+    case(f"zero volume {name}", lambda n=name: ESK.with_parameters(**{n: "0 L"}), ParameterError,
+         rf"(?i)`{name}` is a volume and must be > 0; got 0 L")
+for name in ("CL", "Q1", "CL_NK"):
+    case(f"zero clearance {name}", lambda n=name: ESK.with_parameters(**{n: "0 L/h"}), ParameterError,
+         rf"(?i)`{name}` is a clearance and must be > 0; got 0 L/h")
+case("negative volume", lambda: ESK.with_parameters(V1="-5 L"), ParameterError, r"`V1` must be non-negative")
+case("volume in mg", lambda: ESK.with_parameters(V1="5 mg"), ParameterError, r"`V1` of model .* has dimension")
+case("volume with a decimal comma", lambda: ESK.with_parameters(V1="133,5 L"), UnitError, r"`V1` has a comma")
+case("volume overflow", lambda: ESK.with_parameters(V1="1e308 m**3"), ParameterError,
+     r"volume inf L; a volume must be finite and > 0|overflow")
+case("absorption rate inf", lambda: ESK.with_parameters(ka_oral="inf 1/h"), ParameterError,
+     r"`ka_oral` must be a finite number")
+case("NaN allometric exponent", lambda: ketpk.model.Allometric(float("nan")), ParameterError,
+     r"Allometric `exponent` must be a finite number; got nan")
+case("inf allometric exponent", lambda: ketpk.model.Allometric(float("inf")), ParameterError,
+     r"Allometric `exponent` must be a finite number")
+case("string allometric exponent", lambda: ketpk.model.Allometric("0.75"), ParameterError,
+     r"Allometric `exponent` must be a finite number; got '0\.75'")
+case("zero allometric reference", lambda: ketpk.model.Allometric(0.75, 0.0), ParameterError,
+     r"Allometric `reference` must be > 0")
+for year in (-5, 0, 1066, 3000, 2021.5, "2021", True):
+    case(f"citation year {year!r}", lambda y=year: ketpk.citations.Citation(
+        authors="A", year=y, title="t", journal="j", doi="10.1/x"), ParameterError,
+         r"`Citation` year must be a whole year from 1800 to \d{4}; got")
+
+
+def _builder():
+    b = ketpk.model.SystemBuilder(1)
+    b.compartment("ketamine.central", "ketamine", volume=100.0, analytes=("ketamine",))
+    b.compartment("norketamine.central", "norketamine", volume=50.0, analytes=("norketamine",))
+    return b
+
+
+def _cycle(gain):
+    b = _builder()
+    b.transfer("ketamine.central", 0.1, "norketamine.central")
+    b.transfer("norketamine.central", 0.1, {"ketamine.central": 1.0})
+    b._flows.append(("ketamine.central", "norketamine.central", np.array([gain])))  # a hand-made leak
+    b._balance.append(("ketamine.central", "norketamine.central", np.array([gain])))
+    return b.build()
+
+
+case("clearance back into its own compartment",
+     lambda: _builder().clearance("ketamine.central", 1.0, "ketamine.central"), ParameterError,
+     r"a clearance of 'ketamine\.central' flows back into 'ketamine\.central' itself")
+case("metabolite yield 2", lambda: _builder().clearance("ketamine.central", 1.0, {"norketamine.central": 2.0}),
+     ParameterError, r"the yields from 'ketamine\.central' into norketamine\.central sum to 2 mol per mol, "
+                     r"more than the maximum of 1: the flow would create drug")
+case("mass-basis yield 1.5", lambda: _builder().clearance("ketamine.central", 1.0, {"norketamine.central": 1.5},
+                                                          basis="mass"),
+     ParameterError, r"sum to 1\.5 mg per mg")
+case("negative yield", lambda: _builder().clearance("ketamine.central", 1.0, {"norketamine.central": -0.5}),
+     ParameterError, r"the yield of 'norketamine\.central' from 'ketamine\.central' is -0\.5")
+case("NaN yield", lambda: _builder().clearance("ketamine.central", 1.0, {"norketamine.central": np.nan}),
+     ParameterError, r"is nan; a yield is a fraction in \[0, 1\]")
+case("negative rate", lambda: _builder().transfer("ketamine.central", -0.1), ParameterError,
+     r"the flow out of 'ketamine\.central' has rate -0\.1 1/min; rates must be finite and >= 0")
+case("infinite rate", lambda: _builder().transfer("ketamine.central", np.inf), ParameterError,
+     r"has rate inf 1/min")
+case("flow to an undefined compartment", lambda: _builder().transfer("ketamine.central", 0.1, "liver"),
+     ParameterError, r"a flow names compartment 'liver', which is not defined")
+case("zero volume compartment", lambda: _builder().compartment("x", "ketamine", volume=0.0), ParameterError,
+     r"compartment 'x' has volume 0 L; a volume must be finite and > 0")
+case("NaN volume compartment", lambda: _builder().compartment("x", "ketamine", volume=np.nan), ParameterError,
+     r"compartment 'x' has volume nan L")
+case("duplicate compartment", lambda: _builder().compartment("ketamine.central", "ketamine", volume=5.0),
+     ParameterError, r"compartment 'ketamine\.central' is defined twice")
+case("cycle that creates drug", lambda: _cycle(0.05), ParameterError,
+     r"the flows out of 'norketamine\.central' return 1\.3+ times what they remove .*the model creates drug")
+case("unknown basis", lambda: _builder().transfer("ketamine.central", 0.1, "norketamine.central", basis="volume"),
+     ParameterError, r"`basis` must be 'molar' or 'mass'; got 'volume'")
+
+_CARD = """
+id = "racemic.hostile"
+drug = "racemic"
+population = "toy"
+sampling = "venous"
+[citation]
+authors = "A"
+year = {year}
+title = "t"
+journal = "j"
+doi = "10.1/x"
+[parameters]
+CL = {{ value = "{cl}", source = "toy", weight_exponent = {exponent} }}
+V = {{ value = "{volume}", source = "toy" }}
+FM = {{ value = "{fm}", source = "toy" }}
+VM = {{ value = "50 L", source = "toy" }}
+CLM = {{ value = "2 L/min", source = "toy" }}
+F = {{ value = "{f}", source = "toy" }}
+KA = {{ value = "1 1/h", source = "toy" }}
+[[compartments]]
+name = "ketamine.central"
+species = "ketamine"
+volume = "V"
+analytes = ["ketamine"]
+[[compartments]]
+name = "norketamine.central"
+species = "norketamine"
+volume = "VM"
+analytes = ["norketamine"]
+[[flows]]
+type = "clearance"
+from = "ketamine.central"
+value = "CL"
+to = {{ "{target}" = "FM" }}
+[[flows]]
+type = "clearance"
+from = "norketamine.central"
+value = "CLM"
+[routes.iv]
+type = "iv"
+[routes.oral]
+type = "absorption"
+F = "F"
+ka = "KA"
+"""
+_GOOD = dict(year=2024, cl="60 L/h", exponent=0.75, volume="100 L", fm="0.8", f="0.5",
+             target="norketamine.central")
+
+
+def _card(**changes):
+    import tomllib
+
+    return models.from_dict(tomllib.loads(_CARD.format(**{**_GOOD, **changes})))
+
+
+def _toml_file(tmp_text, encoding):
+    import os
+    import tempfile
+
+    handle, path = tempfile.mkstemp(suffix=".toml")
+    with os.fdopen(handle, "wb") as out:
+        out.write(tmp_text.encode(encoding))
+    try:
+        return models.from_toml(path)
+    finally:
+        os.remove(path)
+
+
+case("card: metabolite yield 2", lambda: _card(fm="2"), ParameterError,
+     r"`parameters\.FM\.value` is a fraction and must lie in \[0, 1\]; got '2'")
+case("card: oral F 1.5", lambda: _card(f="1.5"), ParameterError, r"`parameters\.F\.value` is a fraction")
+case("card: zero volume", lambda: _card(volume="0 L"), ParameterError, r"is a volume and must be > 0|`V`")
+case("card: clearance into itself", lambda: _card(target="ketamine.central"), ParameterError,
+     r"flows back into 'ketamine\.central' itself")
+case("card: NaN weight exponent", lambda: _card(exponent="nan"), ParameterError,
+     r"weight_exponent.*(finite|number)")
+case("card: inf weight exponent", lambda: _card(exponent="inf"), ParameterError,
+     r"weight_exponent.*(finite|number)")
+case("card: citation year -5", lambda: _card(year=-5), ParameterError, r"year")
+case("card: decimal comma", lambda: _card(cl="60,5 L/h"), ParameterError, r"has a comma")
+case("card file: latin-1", lambda: _toml_file(_CARD.format(**_GOOD).replace('"toy"', '"Müller"'), "latin-1"),
+     ketpk.FileError, r"is not UTF-8 text .*save it as UTF-8")
+case("card file: None", lambda: models.from_toml(None), ketpk.FileError,
+     r"`path` must be a file path \(str or pathlib\.Path\) of a TOML model card; got None")
+case("card file: a number", lambda: models.from_toml(3), ketpk.FileError, r"`path` must be a file path")
+
 
 @pytest.mark.parametrize("call, error, pattern", CASES)
 def test_hostile_input_raises_a_clear_ketpk_error(call, error, pattern):
@@ -170,3 +349,18 @@ def test_strict_reader_keeps_every_valid_spelling():
                                   ("  25   mg ", "mg", 25)):
         q = ketpk.units.as_quantity(text, "x")
         assert q.to(unit).magnitude == pytest.approx(magnitude), text
+
+
+def test_every_builtin_model_is_physical_and_simons_warns():
+    """Every registered model passes the physical checks; the one published non-physical value
+    (Simons 2022 F2 = 1.16) warns and is stated in the result's assumptions."""
+    for summary in models.available():
+        model = models.get(summary.id)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            model.check()
+        flagged = [w for w in caught if issubclass(w.category, ketpk.UnphysicalValueWarning)]
+        assert bool(flagged) == (model.id == "esketamine.simons2022"), model.id
+    with pytest.warns(ketpk.UnphysicalValueWarning, match=r"F2 = 1\.16 .*not a physical fraction"):
+        result = simulate("esketamine.simons2022", Bolus("0 min", "50 mg", "sublingual"), T)
+    assert any("F2 = 1.16" in a for a in result.assumptions)

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import metrics
 from ..errors import ParameterError
 from .run import EffectCurve, EffectResult, simulate_effects
 
@@ -17,13 +18,9 @@ DEFAULT_EFFECTS = ("olofsen2022", "simons2022.drug_high")
 
 
 def time_above(times_min: np.ndarray, values: np.ndarray, level: float) -> np.ndarray:
-    """Time (min) that ``values`` (..., T) spend at or above ``level``, linear between samples."""
-    y0, y1 = values[..., :-1], values[..., 1:]
-    dt = np.diff(times_min)
-    lo, hi = np.minimum(y0, y1), np.maximum(y0, y1)
-    span = np.where(hi > lo, hi - lo, 1.0)
-    fraction = np.where(lo >= level, 1.0, np.where(hi < level, 0.0, (hi - level) / span))
-    return np.sum(fraction * dt, axis=-1)
+    """Time (min) that ``values`` (..., T) spend at or above ``level``, linear between samples
+    (effects and Ce/C50 are not log-linear in time): :func:`ketpk.metrics.time_above`."""
+    return metrics.time_above(times_min, values, level, rule="linear")
 
 
 def curve_metrics(curve: EffectCurve, threshold: float) -> dict[str, Any]:

@@ -26,8 +26,7 @@ import numpy as np
 from ..citations import Citation
 from ..errors import ParameterError
 from ..model import DrugModel, Parameter
-from ..species import molar_mass
-from ..units import Q_, as_quantity
+from ..units import Q_, as_quantity, convert
 from .site import with_effect_site
 
 __all__ = ["EffectModel", "MetaboliteTerm", "sigmoid_emax", "s_analyte"]
@@ -62,9 +61,7 @@ def s_analyte(model: DrugModel, species: str) -> str:
 def _molar(parameter: Parameter, species: str) -> float:
     """A concentration parameter in µmol/L (= nmol/mL) of ``species``."""
     value = parameter.value
-    if value.dimensionality == Q_(1, "mg/L").dimensionality:
-        value = value / Q_(molar_mass(species), "g/mol")
-    return float(value.to("umol/L").magnitude)
+    return float(convert(value.magnitude, str(value.units), species, "umol/L").magnitude)
 
 
 @dataclass(frozen=True, slots=True)

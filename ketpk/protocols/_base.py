@@ -21,7 +21,7 @@ class Protocol(Card, Regimen):
     """A published regimen: its doses plus name, citation, drug form, steps and assumptions.
 
     It is a :class:`~ketpk.Regimen` (per-weight doses resolve per subject at simulation time);
-    combining or shifting it gives a plain Regimen.
+    combining or shifting it gives a plain Regimen. Immutable, like every Regimen.
     """
 
     __slots__ = ("name", "drug", "citation", "steps", "assumptions", "options")
@@ -32,9 +32,10 @@ class Protocol(Card, Regimen):
         super().__init__(doses)
         if drug not in ("esketamine", "racemic"):
             raise RegimenError(f"protocol `drug` must be 'esketamine' or 'racemic'; got {drug!r}.")
-        self.name, self.drug, self.citation = name, drug, citation
-        self.steps, self.assumptions = tuple(steps), tuple(assumptions)
-        self.options = dict(options or {})
+        values = {"name": name, "drug": drug, "citation": citation, "steps": tuple(steps),
+                  "assumptions": tuple(assumptions), "options": dict(options or {})}
+        for key, value in values.items():
+            object.__setattr__(self, key, value)
 
     @property
     def routes(self) -> tuple[str, ...]:

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ParameterError
-from ..result import convert
+from ..units import convert
 from ..units import Q_, to_canonical
 
 __all__ = ["performance", "TCIPerformance", "varvel"]

@@ -11,8 +11,8 @@ import numpy as np
 from ..errors import ParameterError
 from ..fileio import write_csv
 from ..regimen import Infusion, Regimen
-from ..result import convert, provenance
-from ..units import Q_, to_unit
+from ..result import provenance
+from ..units import Q_, convert, to_unit
 
 __all__ = ["TCIResult"]
 
