@@ -391,6 +391,13 @@ def _cmd_population(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_app(args: argparse.Namespace) -> int:
+    from .app import run
+
+    run(args.host, args.port, args.browser)
+    return 0
+
+
 # -- parser ------------------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -465,6 +472,14 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_validate import add_parser as add_validate
 
     add_validate(sub)
+
+    p = sub.add_parser("app", help="the interactive teaching page (pip install \"ketpk[app]\")",
+                       description="Serve an interactive page: routes, doses, protocols, curves, "
+                                   "metrics, a population band and CSV download. " + _DISCLAIMER)
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--browser", action="store_true", help="open the page in the default web browser")
+    p.set_defaults(run=_cmd_app)
     return parser
 
 

@@ -126,7 +126,7 @@ class SimulationResult(Card):
         """
         names = list(analytes or self.analytes)
         columns = [np.atleast_2d(self.concentration(a, unit).magnitude) for a in names]
-        times = to_unit(self.times, time_unit, "time_unit").magnitude
+        times = convert(self.times_min, "min", None, time_unit, name="time_unit").magnitude
         rows = ([s, f"{time:.12g}", *(f"{c[s, t]:.10g}" for c in columns)]
                 for s in range(columns[0].shape[0]) for t, time in enumerate(times))
         write_csv(path, ["subject", f"time [{time_unit}]", *(f"{a} [{unit}]" for a in names)], rows,
