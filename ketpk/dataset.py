@@ -219,7 +219,8 @@ def simulate_dataset(source: Any, model: Any, *, solver: Any = "exact", time_uni
     engine = get_solver(solver)
     if carry not in CARRY:
         raise ParameterError(f"`carry` must be one of {CARRY}; got {carry!r}.")
-    rows, line0 = dataset_rows(source)
+    rows, declared = dataset_rows(source)
+    line0 = 2
     if "TIME" not in rows[0]:
         raise RegimenError(f"the dataset has no TIME column; it has {', '.join(rows[0])}.")
     if "C" in rows[0]:
@@ -228,7 +229,7 @@ def simulate_dataset(source: Any, model: Any, *, solver: Any = "exact", time_uni
         keep = list(range(len(rows)))
     scale_t = _scale(time_unit, "min", "time_unit")
     scale_a = _scale(amount_unit, "mg", "amount_unit")
-    routes = routes_by_cmt(model, cmt)
+    routes = routes_by_cmt(model, cmt, declared)
     mapping = dict(DEFAULT_COVARIATES if covariates is None else covariates)
     columns_needed = {name: col.upper() for name, col in mapping.items() if col.upper() in rows[0]}
     columns_needed.update({c: c for c in _model_columns(model) if c in rows[0]})

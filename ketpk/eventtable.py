@@ -9,10 +9,13 @@ CMT mapping
 -----------
 With ``model=``, CMT is the 1-based position, in ``model``'s state list, of the compartment the
 route's (first) input enters: the central compartment for IV, the depot for absorption routes
-(see :func:`cmt_map`; a racemate split over two centrals maps to the first). Without a model,
-CMT is a route code: the 1-based position of the route in :data:`ketpk.regimen.ROUTES`
-(iv 1, im 2, sc 3, oral 4, sublingual 5, buccal 6, intranasal 7, rectal 8, transdermal 9,
-inhaled 10). Read a table with the same ``model`` (or the same ``cmt`` mapping) it was written with.
+(see :func:`cmt_map`; a racemate split over two centrals maps to the first). Every route has its
+own code: a route entering a compartment that an earlier route (IV first) already enters gets
+the next number after the last compartment. Without a model, CMT is a route code: the 1-based
+position of the route in :data:`ketpk.regimen.ROUTES` (iv 1, im 2, sc 3, oral 4, sublingual 5,
+buccal 6, intranasal 7, rectal 8, transdermal 9, inhaled 10). A written table records its
+mapping in a ``# cmt: iv=1 ...`` line, and reading uses it: a table written with route codes
+and read with a model keeps its routes, and a ``cmt=`` that contradicts it is an error.
 
 RATE codes: 0 bolus; > 0 infusion at that rate; -2 with a DUR column: infusion over DUR; -2
 without DUR: a bolus into a route whose model defines its own zero-order duration (written for
@@ -62,8 +65,10 @@ class EventTable:
         return iter(self.rows)
 
     def write(self, path: str | os.PathLike) -> Path:
-        """Write CSV (full float precision, no comment lines) atomically; return the path."""
-        write_csv(path, self.columns, ([_fmt(row[k]) for k in self.columns] for row in self.rows))
+        """Write CSV atomically (full float precision; the CMT mapping as a ``# cmt:`` line)."""
+        coding = {"cmt": " ".join(f"{route}={number}" for route, number in self.cmt.items())} if self.cmt else None
+        write_csv(path, self.columns, ([_fmt(row[k]) for k in self.columns] for row in self.rows),
+                  provenance=coding)
         return Path(path)
 
     to_csv = write
@@ -74,14 +79,20 @@ def _fmt(value: float) -> str:
 
 
 def cmt_map(model: Any) -> dict[str, int]:
-    """Route -> CMT (1-based state number of the route's first input) for ``model``."""
+    """Route -> CMT (1-based state number of the route's first input) for ``model``; a route
+    whose compartment an earlier route (IV first) already enters gets the next free number after
+    the last compartment, so every route has its own code."""
     params = model.individual({}, {}, 1)
     states = model.states
-    out = {}
-    for name, route in model.routes.items():
-        first = route.inputs(params, np.ones(1))[0]
-        out[name] = states.index(first.state) + 1
-    return out
+    out, extra = {}, len(states)
+    for name in sorted(model.routes, key=lambda r: r != "iv"):
+        first = model.routes[name].inputs(params, np.ones(1))[0]
+        number = states.index(first.state) + 1
+        if number in out.values():
+            extra += 1
+            number = extra
+        out[name] = number
+    return {name: out[name] for name in model.routes}
 
 
 def _minutes_per(time_unit: str) -> float:
@@ -178,14 +189,19 @@ def _header(names: list[str], where: str) -> list[str]:
     return out
 
 
-def dataset_rows(source: Any) -> tuple[list[dict[str, Any]], int]:
+def dataset_rows(source: Any) -> tuple[list[dict[str, Any]], dict[str, int] | None]:
     """Rows of a CSV path, EventTable or list of row dicts, keyed by upper-case column name, and
-    the file line number of the first row. Repeated columns, ragged rows and no rows are errors."""
+    the CMT mapping the table declares (its ``# cmt:`` line, or the EventTable's), if any.
+    Repeated columns, ragged rows and no rows are errors."""
+    declared = None
     if isinstance(source, EventTable):
         rows = [dict(r) for r in source.rows]
+        declared = dict(source.cmt) or None
     elif isinstance(source, (str, os.PathLike)):
         with open_text(source) as handle:
-            lines = [line for line in handle if not line.startswith(COMMENT)]
+            text = list(handle)
+        lines = [line for line in text if not line.startswith(COMMENT)]
+        declared = _declared(text, source)
         table = list(csv.reader(lines))
         if not table:
             raise RegimenError(f"the event table {os.fspath(source)!r} is empty; it needs a header row.")
@@ -206,18 +222,46 @@ def dataset_rows(source: Any) -> tuple[list[dict[str, Any]], int]:
                 raise RegimenError(f"`source` rows must be dicts keyed by column (TIME, EVID, AMT, CMT, ...); "
                                    f"row {k} is {row!r}. Pass a CSV path, an EventTable or a list of dicts.")
         rows = [dict(zip(_header(list(row), f"row {k}"), row.values())) for k, row in enumerate(rows)]
+        names = list(dict.fromkeys(name for row in rows for name in row))  # every row gets every column
+        rows = [{name: row.get(name) for name in names} for row in rows]
     else:
         raise RegimenError(f"`source` must be a CSV path, an EventTable or a list of row dicts; got {source!r}.")
     if not rows:
         raise RegimenError("the event table has no rows.")
-    return rows, 2
+    return rows, declared
 
 
-def routes_by_cmt(model: Any = None, cmt: Mapping[str, int] | None = None) -> dict[int, str]:
-    """CMT -> route for reading: ``cmt`` (route -> CMT), else ``model``'s :func:`cmt_map`, else
-    :data:`ROUTE_CMT`. Where routes share a CMT, a dose into the central compartment is IV (the
-    NONMEM convention); other shared CMTs are an error naming the fix."""
-    mapping = dict(cmt) if cmt is not None else (cmt_map(model) if model is not None else dict(ROUTE_CMT))
+def _declared(lines: list[str], source: Any) -> dict[str, int] | None:
+    """The ``# cmt: route=number ...`` mapping of a written table, if it has one."""
+    for line in lines:
+        if line.startswith(COMMENT) and line[1:].strip().startswith("cmt:"):
+            try:
+                pairs = (item.split("=") for item in line[1:].strip()[4:].split())
+                return {route: int(number) for route, number in pairs}
+            except ValueError:
+                raise RegimenError(f"the `# cmt:` line of {os.fspath(source)!r} must read 'route=number "
+                                   f"...'; got {line.strip()!r}.") from None
+    return None
+
+
+def routes_by_cmt(model: Any = None, cmt: Mapping[str, int] | None = None,
+                  declared: Mapping[str, int] | None = None) -> dict[int, str]:
+    """CMT -> route for reading: the table's ``declared`` mapping, else ``cmt`` (route -> CMT),
+    else ``model``'s :func:`cmt_map`, else :data:`ROUTE_CMT`. A ``cmt`` contradicting the
+    declared one is an error. Where routes share a CMT, a dose into the central compartment is
+    IV (the NONMEM convention); other shared CMTs are an error naming the fix."""
+    if declared and cmt is not None and dict(cmt) != dict(declared):
+        raise RegimenError(f"`cmt` {dict(cmt)} contradicts the table's own CMT mapping {dict(declared)} "
+                           "(its `# cmt:` line); drop `cmt=` or fix the table.")
+    if declared and model is not None:
+        unknown = [r for r in declared if r not in model.routes]
+        if unknown:
+            raise RegimenError(f"the table's CMT mapping names route(s) {unknown} that model {model.id!r} "
+                               f"lacks; it has {', '.join(model.routes)}.")
+    if declared:
+        mapping = dict(declared)
+    else:
+        mapping = dict(cmt) if cmt is not None else (cmt_map(model) if model is not None else dict(ROUTE_CMT))
     shared: dict[int, list[str]] = {}
     for route, number in mapping.items():
         shared.setdefault(int(number), []).append(route)
@@ -259,12 +303,12 @@ def read_event_table(source: Any, *, model: Any = None, cmt: Mapping[str, int] |
     on the TIME-0 dose starts the regimen at that dose's steady state. A table with several IDs
     needs ``id``.
     """
-    rows, _ = dataset_rows(source)
+    rows, declared = dataset_rows(source)
     missing = [c for c in ("TIME", "EVID", "AMT", "CMT") if c not in rows[0]]
     if missing:
         raise RegimenError(f"the event table lacks column(s) {', '.join(missing)}; it has "
                            f"{', '.join(rows[0])}. Required: TIME, EVID, AMT, CMT.")
-    routes = routes_by_cmt(model, cmt)
+    routes = routes_by_cmt(model, cmt, declared)
     ids = sorted({str(r.get("ID", "1")).strip() for r in rows})
     if id is None and len(ids) > 1:
         raise RegimenError(f"the event table has IDs {', '.join(ids)}; pass `id=` to choose one.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -33,6 +33,8 @@ class CovariateEffect:
     """How a covariate changes a typical value. Subclasses implement :meth:`apply`."""
 
     covariate: str
+    #: Whether a subject must have the covariate (False: the typical value stands without it).
+    required: ClassVar[bool] = True
 
     def apply(self, value: np.ndarray, covariates: Mapping[str, np.ndarray]) -> np.ndarray:
         """Return the individual value (canonical units) from the typical one."""
@@ -81,6 +83,7 @@ class FromColumn(CovariateEffect):
 
     covariate: str
     unit: str = ""
+    required: ClassVar[bool] = False
 
     def apply(self, value: np.ndarray, covariates: Mapping[str, np.ndarray]) -> np.ndarray:
         given = covariates.get(self.covariate)
@@ -237,7 +240,9 @@ class Route:
     ``modelled_duration`` name the parameters (mg/min, min) that NONMEM dataset records with
     RATE = -1 and RATE = -2 use (NONMEM's R and D of the dosed compartment). ``unphysical``
     gives the reason when a published input fraction breaks a physical rule (> 1): it then
-    warns, not fails (:mod:`ketpk.physical`); say so in ``assumptions`` too.
+    warns, not fails (:mod:`ketpk.physical`); say so in ``assumptions`` too. ``session`` (min):
+    boluses by this route within ``session`` min of the first bolus of a dosing session are one
+    dose for the route's dose-dependent fractions (:mod:`ketpk.schedule`), e.g. nasal devices.
     """
 
     name: str
@@ -250,6 +255,7 @@ class Route:
     modelled_rate: str | None = None
     modelled_duration: str | None = None
     unphysical: tuple[str, ...] = ()
+    session: float | None = None
 
 
 class Params:
@@ -571,7 +577,7 @@ class DrugModel(Card):
         for p in self.parameters:
             value = np.full(n, p.canonical)
             for effect in p.covariates:
-                if effect.covariate not in cov or cov[effect.covariate] is None:
+                if effect.required and (effect.covariate not in cov or cov[effect.covariate] is None):
                     raise ParameterError(
                         f"model {self.id!r} scales `{p.name}` by {effect.covariate}; give the "
                         f"subject a {effect.covariate}."

@@ -211,7 +211,11 @@ class Infusion(_DoseOps):
 
     Notes
     -----
-    When a route has bioavailability F < 1, the duration is kept and the rate scaled by F.
+    ketpk's rule for F: when a route has bioavailability F < 1, an ``Infusion`` keeps its
+    duration and the rate reaching the body is F × rate (the bag runs for the set time). NONMEM
+    datasets follow the other rule, which :func:`ketpk.simulate_dataset` applies: a record with
+    RATE > 0 keeps the rate and lasts F × AMT / RATE. Both deliver F × AMT; with F = 1 (IV in
+    every built-in model) they are the same infusion.
     """
 
     start: Any

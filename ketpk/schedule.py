@@ -8,7 +8,7 @@ that each group shares its breakpoints.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -35,12 +35,44 @@ def _arr(value: object, n: int) -> np.ndarray:
     return np.broadcast_to(np.asarray(value, dtype=float), (n,))
 
 
+def _given_before(model: DrugModel, doses: list[ResolvedDose]) -> list[np.ndarray | float]:
+    """Per dose: mg given earlier in its dosing session (0 if it opens one or its route has none).
+
+    A session of a route with ``session`` = w min holds the boluses by that route within w min
+    of the session's first bolus (in time order); the next bolus after that opens a new session.
+    """
+    before: list[np.ndarray | float] = [0.0] * len(doses)
+    order = sorted(range(len(doses)), key=lambda k: doses[k].time)
+    open_sessions: dict[str, tuple[float, np.ndarray]] = {}
+    for k in order:
+        dose = doses[k]
+        window = model.route(dose.route).session
+        if window is None or dose.duration is not None:
+            continue
+        first, given = open_sessions.get(dose.route, (-np.inf, 0.0))
+        if dose.time - first > window + 1e-9:
+            first, given = dose.time, 0.0
+        before[k] = given
+        open_sessions[dose.route] = (first, given + dose.amount)
+    return before
+
+
+def _inputs(route, params: Params, amount, before):
+    """The route's inputs of a dose of ``amount`` mg after ``before`` mg of the same session:
+    per mg, the session's fractions of (before + amount) minus those of before."""
+    if not np.any(np.asarray(before) > 0):
+        return route.inputs(params, amount)
+    total, earlier = before + amount, np.asarray(before, dtype=float)
+    return [replace(t, fraction=(np.asarray(t.fraction) * total - np.asarray(e.fraction) * earlier) / amount)
+            for t, e in zip(route.inputs(params, total), route.inputs(params, earlier))]
+
+
 def _events(model: DrugModel, params: Params, system: System, doses: list[ResolvedDose]):
     """Per-input events: (state index, start (S,), end (S,) or None, value (S,))."""
     n = params.n
     to_umol = 1000.0 / molar_mass("ketamine")  # mg of ketamine base -> µmol
     events = []
-    for dose in doses:
+    for dose, before in zip(doses, _given_before(model, doses)):
         route = model.route(dose.route)
         is_infusion = dose.duration is not None
         if is_infusion and not route.infusion:
@@ -48,7 +80,7 @@ def _events(model: DrugModel, params: Params, system: System, doses: list[Resolv
                 f"route {route.name!r} of model {model.id!r} takes boluses only (its absorption "
                 "has a zero-order phase of its own); give a Bolus, or several."
             )
-        inputs = route.inputs(params, dose.amount)
+        inputs = _inputs(route, params, dose.amount, before)
         check_inputs(model.id, route, [inp.fraction for inp in inputs])
         for inp in inputs:
             state = system.index(inp.state)

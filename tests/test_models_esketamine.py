@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ketpk import Bolus, Infusion, Q_, Subject, simulate
+from ketpk import Bolus, Infusion, Q_, Regimen, Subject, simulate
 from ketpk import models
 from ketpk.models.perezruixo2021 import effective_frn
 from ketpk.subject import SubjectBatch
@@ -283,3 +283,33 @@ def test_models_are_esketamine_with_full_citation(model_id):
     c = model.citation
     assert model.drug == "esketamine" and c.authors and c.title and c.journal and c.doi
     assert model.sampling in ("arterial", "venous")
+
+
+@pytest.mark.parametrize("covariates, dose, cmax, auc, nk_cmax, nk_auc",
+                         [row for row in TABLE4 if row[0] == {"age": 45} and row[1] in (56, 84)])
+def test_spravato_protocol_on_perezruixo_reproduces_table4(covariates, dose, cmax, auc, nk_cmax, nk_auc):
+    """The label's session (28-mg devices 5 min apart) counts its devices for FRn: the first
+    session of spravato_induction reproduces Table 4 at 56 and 84 mg (within 5 %)."""
+    from ketpk import protocols
+
+    regimen = protocols.get("spravato_induction", dose=f"{dose} mg", first_dose=f"{dose} mg")
+    assert len([d for d in regimen if d.start_minutes < 60]) == dose // 28
+    t = np.linspace(0.001, 24, 2401) * MIN_PER_H
+    c = _curve(PEREZ, regimen, t, subjects=_Batch(**covariates))
+    assert c["ketamine"].max() == pytest.approx(cmax, rel=0.05)
+    assert np.trapezoid(c["ketamine"], t) / MIN_PER_H == pytest.approx(auc, rel=0.05)
+    assert c["norketamine"].max() == pytest.approx(nk_cmax, rel=0.05)
+
+
+def test_nasal_devices_count_per_session_not_per_record():
+    """Two devices 5 min apart absorb like one 56-mg dose (FRn_eff 0.437); two devices 60 min
+    apart are two sessions (each FRn 0.54), so more esketamine reaches the circulation."""
+    t = np.linspace(0, 24, 2881) * MIN_PER_H
+    auc = {}
+    for name, regimen in (
+            ("one record", Regimen([Bolus("0 min", "56 mg", "intranasal")])),
+            ("5 min apart", Regimen([Bolus("0 min", "28 mg", "intranasal"), Bolus("5 min", "28 mg", "intranasal")])),
+            ("60 min apart", Regimen([Bolus("0 min", "28 mg", "intranasal"), Bolus("60 min", "28 mg", "intranasal")]))):
+        auc[name] = np.trapezoid(_curve(PEREZ, regimen, t)["ketamine"], t)
+    assert auc["5 min apart"] == pytest.approx(auc["one record"], rel=0.01)
+    assert auc["60 min apart"] / auc["one record"] > 1.1

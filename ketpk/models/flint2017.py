@@ -10,11 +10,14 @@ S-NK compartment (Vsnk/Fm fixed to 1 L, Fm not identifiable). Allometric scaling
 fixed exponents 0.75 (clearances) and 1 (volumes).
 
 Time effect: the paper multiplies Clsnk/Fm by (1 + 0.0087·t), t in hours after the first dose.
-ketpk systems are linear and time-invariant, so the effect is evaluated once, at the time after
-first dose ``TAFD`` (default 0 h, the paper's baseline Clsnk/Fm). This is exact at TAFD and an
-approximation elsewhere, and it is labelled an assumption on every result. For a long infusion,
-S-NK is then over-predicted late (Clsnk/Fm is 1.42× baseline at 48 h); set
-``model.with_parameters(TAFD="48 h")`` to evaluate the clearance at another time.
+:func:`ketpk.simulate_dataset` runs it as published: the parameter TAFD reads the time after the
+first dose record at every record (covariate ``tafd``), so Clsnk/Fm changes from record to record
+and is piecewise constant between them, as NONMEM's $PK evaluates it (add EVID 2 records for a
+finer step). :func:`ketpk.simulate` has no records: there the effect is evaluated once, at TAFD
+(default 0 h, the paper's baseline Clsnk/Fm), which is exact at TAFD and an approximation
+elsewhere, labelled an assumption on every result; S-NK is then over-predicted late in long
+infusions (Clsnk/Fm is 1.42x baseline at 48 h). ``model.with_parameters(TAFD="48 h")`` evaluates
+the clearance at another time.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..citations import Citation
-from ..model import Allometric, DrugModel, OmegaBlock, Parameter, Params, ResidualError, SystemBuilder
+from ..model import Allometric, DrugModel, FromColumn, OmegaBlock, Parameter, Params, ResidualError, SystemBuilder
 from ..routes import iv_route
 
 _V = (Allometric(1.0),)
@@ -48,10 +51,11 @@ PARAMETERS = (
     Parameter("TIME_CLSNK", "0.0087 1/h", "linear increase of Clsnk/Fm per hour after the first dose",
               f"{_T3}, time on Clsnk (0.870 %/h)"),
     Parameter("TAFD", "0 h", "time after first dose at which the time effect on Clsnk/Fm is evaluated",
-              "ketpk (engine is time-invariant)",
-              assumption="Clsnk/Fm × (1 + 0.0087/h · t) is held at t = TAFD (0 h = the published "
-                         "baseline) instead of growing with time; S-NK late in long infusions is "
-                         "over-predicted (×1.42 clearance at 48 h)"),
+              "ketpk: record by record in simulate_dataset (covariate tafd), else this value",
+              (FromColumn("tafd", "min"),),
+              assumption="outside simulate_dataset, Clsnk/Fm × (1 + 0.0087/h · t) is held at t = TAFD "
+                         "(0 h = the published baseline) instead of growing with time; S-NK late in "
+                         "long infusions is over-predicted (×1.42 clearance at 48 h)"),
 )
 
 

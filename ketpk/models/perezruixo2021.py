@@ -167,9 +167,13 @@ ROUTES = {
         sources=("Perez-Ruixo 2021 Table 3 and Section 2.3",),
         assumptions=("a dose that is not a whole number of 28-mg devices gets a mass-weighted "
                      "FRn (first 28 mg at FRn, the rest at 0.62·FRn); the paper's doses were "
-                     "14-112 mg in whole devices",),
+                     "14-112 mg in whole devices",
+                     "devices given within 15 min of a session's first device are one dose for "
+                     "FRn (the label's 5 min between devices, at most 3 per session): the first "
+                     "device gets FRn, every later one FRn × 0.62, as the paper's 56/84-mg doses",),
         infusion=False,
         build=_nasal_build,
+        session=15.0,
     ),
     "oral": Route(
         name="oral",

@@ -14,7 +14,7 @@ from ..model import DrugModel
 from ..species import molar_mass
 from ..subject import as_batch
 from ..units import Q_, as_quantity, parse_dose, to_canonical
-from .algorithm import effect_rates, horizon_steps, interval_response, plasma_rates
+from .algorithm import effect_rates, interval_response, plasma_rates
 from .result import TCIResult
 
 __all__ = ["target_infusion", "concentration_umol"]
@@ -225,9 +225,8 @@ def target_infusion(model: Any, targets: Any, *, subject: Any = None, until: Any
     if site == "plasma":
         rates, path = plasma_rates(E, g, system.observe[name], targets_sk, limit)
     else:
-        c = system.observe[effect]
-        horizon = horizon_steps(E, g, c, min(K, math.ceil(24 * 60 / h)))
-        rates, path = effect_rates(E, g, c, system.observe[name], targets_sk, limit, horizon)
+        rates, path = effect_rates(E, g, system.observe[effect], system.observe[name], targets_sk,
+                                   limit, min(K, math.ceil(24 * 60 / h)))
     observe = lambda a: np.einsum("si,ski->sk", system.observe[a], path)  # noqa: E731
     return TCIResult(
         model=model, subject=subject, single=batch.single, analyte=name, effect_analyte=effect,
