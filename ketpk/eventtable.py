@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from .errors import RegimenError
+from .occasions import occasion_of
 from .fileio import COMMENT, open_text, write_csv
 from .regimen import ROUTES, Bolus, Infusion, Regimen, ResolvedDose, subject_weights
 from .units import Q_
@@ -108,6 +109,8 @@ def event_table(regimen: Regimen, subject: Any = None, *, model: Any = None, id:
 
     Runs of equal doses at equal spacing are written once with ADDL/II. ``durations=True``
     writes infusions as RATE = -2 with a DUR column (rxode2/NONMEM modelled-duration style).
+    For a ``model`` with inter-occasion variability an OCC column (1, 2, …) numbers the dosing
+    sessions (:mod:`ketpk.occasions`) and ADDL runs stay within one occasion.
     """
     scale = _minutes_per(time_unit)
     cmts = cmt_map(model) if model is not None else dict(ROUTE_CMT)
@@ -115,7 +118,8 @@ def event_table(regimen: Regimen, subject: Any = None, *, model: Any = None, id:
     resolved = [d.resolve(weights, 1) for d in regimen]
     ss = regimen.steady_state
     ss_index = _steady_state_dose(regimen) if ss is not None else None
-    columns = COLUMNS + (("DUR",) if durations else ())
+    occasion = occasion_of(regimen) if model is not None and model.occasion_variability else None
+    columns = COLUMNS + (("DUR",) if durations else ()) + (("OCC",) if occasion is not None else ())
     rows: list[dict[str, float]] = []
     k = 0
     while k < len(resolved):
@@ -123,6 +127,8 @@ def event_table(regimen: Regimen, subject: Any = None, *, model: Any = None, id:
             run = 1
         else:
             run = _run_length(resolved, k, stop=ss_index)
+            if occasion is not None:
+                run = int(np.sum(occasion[k:k + run] == occasion[k]))
         dose = resolved[k]
         if dose.route not in cmts:
             raise RegimenError(f"route {dose.route!r} has no CMT in the mapping {cmts}; pass a model "
@@ -132,6 +138,8 @@ def event_table(regimen: Regimen, subject: Any = None, *, model: Any = None, id:
                "RATE": 0.0, "CMT": cmts[dose.route], "II": interval / scale, "ADDL": run - 1, "SS": 0}
         if durations:
             row["DUR"] = 0.0
+        if occasion is not None:
+            row["OCC"] = float(occasion[k] + 1)
         if dose.duration is not None:
             if durations:
                 row["RATE"], row["DUR"] = -2, float(dose.duration[0]) / scale

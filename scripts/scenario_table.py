@@ -112,6 +112,18 @@ covariance matrix is published), each shared by n subjects with their own IIV;
 `ketpk.uncertainty.percentile_intervals(result, population)` gives each percentile's interval
 over the replicates. Only Ashraf 2018 publishes its RSEs (Table 2, 13 estimated thetas); other
 models refuse `uncertainty=True`. The uncertainty of the IIV variances is not drawn.
+
+## Inter-occasion variability
+
+A model's published IOV (`model.occasion_variability`; Simons 2022 Table 4, two visits) is drawn
+per occasion: `ketpk.population.sample(model, n, occasions=K)`. Each dosing session is an
+occasion: a dose starting at least 12 h after the previous dose opens a new one
+(`ketpk.occasions`), so each infusion day or film/nasal session gets its own kappa, and event
+tables written for such a model carry an OCC column. `ketpk.simulate` solves each occasion with
+its own parameters and adds them (linear system); drug still in the body from an earlier
+occasion keeps that occasion's parameters (NONMEM would switch it), a difference that vanishes
+once the earlier session has washed out; the label travels in `result.assumptions`. Summaries
+(`ketpk.summarize`) and single-occasion populations use occasion 1's kappas for every dose.
 """
 
 

@@ -9,6 +9,9 @@ import ketpk
 from ketpk import occasions, population
 from ketpk.errors import ParameterError
 
+#: Simons 2022's published F2 = 1.16 makes film input fractions above 1 (a labelled model caveat).
+pytestmark = pytest.mark.filterwarnings("ignore::ketpk.errors.UnphysicalValueWarning")
+
 SIMONS = "esketamine.simons2022"
 FILM = "sublingual"
 
@@ -77,3 +80,14 @@ def test_too_few_occasions_drawn_is_refused():
     # one drawn occasion: the single-occasion path (occasion 0's kappas for every dose)
     result = ketpk.simulate(SIMONS, _sessions(0, 24), ketpk.Q_([60], "min"), subjects=pop)
     assert occasions.ASSUMPTION not in result.assumptions
+
+
+def test_event_tables_number_the_occasions_for_models_with_iov():
+    from ketpk.eventtable import event_table
+
+    daily = ketpk.Bolus("0 h", "50 mg", route=FILM).repeat(every="24 h", count=3)
+    table = event_table(daily, model=ketpk.models.get(SIMONS))
+    assert table.columns[-1] == "OCC"
+    assert [(r["TIME"], r["ADDL"], r["OCC"]) for r in table] == [(0, 0, 1), (24, 0, 2), (48, 0, 3)]
+    plain = event_table(daily, model=ketpk.models.get("esketamine.multiroute"))
+    assert "OCC" not in plain.columns and [r["ADDL"] for r in plain] == [2]
