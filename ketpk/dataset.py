@@ -27,8 +27,10 @@ from .eventtable import dataset_rows, routes_by_cmt
 from .fileio import write_csv
 from .model import DrugModel, FromColumn
 from .nmevents import Records, subject_states
+from .plan import warn_covariates
 from .result import provenance
 from .solvers import get_solver
+from .subject import SubjectBatch
 from .units import Q_, convert
 
 __all__ = ["simulate_dataset", "DatasetResult", "CARRY"]
@@ -245,6 +247,7 @@ def simulate_dataset(source: Any, model: Any, *, solver: Any = "exact", time_uni
     breaks = [0] + [k for k in range(1, len(keep)) if ids[k] != ids[k - 1]] + [len(keep)]
     analytes = None
     outputs: dict[str, list] = {}
+    seen: dict[str, list] = {}
     for a, b in zip(breaks[:-1], breaks[1:]):
         idx = keep[a:b]
         sub = [rows[i] for i in idx]
@@ -256,6 +259,7 @@ def simulate_dataset(source: Any, model: Any, *, solver: Any = "exact", time_uni
             if np.isnan(values).all() and name in mapping:
                 raise RegimenError(f"ID {ids[a]:g}: column {col} (the model's {name}) has no value.")
             covs[name] = values
+            seen.setdefault(name, []).append(values)
         covs["tafd"] = _time_after_first_dose(rec)
         preds = {}
         for kind, m in (("PRED", model), ("IPRED", ipred_model)):
@@ -279,6 +283,7 @@ def simulate_dataset(source: Any, model: Any, *, solver: Any = "exact", time_uni
                 block[name if kind == "PRED" else f"{name}_IPRED"] = convert(v, "umol/L", name, conc_unit).magnitude
         for key, value in block.items():
             outputs.setdefault(key, []).append(np.asarray(value, dtype=float))
+    warn_covariates(model, SubjectBatch(len(keep), {k: np.concatenate(v) for k, v in seen.items()}))
     data = {key: np.concatenate(parts) for key, parts in outputs.items()}
     meta = dict(provenance(model, engine.name, None), conc_unit=conc_unit, time_unit=time_unit, carry=carry)
     return DatasetResult(tuple(data), data, meta)

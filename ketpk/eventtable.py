@@ -41,7 +41,7 @@ from .fileio import COMMENT, open_text, write_csv
 from .regimen import ROUTES, Bolus, Infusion, Regimen, ResolvedDose, subject_weights
 from .units import Q_
 
-__all__ = ["EventTable", "event_table", "read_event_table", "cmt_map", "routes_by_cmt", "dataset_rows",
+__all__ = ["EventTable", "event_table", "to_event_table", "read_event_table", "cmt_map", "routes_by_cmt", "dataset_rows",
            "ROUTE_CMT"]
 
 COLUMNS = ("ID", "TIME", "EVID", "AMT", "RATE", "CMT", "II", "ADDL", "SS")
@@ -75,8 +75,33 @@ class EventTable:
     to_csv = write
 
 
-def _fmt(value: float) -> str:
+def _fmt(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if math.isnan(value):
+        return "."
     return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(float(value))
+
+
+def to_event_table(source: Any, *, time_unit: str = "h") -> EventTable:
+    """A whole dataset (CSV path, row dicts or EventTable) as an :class:`EventTable` that keeps
+    every record and every column (EVID 0-4, MDV, SS 0/1/2, RATE -1/-2, DUR, DV, covariates;
+    numbers as floats, '.' or empty as NaN, text as text) and its CMT mapping, so that
+    ``to_event_table(x).write(path)`` and ``simulate_dataset(path, model)`` give what ``x`` gives."""
+    rows, declared = dataset_rows(source)
+    out = []
+    for row in rows:
+        converted = {}
+        for name, value in row.items():
+            if value is None or (isinstance(value, str) and value.strip() in ("", ".")):
+                converted[name] = math.nan
+                continue
+            try:
+                converted[name] = float(value)
+            except (TypeError, ValueError):
+                converted[name] = str(value)
+        out.append(converted)
+    return EventTable(tuple(out), tuple(rows[0]), time_unit, declared or {})
 
 
 def cmt_map(model: Any) -> dict[str, int]:
