@@ -29,7 +29,8 @@ from .steady_state import steady_start
 from .subject import SubjectBatch, as_batch
 from .units import COVARIATE_UNITS, to_canonical
 
-__all__ = ["RECORDS", "Request", "Plan", "request", "as_times", "warn_covariates"]
+__all__ = ["RECORDS", "MAX_RESULT_BYTES", "Request", "Plan", "request", "as_times", "warn_covariates",
+           "check_drug_form", "check_size"]
 
 #: What a simulation keeps: plasma concentrations only, or also every compartment's amount.
 RECORDS = ("all", "plasma")
@@ -59,10 +60,33 @@ def as_times(times: Any) -> np.ndarray:
 
 
 def warn_covariates(model: DrugModel, batch: SubjectBatch) -> None:
-    """Warn (:class:`CovariateRangeWarning`) when covariates lie outside the model's validated range."""
+    """Warn (:class:`CovariateRangeWarning`) when covariates lie outside the model's validated
+    range, including the model's reference values used when a covariate is not given."""
+    told = False  # one warning about the reference subject is enough
     for name, (low, high) in model.covariate_range.items():
         values = batch.covariates.get(name)
+        if values is None and told:
+            continue
         if values is None:
+            told = True
+            reference = model.reference_covariates.get(name)
+            if reference is not None and ((low is not None and reference < low)
+                                          or (high is not None and reference > high)):
+                unit = COVARIATE_UNITS.get(name, "")
+                warnings.warn(
+                    f"no {name} given: model {model.id!r} simulates its reference {name} of "
+                    f"{reference:g} {unit}, outside the range {low}–{high} {unit} in which it was "
+                    f"validated. Pass subjects=ketpk.Subject({name}=...) within that range.",
+                    CovariateRangeWarning, stacklevel=4)
+            elif name == "age" and high is not None and high <= ADULT_AGE and "weight" not in batch.covariates:
+                weight = model.reference_covariates.get("weight")
+                typical = f"its reference weight of {weight:g} kg" if weight else "its typical values"
+                warnings.warn(
+                    f"no subject given: model {model.id!r} was validated in children (age {low}–"
+                    f"{high} year) and simulates {typical}. Pass subjects=ketpk.Subject(weight=..., "
+                    "age=...) for the child you mean.", CovariateRangeWarning, stacklevel=4)
+            else:
+                told = False
             continue
         outside = (low is not None and np.any(values < low)) or (high is not None and np.any(values > high))
         if outside:
@@ -158,9 +182,41 @@ def request(model: Any, regimen: Any, times: Any, *, subjects: Any = None, solve
     unknown = set(chosen) - set(known)
     if unknown:
         raise ParameterError(f"`analytes` must be among {known}; got {sorted(unknown)}.")
+    check_drug_form(model, regimen)
     batch = as_batch(subjects)
     warn_covariates(model, batch)
     return Request(model, regimen, minutes, batch, engine, record, chosen)
+
+
+def check_drug_form(model: DrugModel, regimen: Regimen) -> None:
+    """A regimen that declares its drug form (a protocol does) must match the model's."""
+    if regimen.drug is not None and regimen.drug != model.drug:
+        what = f"protocol {regimen.name!r}" if getattr(regimen, "name", None) else "the regimen"
+        raise RegimenError(
+            f"{what} doses {_FORMS[regimen.drug]}, but model {model.id!r} is a {_FORMS[model.drug]} "
+            f"model: the whole dose would be read as {_FORMS[model.drug]}. Choose a "
+            f"{regimen.drug} model (e.g. {regimen.drug!r}) or a regimen of that form.")
+
+
+#: Models whose validated age range ends at or below this (year) are paediatric.
+ADULT_AGE = 18.0
+
+_FORMS = {"esketamine": "S(+)-ketamine (esketamine)", "racemic": "racemic ketamine"}
+
+
+def check_size(n_subjects: int, n_outputs: int, n_times: int) -> None:
+    """Refuse, before any work, a full result larger than :data:`MAX_RESULT_BYTES`."""
+    size = 8.0 * n_subjects * n_outputs * n_times
+    if size > MAX_RESULT_BYTES:
+        raise ParameterError(
+            f"this simulation would hold {n_subjects} subjects × {n_outputs} outputs × {n_times} "
+            f"times = {size / 1e9:.3g} GB of results (more than {MAX_RESULT_BYTES / 1e9:g} GB). Use "
+            "ketpk.summarize(...) for percentiles and per-subject metrics in bounded memory, fewer "
+            "output times, or fewer subjects.")
+
+
+#: The largest full result :func:`ketpk.simulate` builds (bytes); larger ones go to summarize.
+MAX_RESULT_BYTES = 2e9
 
 
 @dataclass(frozen=True, eq=False)

@@ -294,6 +294,8 @@ def sample(model: Any, n: int | None = None, *, seed: Any = None, weight: Any = 
     if isinstance(female, bool) or not isinstance(female, (int, float)) or not 0.0 <= female <= 1.0:
         raise ParameterError(f"`female` must be a probability in [0, 1]; got {female!r}. "
                              "E.g. female=0.5 for half women.")
+    if n is not None:
+        _check_size(_count(n), model)
     rng, recorded = _generator(seed)
     if covariates is not None:
         table = _table(covariates)
@@ -324,6 +326,22 @@ def sample(model: Any, n: int | None = None, *, seed: Any = None, weight: Any = 
     if variability and model.occasion_variability:
         etas.update(iov.draw(model, rng, n, _count(occasions)))
     return Population(model, cov, etas, recorded, replicate)
+
+
+#: The largest population drawn at once (bytes of covariates and etas); larger ones go in parts.
+MAX_POPULATION_BYTES = 2e9
+
+
+def _check_size(n: int, model: DrugModel) -> None:
+    """Refuse, before drawing, a population whose covariates and etas alone exceed the budget."""
+    columns = 3 + sum(len(block.names) for block in model.variability)
+    size = 8.0 * n * columns
+    if size > MAX_POPULATION_BYTES:
+        raise ParameterError(
+            f"a population of {n} subjects needs about {size / 1e9:.3g} GB for its {columns} "
+            f"covariate and eta columns alone (more than {MAX_POPULATION_BYTES / 1e9:g} GB), before "
+            f"any simulation. Draw at most {int(MAX_POPULATION_BYTES / (8 * columns))} at a time "
+            "(different seeds) and reduce each with ketpk.summarize(...), which keeps memory bounded.")
 
 
 def _count(n: Any) -> int:

@@ -13,11 +13,13 @@ Method
 * Objective (reported as :attr:`Posterior.objective`): ``-2 log p(y | z) + zᵀz`` (constants
   of the residual densities included, the prior's dropped). Quantified measurements use the
   residual density, values below the LLOQ the M3 probability ``P(y < LLOQ)``.
-* Mode: scipy ``trust-exact`` from ``z = 0`` with the analytic gradient ``Jᵀ ∂ℓ/∂f + 2z`` and
-  the Gauss-Newton curvature ``Jᵀ W J + 2I``; the prediction sensitivities ``J = ∂f/∂z`` come
-  from one batched simulation of the 2k+1 central-difference points (step 1e-5 in z).
-* Laplace covariance: the inverse of half the Hessian of the objective at the mode, computed by
-  second differences (step 1e-3 in z) in one batched simulation; ``cov(eta) = L cov(z) Lᵀ``.
+* Mode: damped Newton from ``z = 0``. Each iteration simulates, in one batched call, the
+  second-difference stencil around z (1 + 2k + 2k(k-1) subject-curves, step 1e-3 in z); it
+  gives the analytic gradient ``Jᵀ ∂ℓ/∂f + 2z`` (J = ∂f/∂z by central differences) and the
+  Hessian by second differences (the Gauss-Newton curvature ``Jᵀ W J + 2I`` stands in where
+  that is not positive definite). Converged when the largest gradient component < 1e-3.
+* Laplace covariance: ``cov(z) = (H/2)⁻¹`` with H the Hessian at the mode (from the last
+  iteration's stencil); ``cov(eta) = L cov(z) Lᵀ``.
 * Shrinkage per eta (expected, for this design): ``1 - sqrt(1 - var(eta | y) / ω²)``, the
   η-shrinkage ``1 - SD(η̂)/ω`` that a population with this design would show when the posterior
   is normal (Xu XS et al. Shrinkage in nonlinear mixed-effects population models: quantification,
@@ -50,10 +52,11 @@ from .units import Q_, as_quantity, convert, to_canonical, to_unit
 __all__ = ["Observation", "observations", "read_observations", "individualize",
            "individualize_dataset", "Posterior", "Forecast", "concentration"]
 
-_GRADIENT_STEP = 1e-5
-_HESSIAN_STEP = 1e-3
+_STEP = 1e-3  # in z (prior SDs): differences for the sensitivities and the Hessian
 _Z_BOUND = 8.0  # |z| <= 8 prior SDs: a mode beyond that is reported, never run away to
-_MAX_ITERATIONS = 200
+_MAX_ITERATIONS = 100
+_GRADIENT_TOLERANCE = 1e-3
+_MAX_STEP = 2.0  # prior SDs per step, so that one bad step cannot throw the search far
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,29 +153,52 @@ def read_observations(source: Any, model: Any, *, id: Any = None, time_unit: str
     """
     model = models.resolve(model)
     rows = _dataset_rows(source)
-    mapping = dict(cmt) if cmt is not None else _observed_cmt(model)
     ids = sorted({str(r.get("ID", "1")).strip() for r in rows})
     if id is None and len(ids) > 1:
         raise ParameterError(f"the dataset has IDs {', '.join(ids)}; pass `id=` to choose one.")
     wanted = str(id).strip() if id is not None else ids[0]
-    found = []
-    for line, row in enumerate(rows, start=2):
-        if str(row.get("ID", "1")).strip() != wanted or _cell(row, "EVID", 0.0, line) != 0:
-            continue
-        if _cell(row, "MDV", 0.0, line) != 0:
-            continue
-        number = int(_cell(row, "CMT", None, line))
-        if number not in mapping:
-            raise ParameterError(f"row {line}: CMT {number} is not an observed compartment of model "
-                                 f"{model.id!r} ({mapping}); pass `cmt={{number: analyte}}`.")
-        time = Q_(_cell(row, "TIME", None, line), time_unit)
-        lloq = _cell(row, "LLOQ", math.nan, line)
-        limit = None if math.isnan(lloq) else Q_(lloq, dv_unit)
-        if _cell(row, "BLQ", 0.0, line) == 1:
-            found.append((time, mapping[number], None, limit))
-        else:
-            found.append((time, mapping[number], Q_(_cell(row, "DV", None, line), dv_unit), limit))
-    return observations(found, model)
+    own = [(line, r) for line, r in enumerate(rows, start=2) if str(r.get("ID", "1")).strip() == wanted]
+    return _Reader(model, time_unit, dv_unit, cmt).observations(own)
+
+
+class _Reader:
+    """Dataset rows -> Observations for one model, units converted once (not per row)."""
+
+    def __init__(self, model: Any, time_unit: str, dv_unit: str, cmt: Mapping[int, str] | None):
+        self.model = model
+        self.mapping = dict(cmt) if cmt is not None else _observed_cmt(model)
+        analytes = _analytes(model)
+        unknown = sorted(set(self.mapping.values()) - set(analytes))
+        if unknown:
+            raise ParameterError(f"`cmt` maps to {unknown}, which model {model.id!r} does not "
+                                 f"measure; it has {', '.join(analytes)}.")
+        self.per_minute = float(to_canonical(Q_(1.0, time_unit), "[time]", "time_unit"))
+        self.factor = {a: _to_umol_per_l(Q_(1.0, dv_unit), a, "dv_unit") for a in set(self.mapping.values())}
+
+    def observations(self, rows: Iterable[tuple[int, Mapping[str, Any]]]) -> tuple[Observation, ...]:
+        """Observations of ``(line number, row)`` pairs (EVID 0, MDV 0 rows only)."""
+        found = []
+        for line, row in rows:
+            if _cell(row, "EVID", 0.0, line) != 0 or _cell(row, "MDV", 0.0, line) != 0:
+                continue
+            number = int(_cell(row, "CMT", None, line))
+            if number not in self.mapping:
+                raise ParameterError(f"row {line}: CMT {number} is not an observed compartment of model "
+                                     f"{self.model.id!r} ({self.mapping}); pass `cmt={{number: analyte}}`.")
+            analyte = self.mapping[number]
+            minutes = _cell(row, "TIME", None, line) * self.per_minute
+            lloq = _cell(row, "LLOQ", math.nan, line)
+            blq = _cell(row, "BLQ", 0.0, line) == 1
+            value = math.nan if blq else _cell(row, "DV", None, line)
+            if minutes < 0 or value < 0 or lloq < 0:
+                raise ParameterError(f"row {line}: TIME, DV and LLOQ must be >= 0; got {dict(row)}.")
+            if blq and math.isnan(lloq):
+                raise ParameterError(f"row {line}: BLQ = 1 needs the LLOQ (an LLOQ column).")
+            if blq or (not math.isnan(lloq) and value < lloq):
+                found.append(Observation(minutes, analyte, lloq * self.factor[analyte], True))
+            else:
+                found.append(Observation(minutes, analyte, value * self.factor[analyte], False))
+        return tuple(found)
 
 
 def individualize_dataset(source: Any, model: Any, *, time_unit: str = "h", dv_unit: str = "ng/mL",
@@ -188,18 +214,20 @@ def individualize_dataset(source: Any, model: Any, *, time_unit: str = "h", dv_u
 
     model = models.resolve(model)
     rows = _dataset_rows(source)
-    by_id: dict[str, list[dict[str, Any]]] = {}
-    for row in rows:
-        by_id.setdefault(str(row.get("ID", "1")).strip(), []).append(row)
+    reader = _Reader(model, time_unit, dv_unit, cmt)
+    by_id: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    for line, row in enumerate(rows, start=2):
+        by_id.setdefault(str(row.get("ID", "1")).strip(), []).append((line, row))
     out = {}
     for key, own in by_id.items():
         covariates = {}
         for column, name, unit in (("WT", "weight", "kg"), ("AGE", "age", "year")):
-            values = [r[column] for r in own if str(r.get(column, "")).strip() not in ("", ".")]
+            values = [_cell(r, column, None, line) for line, r in own
+                      if str(r.get(column, "")).strip() not in ("", ".")]
             if values:
-                covariates[name] = f"{float(values[0])} {unit}"
-        regimen = read_event_table(own, model=model, time_unit=time_unit)
-        data = read_observations(own, model, time_unit=time_unit, dv_unit=dv_unit, cmt=cmt)
+                covariates[name] = Q_(values[0], unit)
+        regimen = read_event_table([r for _, r in own], model=model, time_unit=time_unit)
+        data = reader.observations(own)
         out[key] = individualize(model, regimen, data, subject=Subject(**covariates))
     return out
 
@@ -301,35 +329,57 @@ class _Problem:
         z = np.atleast_2d(z)
         return self.terms(self.predictions(z))[0].sum(axis=1) + np.sum(z * z, axis=1)
 
-    def local(self, z: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
-        """Objective, analytic gradient and Gauss-Newton curvature at one z."""
-        k = len(z)
-        step = _GRADIENT_STEP * np.eye(k)
-        f = self.predictions(np.vstack([z, z + step, z - step]))
-        jac = (f[1:k + 1] - f[k + 1:]).T / (2 * _GRADIENT_STEP)  # (n_obs, k)
-        value, slope, curve = self.terms(f[0])
-        gradient = jac.T @ slope + 2 * z
-        hessian = (jac.T * curve) @ jac + 2 * np.eye(k)
-        return float(value.sum() + z @ z), gradient, hessian
-
-    def hessian(self, z: np.ndarray) -> np.ndarray:
-        """Hessian of the objective at z by second differences (one batched simulation)."""
-        k, h = len(z), _HESSIAN_STEP
+    def local(self, z: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+        """At one z, from one batched simulation of the second-difference stencil: objective,
+        analytic gradient, Gauss-Newton curvature and the Hessian by second differences."""
+        k, h = len(z), _STEP
+        eye = h * np.eye(k)
         pairs = [(i, j) for i in range(k) for j in range(i + 1, k)]
-        points = [z]
+        points = [z] + [z + s * eye[i] for i in range(k) for s in (1, -1)]
+        points += [z + a * eye[i] + b * eye[j] for i, j in pairs for a, b in ((1, 1), (1, -1), (-1, 1), (-1, -1))]
+        points = np.array(points)
+        f = self.predictions(points)
+        terms, slope, curve = self.terms(f[0])
+        values = self.terms(f)[0].sum(axis=1) + np.sum(points * points, axis=1)
+        jac = (f[1:2 * k + 1:2] - f[2:2 * k + 1:2]).T / (2 * h)  # (n_obs, k)
+        gradient = jac.T @ slope + 2 * z
+        gauss_newton = (jac.T * curve) @ jac + 2 * np.eye(k)
+        hessian = np.empty((k, k))
         for i in range(k):
-            points += [z + h * np.eye(k)[i], z - h * np.eye(k)[i]]
-        for i, j in pairs:
-            e_i, e_j = h * np.eye(k)[i], h * np.eye(k)[j]
-            points += [z + e_i + e_j, z + e_i - e_j, z - e_i + e_j, z - e_i - e_j]
-        values = self.objective(np.array(points))
-        H = np.empty((k, k))
-        for i in range(k):
-            H[i, i] = (values[1 + 2 * i] - 2 * values[0] + values[2 + 2 * i]) / h ** 2
+            hessian[i, i] = (values[1 + 2 * i] - 2 * values[0] + values[2 + 2 * i]) / h ** 2
         for n, (i, j) in enumerate(pairs):
             pp, pm, mp, mm = values[1 + 2 * k + 4 * n: 5 + 2 * k + 4 * n]
-            H[i, j] = H[j, i] = (pp - pm - mp + mm) / (4 * h ** 2)
-        return H
+            hessian[i, j] = hessian[j, i] = (pp - pm - mp + mm) / (4 * h ** 2)
+        return float(values[0]), gradient, gauss_newton, hessian
+
+
+def _mode(problem: _Problem, k: int) -> tuple[np.ndarray, float, np.ndarray, bool, str]:
+    """Damped Newton from z = 0: (z, objective, Hessian at z, converged, message).
+
+    Steps solve ``(H + λI) s = -g`` with the analytic gradient g and the second-difference
+    Hessian H where it is positive definite, else the Gauss-Newton curvature (positive definite:
+    the prior adds 2I); a step is kept when it lowers the objective, else λ grows. Converged when
+    the largest gradient component is below 1e-3 (objective units: the mode is then within
+    about 1e-3 prior SD).
+    """
+    z = np.zeros(k)
+    value, gradient, gauss_newton, hessian = problem.local(z)
+    damping = 0.0
+    for iteration in range(_MAX_ITERATIONS):
+        if np.max(np.abs(gradient)) < _GRADIENT_TOLERANCE:
+            return z, value, hessian, True, f"converged in {iteration} iterations"
+        exact = np.linalg.eigvalsh((hessian + hessian.T) / 2)[0] > 0.1
+        step = np.linalg.solve((hessian if exact else gauss_newton) + damping * np.eye(k), -gradient)
+        step *= min(1.0, _MAX_STEP / max(np.max(np.abs(step)), 1e-300))
+        trial = z + step
+        new = problem.local(trial)
+        if np.isfinite(new[0]) and new[0] <= value + 1e-4 * (gradient @ step):
+            z, (value, gradient, gauss_newton, hessian) = trial, new
+            damping = damping / 4 if damping > 1e-3 else 0.0
+        else:
+            damping = max(4 * damping, 1.0)
+    return z, value, hessian, False, (f"no convergence in {_MAX_ITERATIONS} iterations (largest "
+                                      f"gradient {np.max(np.abs(gradient)):.2g})")
 
 
 def _covariance_z(H: np.ndarray) -> np.ndarray:
@@ -357,8 +407,6 @@ def individualize(model: Any, regimen: Any, observations_: Any = (), *, subject:
     -------
     Posterior
     """
-    from scipy import optimize  # loaded on first use: `import ketpk` stays fast
-
     model = models.resolve(model)
     regimen = as_regimen(regimen)
     batch = as_batch(subject)
@@ -374,25 +422,11 @@ def individualize(model: Any, regimen: Any, observations_: Any = (), *, subject:
             float(problem.objective(np.zeros((1, k)))[0]) if data else 0.0)
         message = "no observations: the posterior is the prior" if not data else "the model has no variability"
     else:
-        cache: dict[bytes, tuple] = {}
-
-        def local(z):
-            key = z.tobytes()
-            if key not in cache:
-                cache.clear()
-                cache[key] = problem.local(z)
-            return cache[key]
-
-        fit = optimize.minimize(lambda z: local(z)[:2], np.zeros(k), jac=True,
-                                hess=lambda z: local(z)[2], method="trust-exact",
-                                options={"maxiter": _MAX_ITERATIONS, "gtol": 1e-4, "initial_trust_radius": 2.0})
-        z, converged, message = fit.x, bool(fit.success), str(fit.message)
-        objective = float(fit.fun)
+        z, objective, H, converged, message = _mode(problem, k)
         if np.any(np.abs(z) > _Z_BOUND):
             converged = False
             message = (f"the mode lies beyond {_Z_BOUND:g} prior SDs (z = {np.round(z, 2).tolist()}): "
                        "the measurements contradict the model; check units, times and the regimen")
-        H = problem.hessian(z)
     if not converged:
         warnings.warn(f"individualize: {message}.", KetpkWarning, stacklevel=2)
     cov_z = _covariance_z(H)

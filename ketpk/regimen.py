@@ -29,6 +29,9 @@ ROUTES: tuple[str, ...] = (
 )
 
 
+#: Drug forms a regimen may declare (None: not declared).
+DRUG_FORMS = (None, "esketamine", "racemic")
+
 #: The most doses one regimen may hold (a bound on memory and on the schedule's size).
 MAX_DOSES = 100_000
 
@@ -302,9 +305,10 @@ class Regimen:
     :meth:`max_rate`, :meth:`duration`) resolve per-weight doses and caps for one subject.
     """
 
-    __slots__ = ("_doses", "_steady_state")
+    __slots__ = ("_doses", "_steady_state", "_drug")
 
-    def __init__(self, doses: Iterable[Dose] = (), *, steady_state: Any = None) -> None:
+    def __init__(self, doses: Iterable[Dose] = (), *, steady_state: Any = None,
+                 drug: str | None = None) -> None:
         if isinstance(doses, (Bolus, Infusion)):
             doses = (doses,)
         try:
@@ -321,6 +325,11 @@ class Regimen:
                 )
         object.__setattr__(self, "_doses", tuple(sorted(doses, key=lambda d: d.start_minutes)))
         object.__setattr__(self, "_steady_state", steady_state)
+        if drug not in DRUG_FORMS:
+            raise RegimenError(f"`drug` must be one of {', '.join(map(repr, DRUG_FORMS[1:]))} or None "
+                               f"(undeclared); got {drug!r}. The model's drug form is checked "
+                               "against it at simulation.")
+        object.__setattr__(self, "_drug", drug)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"{type(self).__name__} is immutable: `{name}` cannot be set. Build a "
@@ -338,6 +347,12 @@ class Regimen:
     def doses(self) -> tuple[Dose, ...]:
         """The doses, sorted by start time."""
         return self._doses
+
+    @property
+    def drug(self) -> str | None:
+        """The drug form the doses are of (``"esketamine"`` or ``"racemic"``), or None if not
+        declared; simulating it on a model of the other form is an error."""
+        return self._drug
 
     @property
     def steady_state(self) -> Any:
@@ -369,8 +384,13 @@ class Regimen:
         if self._steady_state is not None and other._steady_state is not None:
             raise RegimenError("cannot add two regimens that both start at a steady state; "
                                "give one steady state for the combined regimen.")
+        forms = {self.drug, other.drug} - {None}
+        if len(forms) > 1:
+            raise RegimenError("cannot add an esketamine regimen to a racemic one: a regimen doses one "
+                               "drug form. Simulate them separately, on models of each form.")
         return Regimen(self._doses + other._doses,
-                       steady_state=self._steady_state or other._steady_state)
+                       steady_state=self._steady_state or other._steady_state,
+                       drug=forms.pop() if forms else None)
 
     __radd__ = __add__
 
@@ -383,7 +403,7 @@ class Regimen:
     def shifted(self, by: Any) -> Regimen:
         """Every dose ``by`` later."""
         self._plain("shifted")
-        return Regimen(d.shifted(by) for d in self._doses)
+        return Regimen((d.shifted(by) for d in self._doses), drug=self.drug)
 
     def repeat(self, *, every: Any, count: int) -> Regimen:
         """The whole regimen ``count`` times, each copy ``every`` after the previous one."""
@@ -395,7 +415,8 @@ class Regimen:
                                "simulate a steady state instead (Regimen.with_steady_state).")
         interval = as_quantity(every, "every")
         _duration(interval, "every")
-        return Regimen(d.shifted(interval * k) for k in range(int(count)) for d in self._doses)
+        return Regimen((d.shifted(interval * k) for k in range(int(count)) for d in self._doses),
+                       drug=self.drug)
 
     def resolve(self, weights: np.ndarray | None, n: int) -> list[ResolvedDose]:
         """Per-subject canonical doses; ``weights`` (kg) resolves per-weight doses."""
@@ -415,7 +436,7 @@ class Regimen:
         """
         if self._steady_state is not None:
             raise RegimenError("this regimen already starts at a steady state.")
-        return Regimen(self._doses, steady_state=SteadyState(period, every))
+        return Regimen(self._doses, steady_state=SteadyState(period, every), drug=self.drug)
 
     def to_event_table(self, subject: Any = None, **options: Any) -> Any:
         """A NONMEM-style event table for one subject (see :func:`ketpk.eventtable.event_table`)."""

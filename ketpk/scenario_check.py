@@ -14,7 +14,7 @@ from .simulate import simulate
 from .subject import Subject
 from .units import Q_
 
-__all__ = ["study_regimen", "predicted_ratio", "comparison"]
+__all__ = ["study_regimen", "predicted_ratio", "predicted_norketamine", "comparison"]
 
 
 def study_regimen(study: Study) -> Regimen:
@@ -41,6 +41,14 @@ def predicted_ratio(model: Any, inter: Any, study: Study, analyte: str = "ketami
     return aucs[1] / aucs[0]
 
 
+def predicted_norketamine(model: Any, inter: Any, study: Study) -> float | None:
+    """ketpk's value of the study's published norketamine ratio (``study.norketamine``), or None."""
+    if study.norketamine is None:
+        return None
+    nk = predicted_ratio(model, inter, study, "norketamine")
+    return nk if study.norketamine[0] == "NK AUC" else nk / predicted_ratio(model, inter, study)
+
+
 def comparison(model_ids: tuple[str, ...]) -> list[dict[str, Any]]:
     """One row per (interaction, study, model with the study's route): published vs ketpk."""
     rows = []
@@ -51,5 +59,6 @@ def comparison(model_ids: tuple[str, ...]) -> list[dict[str, Any]]:
                     continue
                 rows.append({"interaction": name, "study": study, "model": model_id,
                              "calibration": study in inter.calibration,
-                             "ketpk": predicted_ratio(model_id, inter, study)})
+                             "ketpk": predicted_ratio(model_id, inter, study),
+                             "norketamine": predicted_norketamine(model_id, inter, study)})
     return rows

@@ -40,6 +40,8 @@ class Study:
     """A published interaction study: AUC0-∞ ratio (perpetrator / control) of the parent.
 
     ``ratio_range`` is the study's own CI or range where the abstract gives one, else None.
+    ``norketamine`` is a published norketamine ratio (perpetrator / control) not used for
+    calibration: ``("NK/K AUC", 0.46)`` (metabolite-to-parent AUC ratio) or ``("NK AUC", 0.82)``.
     """
 
     citation: str
@@ -50,6 +52,7 @@ class Study:
     ratio: float
     ratio_range: tuple[float, float] | None = None
     finding: str = ""
+    norketamine: tuple[str, float] | None = None
 
 
 _HAGELBERG2010 = Study(
@@ -57,7 +60,7 @@ _HAGELBERG2010 = Study(
     "Clarithromycin, a potent inhibitor of CYP3A, greatly increases exposure to oral S-ketamine. "
     "Eur J Pain 2010;14(6):625-629", "10.1016/j.ejpain.2009.10.003", "oral", "0.2 mg/kg", 10, 2.6,
     finding="clarithromycin × 4 d: S-ketamine AUC0-∞ 2.6-fold, Cmax 3.6-fold; "
-            "norketamine/ketamine AUC −54 % (abstract)")
+            "norketamine/ketamine AUC −54 % (abstract)", norketamine=("NK/K AUC", 0.46))
 _PELTONIEMI2011 = (
     "Peltoniemi MA, Saari TI, Hagelberg NM, Reponen P, Turpeinen M, Laine K, Neuvonen PJ, Olkkola KT. "
     "Exposure to oral S-ketamine is unaffected by itraconazole but greatly increased by ticlopidine. "
@@ -90,12 +93,13 @@ _STUDIES: dict[str, Study] = {
         "concentrations are greatly increased by grapefruit juice. Eur J Clin Pharmacol "
         "2012;68(6):979-986", "10.1007/s00228-012-1214-9", "oral", "0.2 mg/kg", 12, 3.0, (2.4, 3.6),
         finding="grapefruit juice 200 mL tid × 5 d: AUC0-∞ 3.0-fold (range 2.4-3.6), t½ +24 %, "
-                "norketamine/ketamine AUC −57 % (abstract)"),
+                "norketamine/ketamine AUC −57 % (abstract)", norketamine=("NK/K AUC", 0.43)),
     "st_johns_wort": Study(
         "Peltoniemi MA, Saari TI, Hagelberg NM, Laine K, Neuvonen PJ, Olkkola KT. St John's wort "
         "greatly decreases the plasma concentrations of oral S-ketamine. Fundam Clin Pharmacol "
         "2012;26(6):743-750", "10.1111/j.1472-8206.2011.00954.x", "oral", "0.3 mg/kg", 12, 0.42,
-        finding="St John's wort × 14 d: AUC0-∞ −58 %, Cmax −66 %; norketamine AUC −18 % (abstract)"),
+        finding="St John's wort × 14 d: AUC0-∞ −58 %, Cmax −66 %; norketamine AUC −18 % (abstract)",
+        norketamine=("NK AUC", 0.82)),
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import occasions
-from .plan import request
+from .plan import check_size, request
 from .result import SimulationResult, provenance
 
 __all__ = ["simulate"]
@@ -48,6 +48,8 @@ def simulate(model: Any, regimen: Any, times: Any, *, subjects: Any = None,
     """
     req = request(model, regimen, times, subjects=subjects, solver=solver, record=record,
                   scenario=scenario)
+    n_outputs = len(req.analytes) + (len(req.model.states) if req.record == "all" else 0)
+    check_size(req.subjects.n, n_outputs, req.times_min.size)
     assumptions = req.assumptions
     if req.model.occasion_variability and occasions.count(req.subjects.etas) > 1:
         plan, outputs = occasions.solve(req)

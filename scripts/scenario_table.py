@@ -74,6 +74,13 @@ increase', read as 1).
 """
 
 
+NORKETAMINE = """
+Ratios with / without the perpetrator of the norketamine-to-ketamine AUC ratio (NK/K AUC) or
+of the norketamine AUC (NK AUC), as the abstracts give them (−54 % → 0.46). ketpk changes no
+norketamine clearance, so these test the parent-side mechanism only; all lie within ±25 %
+(`tests/test_scenarios.py`).
+"""
+
 OTHER = """
 ## Hepatic impairment (EXTRAPOLATION)
 
@@ -157,6 +164,17 @@ def render(rows=None) -> str:
             lines.append(f"| {name} | {first} {year}{use}, doi:{study.doi} | {study.route} {cell(study.dose)} "
                          f"| {published} | " + " | ".join(cells) + " |")
     lines.append(CRITERION.rstrip("\n"))
+    lines += ["", "### Norketamine (not used for calibration)", "",
+              "| interaction | published | " + " | ".join(f"`{m}`" for m in MODELS) + " |",
+              "|---|---|" + "---|" * len(MODELS)]
+    for name, inter in scenarios.INTERACTIONS.items():
+        for study in inter.calibration:
+            if study.norketamine is None:
+                continue
+            cells = [f"{keyed[(name, study, m)]['norketamine']:.2f}" for m in MODELS]
+            lines.append(f"| {name} | {study.norketamine[0]} ratio {study.norketamine[1]:g} | "
+                         + " | ".join(cells) + " |")
+    lines.append(NORKETAMINE.rstrip("\n"))
     lines += ["", "### Studies", ""]
     seen = set()
     for inter in scenarios.INTERACTIONS.values():

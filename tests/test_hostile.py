@@ -331,6 +331,56 @@ case("card file: None", lambda: models.from_toml(None), ketpk.FileError,
      r"`path` must be a file path \(str or pathlib\.Path\) of a TOML model card; got None")
 case("card file: a number", lambda: models.from_toml(3), ketpk.FileError, r"`path` must be a file path")
 
+# --- 3. drug form and the subjects a model was validated for -----------------------------------
+
+W70 = Subject(weight="70 kg")
+_FORM = r"doses {dose}, but model '{model}' is a {form} model: the whole dose would be read as"
+case("racemic protocol on the S(+) model", lambda: _sim(protocols.get("zarate2006"), subjects=W70),
+     RegimenError, r"protocol 'zarate2006' " + _FORM.format(dose="racemic ketamine", model="esketamine.*",
+                                                            form=r"S\(\+\)-ketamine \(esketamine\)"))
+case("racemic protocol on Otto's S(+) model",
+     lambda: _sim(protocols.get("zarate2006"), model="esketamine.otto2021", subjects=W70), RegimenError,
+     r"protocol 'zarate2006' doses racemic ketamine, but model 'esketamine\.otto2021'")
+case("shifted racemic protocol keeps its form",
+     lambda: _sim(protocols.get("zarate2006").shifted("1 h"), subjects=W70), RegimenError,
+     r"the regimen doses racemic ketamine, but model")
+case("racemic protocol plus a bolus keeps its form",
+     lambda: _sim(protocols.get("zarate2006") + B, subjects=W70), RegimenError, r"the regimen doses racemic")
+case("declared esketamine regimen on a racemic model",
+     lambda: _sim(Regimen([B], drug="esketamine"), model="racemic"), RegimenError,
+     r"the regimen doses S\(\+\)-ketamine \(esketamine\), but model 'racemic.*' is a racemic ketamine model")
+case("declared racemic regimen on Simons 2022", lambda: _sim(Regimen([B], drug="racemic"),
+                                                            model="esketamine.simons2022"),
+     RegimenError, r"but model 'esketamine\.simons2022' is a S\(\+\)-ketamine")
+for form in ("S", "ketamine", "Racemic", 1):
+    case(f"regimen drug {form!r}", lambda f=form: Regimen([B], drug=f), RegimenError,
+         r"`drug` must be one of 'esketamine', 'racemic' or None \(undeclared\)")
+case("adding regimens of two forms", lambda: Regimen([B], drug="esketamine") + Regimen([B], drug="racemic"),
+     RegimenError, r"cannot add an esketamine regimen to a racemic one")
+case("a racemic protocol plus an esketamine regimen",
+     lambda: protocols.get("zarate2006") + Regimen([B], drug="esketamine"), RegimenError,
+     r"cannot add an esketamine regimen to a racemic one")
+
+# --- absurd sizes refused before any work --------------------------------------------------------
+
+case("population of 1e9 subjects", lambda: ketpk.population.sample("esketamine", 10**9, seed=1),
+     ParameterError, r"a population of 1000000000 subjects needs about \d+ GB .*ketpk\.summarize")
+case("population of 1e8 racemic subjects", lambda: ketpk.population.sample("racemic", 10**8, seed=1),
+     ParameterError, r"a population of 100000000 subjects needs about")
+case("1e9 covariate rows", lambda: ketpk.population.sample("esketamine", 10**9, seed=1,
+                                                           covariates={"weight": Q_([70.0], "kg")}),
+     ParameterError, r"a population of 1000000000 subjects")
+case("population n=0", lambda: ketpk.population.sample("esketamine", 0), ParameterError,
+     r"`n` must be a positive integer; got 0")
+case("population n=2.5", lambda: ketpk.population.sample("esketamine", 2.5), ParameterError,
+     r"`n` must be a positive integer; got 2\.5")
+case("population n='100'", lambda: ketpk.population.sample("esketamine", "100"), ParameterError,
+     r"`n` must be a positive integer; got '100'")
+case("a full result of tens of GB", lambda: _sim(times=Q_(np.arange(0.0, 2e5), "min"), record="all",
+                                                 subjects=ketpk.population.sample("esketamine", 2000, seed=1)),
+     ParameterError, r"this simulation would hold 2000 subjects × \d+ outputs × 200000 times = .* GB .*"
+                     r"Use ketpk\.summarize\(\.\.\.\)")
+
 
 @pytest.mark.parametrize("call, error, pattern", CASES)
 def test_hostile_input_raises_a_clear_ketpk_error(call, error, pattern):
@@ -364,3 +414,29 @@ def test_every_builtin_model_is_physical_and_simons_warns():
     with pytest.warns(ketpk.UnphysicalValueWarning, match=r"F2 = 1\.16 .*not a physical fraction"):
         result = simulate("esketamine.simons2022", Bolus("0 min", "50 mg", "sublingual"), T)
     assert any("F2 = 1.16" in a for a in result.assumptions)
+
+
+@pytest.mark.parametrize("model_id", ["esketamine.flint2017", "racemic.herd2007", "racemic.elkomy2015",
+                                      "racemic.hornik2018"])
+def test_paediatric_models_warn_without_a_subject(model_id):
+    with pytest.warns(ketpk.CovariateRangeWarning, match=r"no (subject|weight) given: model .* reference weight of 70 kg"):
+        simulate(model_id, B, T)
+    with warnings.catch_warnings():  # a child within the range: no warning
+        warnings.simplefilter("error", ketpk.CovariateRangeWarning)
+        simulate(model_id, B, T, subjects=Subject(weight="20 kg", age="6 year"))
+
+
+def test_adult_models_do_not_warn_without_a_subject():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ketpk.CovariateRangeWarning)
+        for model_id in ("esketamine", "racemic", "esketamine.otto2021", "esketamine.simons2022"):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ketpk.UnphysicalValueWarning)
+                simulate(model_id, B, T)
+
+
+def test_declared_forms_simulate_on_their_own_models():
+    r = simulate("racemic", protocols.get("zarate2006"), T, subjects=W70)
+    assert r.regimen.drug == "racemic"
+    assert Regimen([B], drug="esketamine").shifted("1 h").repeat(every="1 h", count=2).drug == "esketamine"
+    assert (Regimen([B]) + Regimen([B], drug="racemic")).drug == "racemic"

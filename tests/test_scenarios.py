@@ -30,6 +30,13 @@ def test_every_interaction_reproduces_its_studies_on_every_model(rows):
     assert not bad
 
 
+def test_published_norketamine_changes_follow_without_calibration(rows):
+    checked = [r for r in rows if r["norketamine"] is not None]
+    assert {r["interaction"] for r in checked} == {"clarithromycin", "grapefruit_juice", "st_johns_wort"}
+    for r in checked:
+        assert abs(r["norketamine"] / r["study"].norketamine[1] - 1) <= 0.25, (r["interaction"], r["model"])
+
+
 def test_calibration_is_exact_on_the_reference_model(rows):
     for r in rows:
         if r["model"] == "esketamine.ashraf2018" and r["calibration"]:

@@ -29,9 +29,9 @@ class Protocol(Card, Regimen):
     def __init__(self, doses: Any, *, name: str, drug: str, citation: Citation,
                  steps: tuple[str, ...], assumptions: tuple[str, ...] = (),
                  options: dict[str, Any] | None = None) -> None:
-        super().__init__(doses)
         if drug not in ("esketamine", "racemic"):
             raise RegimenError(f"protocol `drug` must be 'esketamine' or 'racemic'; got {drug!r}.")
+        super().__init__(doses, drug=drug)
         values = {"name": name, "drug": drug, "citation": citation, "steps": tuple(steps),
                   "assumptions": tuple(assumptions), "options": dict(options or {})}
         for key, value in values.items():
