@@ -56,6 +56,7 @@ __all__ = (
     "PopulationSummary",
     "models",
     "protocols",
+    "titration",
     "read_event_table",
     "simulate_dataset",
     "DatasetResult",
@@ -98,7 +99,7 @@ __all__ = (
 )
 
 
-_LAZY_SUBMODULES = ("effects", "protocols", "tci")
+_LAZY_SUBMODULES = ("titration", "effects", "protocols", "tci")
 _LAZY_NAMES = {"individualize": "posterior", "Posterior": "posterior", "find_dose": "dosefinding",
                "Target": "dosefinding"}
 
