@@ -31,8 +31,7 @@ from .errors import (
     SolverError,
     UnitError,
 )
-from .dataset import DatasetResult, simulate_dataset
-from .eventtable import read_event_table
+from .dataset import DatasetResult, read_event_table, simulate_dataset
 from .model import DrugModel, Parameter, Route
 from .regimen import Bolus, Infusion, Regimen
 from .result import SimulationResult

@@ -23,9 +23,10 @@ import numpy as np
 
 from . import models
 from .errors import ParameterError, RegimenError
-from .eventtable import dataset_rows, routes_by_cmt
+from .eventtable import dataset_rows, minutes_per, routes_by_cmt, row_number
 from .fileio import write_csv
 from .model import DrugModel, FromColumn
+from .regimen import Bolus, Infusion, Regimen
 from .nmevents import Records, subject_states
 from .plan import warn_covariates
 from .result import provenance
@@ -33,7 +34,7 @@ from .solvers import get_solver
 from .subject import SubjectBatch
 from .units import Q_, convert
 
-__all__ = ["simulate_dataset", "DatasetResult", "CARRY"]
+__all__ = ["simulate_dataset", "DatasetResult", "CARRY", "read_event_table"]
 
 #: How covariate values fill missing entries and hold between records.
 CARRY = ("nocb", "locf")
@@ -305,3 +306,81 @@ def _time_after_first_dose(rec: Records) -> np.ndarray:
     if doses.size == 0:
         return np.zeros(len(rec))
     return np.maximum(rec.time - rec.time[doses[0]], 0.0)
+
+
+def read_event_table(source: Any, *, model: Any = None, cmt: Mapping[str, int] | None = None,
+                     time_unit: str = "h", id: Any = None) -> Regimen:
+    """A Regimen from a NONMEM-style event table (CSV path, EventTable or row dicts).
+
+    ``model`` or ``cmt`` (route -> CMT) give the CMT mapping (default: :data:`ROUTE_CMT`).
+    ADDL/II are expanded; RATE = -2 takes DUR (or the model's own zero-order duration); SS = 1
+    on the TIME-0 dose starts the regimen at that dose's steady state. A table with several IDs
+    needs ``id``.
+    """
+    rows, declared = dataset_rows(source)
+    missing = [c for c in ("TIME", "EVID", "AMT", "CMT") if c not in rows[0]]
+    if missing:
+        raise RegimenError(f"the event table lacks column(s) {', '.join(missing)}; it has "
+                           f"{', '.join(rows[0])}. Required: TIME, EVID, AMT, CMT.")
+    routes = routes_by_cmt(model, cmt, declared)
+    ids = sorted({str(r.get("ID", "1")).strip() for r in rows})
+    if id is None and len(ids) > 1:
+        raise RegimenError(f"the event table has IDs {', '.join(ids)}; pass `id=` to choose one.")
+    wanted = str(id).strip() if id is not None else ids[0]
+    if wanted not in ids:
+        raise RegimenError(f"`id` {id!r} is not in the event table; its IDs are {', '.join(ids)}.")
+    scale = minutes_per(time_unit)
+    doses, steady = [], None
+    for line, row in enumerate(rows, start=2):
+        if str(row.get("ID", "1")).strip() != wanted:
+            continue
+        evid = row_number(row, "EVID", line, whole=True)
+        if evid in (0, 2):
+            continue
+        if evid != 1:
+            raise RegimenError(f"row {line}: EVID {evid:g} is not supported; use 1 (dose), 0 or 2 "
+                               "(skipped) for a Regimen. A Regimen has no resets (EVID 3, 4): run the table with "
+                               "ketpk.simulate_dataset, which follows every NONMEM event.")
+        number = int(row_number(row, "CMT", line, whole=True))
+        if number not in routes:
+            raise RegimenError(f"row {line}: CMT {number} is not in the mapping {routes}; pass the "
+                               "model (or `cmt=`) the table was written for.")
+        route = routes[number]
+        dose = _dose(row, line, route, scale, model)
+        ii, addl = row_number(row, "II", line, 0.0), int(row_number(row, "ADDL", line, 0.0, whole=True))
+        if addl < 0 or (addl and ii <= 0):
+            raise RegimenError(f"row {line}: ADDL {addl} needs a positive II; got II {ii:g}.")
+        ss = int(row_number(row, "SS", line, 0.0, whole=True))
+        if ss:
+            if ss != 1 or ii <= 0 or dose.start_minutes != 0 or steady is not None:
+                raise RegimenError(f"row {line}: a Regimen takes only SS=1 with II > 0 on one dose at "
+                                   "TIME 0 (a regimen starting at steady state); run other steady states "
+                                   "with ketpk.simulate_dataset.")
+            steady = (dose, Q_(ii * scale, "min"))
+        doses.append(dose)
+        doses += [dose.shifted(Q_(ii * scale * j, "min")) for j in range(1, addl + 1)]
+    regimen = Regimen(doses)
+    return regimen.with_steady_state(steady[0], every=steady[1]) if steady else regimen
+
+
+def _dose(row: dict[str, Any], line: int, route: str, scale: float, model: Any) -> Bolus | Infusion:
+    time = Q_(row_number(row, "TIME", line) * scale, "min")
+    amount = row_number(row, "AMT", line)
+    rate = row_number(row, "RATE", line, 0.0)
+    if amount <= 0:
+        raise RegimenError(f"row {line}: a dose (EVID 1) needs AMT > 0; got {amount:g}.")
+    if rate == 0:
+        return Bolus(time, Q_(amount, "mg"), route)
+    if rate > 0:
+        return Infusion(time, route=route, amount=Q_(amount, "mg"), rate=Q_(rate / scale, "mg/min"))
+    if rate == -2:
+        duration = row_number(row, "DUR", line, 0.0)
+        if duration > 0:
+            return Infusion(time, route=route, amount=Q_(amount, "mg"), duration=Q_(duration * scale, "min"))
+        if model is not None and not model.route(route).infusion:
+            return Bolus(time, Q_(amount, "mg"), route)
+        raise RegimenError(f"row {line}: RATE -2 needs a DUR column > 0, or a model whose route "
+                           f"{route!r} defines its own zero-order duration.")
+    raise RegimenError(f"row {line}: RATE {rate:g} is not supported in a Regimen; use 0 (bolus), a "
+                       "positive rate, or -2 with DUR (ketpk.simulate_dataset takes RATE -1 and -2 "
+                       "from the model's R and D).")

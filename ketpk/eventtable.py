@@ -1,4 +1,5 @@
-"""NONMEM-style event tables: export a regimen for one subject, read one back.
+"""NONMEM-style event tables: export a regimen for one subject (read one back with
+:func:`ketpk.dataset.read_event_table`).
 
 Columns: ``ID, TIME, EVID, AMT, RATE, CMT, II, ADDL, SS`` (plus ``DUR`` with
 ``durations=True``). Units: TIME, II and DUR in ``time_unit`` (h by default), AMT in mg of free
@@ -12,7 +13,7 @@ route's (first) input enters: the central compartment for IV, the depot for abso
 (see :func:`cmt_map`; a racemate split over two centrals maps to the first). Every route has its
 own code: a route entering a compartment that an earlier route (IV first) already enters gets
 the next number after the last compartment. Without a model, CMT is a route code: the 1-based
-position of the route in :data:`ketpk.regimen.ROUTES` (iv 1, im 2, sc 3, oral 4, sublingual 5,
+code of the route in :data:`ketpk.routecodes.ROUTE_CMT` (iv 1, im 2, sc 3, oral 4, sublingual 5,
 buccal 6, intranasal 7, rectal 8, transdermal 9, inhaled 10). A written table records its
 mapping in a ``# cmt: iv=1 ...`` line, and reading uses it: a table written with route codes
 and read with a model keeps its routes, and a ``cmt=`` that contradicts it is an error.
@@ -38,15 +39,15 @@ import numpy as np
 from .errors import RegimenError
 from .occasions import occasion_of
 from .fileio import COMMENT, open_text, write_csv
-from .regimen import ROUTES, Bolus, Infusion, Regimen, ResolvedDose, subject_weights
+from .routecodes import ROUTE_CMT
+from .subject import subject_weights
 from .units import Q_
 
-__all__ = ["EventTable", "event_table", "to_event_table", "read_event_table", "cmt_map", "routes_by_cmt", "dataset_rows",
+__all__ = ["EventTable", "event_table", "to_event_table", "minutes_per", "row_number", "cmt_map",
+           "routes_by_cmt", "dataset_rows",
            "ROUTE_CMT"]
 
 COLUMNS = ("ID", "TIME", "EVID", "AMT", "RATE", "CMT", "II", "ADDL", "SS")
-#: CMT route codes used when no model is given.
-ROUTE_CMT: dict[str, int] = {route: i + 1 for i, route in enumerate(ROUTES)}
 _REL = 1e-12
 
 
@@ -130,14 +131,14 @@ def cmt_map(model: Any) -> dict[str, int]:
     return {name: out[name] for name in model.routes}
 
 
-def _minutes_per(time_unit: str) -> float:
+def minutes_per(time_unit: str) -> float:
     try:
         return float(Q_(1, time_unit).to("min").magnitude)
     except Exception as err:
         raise RegimenError(f"`time_unit` must be a time unit such as 'h' or 'min'; got {time_unit!r}.") from err
 
 
-def event_table(regimen: Regimen, subject: Any = None, *, model: Any = None, id: int = 1,
+def event_table(regimen: Any, subject: Any = None, *, model: Any = None, id: int = 1,
                 time_unit: str = "h", durations: bool = False) -> EventTable:
     """The regimen's doses for ``subject`` (per-weight doses and caps resolved) as an EventTable.
 
@@ -146,7 +147,7 @@ def event_table(regimen: Regimen, subject: Any = None, *, model: Any = None, id:
     For a ``model`` with inter-occasion variability an OCC column (1, 2, …) numbers the dosing
     sessions (:mod:`ketpk.occasions`) and ADDL runs stay within one occasion.
     """
-    scale = _minutes_per(time_unit)
+    scale = minutes_per(time_unit)
     cmts = cmt_map(model) if model is not None else dict(ROUTE_CMT)
     weights = subject_weights(subject)
     resolved = [d.resolve(weights, 1) for d in regimen]
@@ -188,7 +189,7 @@ def event_table(regimen: Regimen, subject: Any = None, *, model: Any = None, id:
     return EventTable(tuple(rows), columns, time_unit, cmts, model.id if model is not None else "")
 
 
-def _steady_state_dose(regimen: Regimen) -> int:
+def _steady_state_dose(regimen: Any) -> int:
     """Index of the time-0 dose equal to the single steady-state period dose (NONMEM SS=1)."""
     period = regimen.steady_state.period
     for i, dose in enumerate(regimen):
@@ -198,14 +199,14 @@ def _steady_state_dose(regimen: Regimen) -> int:
                        "repeated, also given at time 0. This regimen's steady state is more general.")
 
 
-def _same(a: ResolvedDose, b: ResolvedDose) -> bool:
+def _same(a: Any, b: Any) -> bool:
     if a.route != b.route or (a.duration is None) != (b.duration is None):
         return False
     pairs = [(a.amount, b.amount)] + ([(a.rate, b.rate), (a.duration, b.duration)] if a.duration is not None else [])
     return all(np.array_equal(x, y) for x, y in pairs)
 
 
-def _run_length(doses: list[ResolvedDose], k: int, stop: int | None) -> int:
+def _run_length(doses: list[Any], k: int, stop: int | None) -> int:
     """How many doses from ``k`` are equal and equally spaced (an ADDL/II run)."""
     run = 1
     while k + run < len(doses) and k + run != stop and _same(doses[k], doses[k + run]):
@@ -316,8 +317,10 @@ def routes_by_cmt(model: Any = None, cmt: Mapping[str, int] | None = None,
     return out
 
 
-def _number(row: dict[str, Any], column: str, line: int, default: float | None = None, *,
-            whole: bool = False) -> float:
+def row_number(row: dict[str, Any], column: str, line: int, default: float | None = None, *,
+               whole: bool = False) -> float:
+    """The number in ``column`` of a dataset row (file line ``line``, for errors); ``default``
+    for an empty cell or '.', ``whole=True`` for integer columns (EVID, CMT, ADDL, SS)."""
     value = row.get(column)
     if value is None or (isinstance(value, str) and value.strip() in ("", ".")):
         if default is None:
@@ -334,81 +337,3 @@ def _number(row: dict[str, Any], column: str, line: int, default: float | None =
     if whole and not number.is_integer():
         raise RegimenError(f"row {line}: column {column} must be a whole number; got {value!r}.")
     return number
-
-
-def read_event_table(source: Any, *, model: Any = None, cmt: Mapping[str, int] | None = None,
-                     time_unit: str = "h", id: Any = None) -> Regimen:
-    """A Regimen from a NONMEM-style event table (CSV path, EventTable or row dicts).
-
-    ``model`` or ``cmt`` (route -> CMT) give the CMT mapping (default: :data:`ROUTE_CMT`).
-    ADDL/II are expanded; RATE = -2 takes DUR (or the model's own zero-order duration); SS = 1
-    on the TIME-0 dose starts the regimen at that dose's steady state. A table with several IDs
-    needs ``id``.
-    """
-    rows, declared = dataset_rows(source)
-    missing = [c for c in ("TIME", "EVID", "AMT", "CMT") if c not in rows[0]]
-    if missing:
-        raise RegimenError(f"the event table lacks column(s) {', '.join(missing)}; it has "
-                           f"{', '.join(rows[0])}. Required: TIME, EVID, AMT, CMT.")
-    routes = routes_by_cmt(model, cmt, declared)
-    ids = sorted({str(r.get("ID", "1")).strip() for r in rows})
-    if id is None and len(ids) > 1:
-        raise RegimenError(f"the event table has IDs {', '.join(ids)}; pass `id=` to choose one.")
-    wanted = str(id).strip() if id is not None else ids[0]
-    if wanted not in ids:
-        raise RegimenError(f"`id` {id!r} is not in the event table; its IDs are {', '.join(ids)}.")
-    scale = _minutes_per(time_unit)
-    doses, steady = [], None
-    for line, row in enumerate(rows, start=2):
-        if str(row.get("ID", "1")).strip() != wanted:
-            continue
-        evid = _number(row, "EVID", line, whole=True)
-        if evid in (0, 2):
-            continue
-        if evid != 1:
-            raise RegimenError(f"row {line}: EVID {evid:g} is not supported; use 1 (dose), 0 or 2 "
-                               "(skipped) for a Regimen. A Regimen has no resets (EVID 3, 4): run the table with "
-                               "ketpk.simulate_dataset, which follows every NONMEM event.")
-        number = int(_number(row, "CMT", line, whole=True))
-        if number not in routes:
-            raise RegimenError(f"row {line}: CMT {number} is not in the mapping {routes}; pass the "
-                               "model (or `cmt=`) the table was written for.")
-        route = routes[number]
-        dose = _dose(row, line, route, scale, model)
-        ii, addl = _number(row, "II", line, 0.0), int(_number(row, "ADDL", line, 0.0, whole=True))
-        if addl < 0 or (addl and ii <= 0):
-            raise RegimenError(f"row {line}: ADDL {addl} needs a positive II; got II {ii:g}.")
-        ss = int(_number(row, "SS", line, 0.0, whole=True))
-        if ss:
-            if ss != 1 or ii <= 0 or dose.start_minutes != 0 or steady is not None:
-                raise RegimenError(f"row {line}: a Regimen takes only SS=1 with II > 0 on one dose at "
-                                   "TIME 0 (a regimen starting at steady state); run other steady states "
-                                   "with ketpk.simulate_dataset.")
-            steady = (dose, Q_(ii * scale, "min"))
-        doses.append(dose)
-        doses += [dose.shifted(Q_(ii * scale * j, "min")) for j in range(1, addl + 1)]
-    regimen = Regimen(doses)
-    return regimen.with_steady_state(steady[0], every=steady[1]) if steady else regimen
-
-
-def _dose(row: dict[str, Any], line: int, route: str, scale: float, model: Any) -> Bolus | Infusion:
-    time = Q_(_number(row, "TIME", line) * scale, "min")
-    amount = _number(row, "AMT", line)
-    rate = _number(row, "RATE", line, 0.0)
-    if amount <= 0:
-        raise RegimenError(f"row {line}: a dose (EVID 1) needs AMT > 0; got {amount:g}.")
-    if rate == 0:
-        return Bolus(time, Q_(amount, "mg"), route)
-    if rate > 0:
-        return Infusion(time, route=route, amount=Q_(amount, "mg"), rate=Q_(rate / scale, "mg/min"))
-    if rate == -2:
-        duration = _number(row, "DUR", line, 0.0)
-        if duration > 0:
-            return Infusion(time, route=route, amount=Q_(amount, "mg"), duration=Q_(duration * scale, "min"))
-        if model is not None and not model.route(route).infusion:
-            return Bolus(time, Q_(amount, "mg"), route)
-        raise RegimenError(f"row {line}: RATE -2 needs a DUR column > 0, or a model whose route "
-                           f"{route!r} defines its own zero-order duration.")
-    raise RegimenError(f"row {line}: RATE {rate:g} is not supported in a Regimen; use 0 (bolus), a "
-                       "positive rate, or -2 with DUR (ketpk.simulate_dataset takes RATE -1 and -2 "
-                       "from the model's R and D).")

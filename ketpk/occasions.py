@@ -24,7 +24,6 @@ import numpy as np
 
 from .errors import ParameterError, RegimenError
 from .model import OCCASION_PREFIX, DrugModel
-from .regimen import Regimen
 
 __all__ = ["GAP_MIN", "ASSUMPTION", "kappa_key", "occasion_of", "split", "draw", "for_occasion",
            "count", "solve"]
@@ -42,7 +41,7 @@ def kappa_key(name: str, occasion: int) -> str:
     return f"{OCCASION_PREFIX}{name}#{occasion}"
 
 
-def occasion_of(regimen: Regimen) -> np.ndarray:
+def occasion_of(regimen: Any) -> np.ndarray:
     """Occasion index (0, 1, …) of each dose of ``regimen``, in the regimen's dose order."""
     starts = np.array([d.start_minutes for d in regimen], dtype=float)
     order = np.argsort(starts, kind="stable")
@@ -53,15 +52,13 @@ def occasion_of(regimen: Regimen) -> np.ndarray:
     return occasion
 
 
-def split(regimen: Regimen) -> list[Regimen]:
+def split(regimen: Any) -> list[Any]:
     """``regimen`` as one Regimen per occasion, in time order."""
     if regimen.steady_state is not None:
         raise RegimenError("inter-occasion variability cannot be combined with a steady-state "
                            "start; simulate the doses explicitly or draw the population with "
                            "occasions=1.")
-    occasion = occasion_of(regimen)
-    doses = list(regimen)
-    return [Regimen([d for d, o in zip(doses, occasion) if o == j]) for j in range(occasion.max() + 1)]
+    return regimen.parts(occasion_of(regimen))
 
 
 def draw(model: DrugModel, rng: np.random.Generator, n: int, occasions: int) -> dict[str, np.ndarray]:

@@ -250,8 +250,6 @@ def plot_posterior(posterior: Any, forecast: Any, analytes: Sequence[str] | None
     typical curve, the individual (MAP) curve and its posterior band. Returns the figure."""
     import matplotlib.pyplot as plt
 
-    from .posterior import concentration
-
     names = list(analytes or dict.fromkeys(o.analyte for o in posterior.observations)) or ["ketamine"]
     times = to_unit(forecast.times, time_unit, "time_unit").magnitude
     if ax is None:
@@ -273,7 +271,7 @@ def plot_posterior(posterior: Any, forecast: Any, analytes: Sequence[str] | None
             shown = [o for o in posterior.observations if o.analyte == analyte and o.blq == blq]
             if shown:
                 axis.plot([o.time_min / scale for o in shown],
-                          [concentration(o, unit).magnitude for o in shown],
+                          [o.concentration(unit).magnitude for o in shown],
                           "v" if blq else "o", mfc="none" if blq else "k", mec="k",
                           ls="none", label="below LLOQ (at LLOQ)" if blq else "measured")
         axis.set_title(f"{posterior.model.id}: {analyte}", fontsize=10)

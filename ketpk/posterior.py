@@ -43,9 +43,10 @@ from .errors import KetpkWarning, ParameterError
 from .fileio import open_text, write_csv
 from .population import Population
 from .result import SimulationResult
-from .plan import as_regimen, request
+from .plan import request
+from .regimen import as_regimen
 from .simulate import simulate
-from .species import SPECIES, molar_mass
+from .species import SPECIES
 from .subject import as_batch
 from .units import Q_, as_quantity, convert, to_canonical, to_unit
 
@@ -68,14 +69,16 @@ class Observation:
     value_umol_per_l: float
     blq: bool = False
 
+    def concentration(self, unit: str = "ng/mL") -> Any:
+        """The value (or LLOQ) as a Quantity in ``unit``."""
+        return convert(self.value_umol_per_l, "umol/L", self.analyte, unit)
+
 
 def _to_umol_per_l(value: Any, analyte: str, name: str) -> float:
     quantity = as_quantity(value, name)
     kind = "a concentration, mass or molar (e.g. '150 ng/mL', '0.6 umol/L')"
-    if "[mass]" in quantity.dimensionality:  # µg/L ÷ (g/mol = µg/µmol) = µmol/L
-        magnitude = float(to_unit(quantity, "ug/L", name, kind).magnitude) / molar_mass(analyte)
-    else:
-        magnitude = float(to_unit(quantity, "umol/L", name, kind).magnitude)
+    magnitude = float(convert(quantity.magnitude, str(quantity.units), analyte, "umol/L", name=name,
+                              expected=kind).magnitude)
     if not (math.isfinite(magnitude) and magnitude >= 0):
         raise ParameterError(f"`{name}` must be a finite concentration >= 0; got {value!r}.")
     return magnitude
@@ -209,7 +212,7 @@ def individualize_dataset(source: Any, model: Any, *, time_unit: str = "h", dv_u
     :func:`read_observations`, its weight (kg) and age (years) from ``WT`` / ``AGE`` columns when
     present. Returns ``{id: Posterior}`` in the dataset's order.
     """
-    from .eventtable import read_event_table
+    from .dataset import read_event_table
     from .subject import Subject
 
     model = models.resolve(model)
@@ -646,7 +649,3 @@ class Forecast:
         write_csv(path, header, rows, provenance={**self.individual.metadata, "band": f"{self.level:g} "
                   "central posterior interval (parameter uncertainty)", "citation": self.individual.citation})
 
-
-def concentration(observation: Observation, unit: str = "ng/mL") -> Any:
-    """An observation's value (or LLOQ) as a Quantity in ``unit``."""
-    return convert(observation.value_umol_per_l, "umol/L", observation.analyte, unit)

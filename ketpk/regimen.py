@@ -9,7 +9,6 @@ the output shows the state just after a bolus (and the infusion rate that starts
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -18,31 +17,18 @@ from typing import Any, Union
 import numpy as np
 
 from .errors import RegimenError
+from .routecodes import ROUTES, check_route
+from .subject import subject_weights
 from .units import as_quantity, parse_dose, to_canonical
 
 __all__ = ["ROUTES", "Bolus", "Infusion", "Regimen", "ResolvedDose", "SteadyState", "as_regimen",
            "DoseSchedule", "dose_schedule"]
-
-#: Route names a regimen may use; each model accepts the subset it has.
-ROUTES: tuple[str, ...] = (
-    "iv", "im", "sc", "oral", "sublingual", "buccal", "intranasal", "rectal", "transdermal", "inhaled",
-)
-
 
 #: Drug forms a regimen may declare (None: not declared).
 DRUG_FORMS = (None, "esketamine", "racemic")
 
 #: The most doses one regimen may hold (a bound on memory and on the schedule's size).
 MAX_DOSES = 100_000
-
-
-def check_route(route: str) -> str:
-    """Return ``route`` if it is a known route name, else raise with close matches."""
-    if not isinstance(route, str) or route not in ROUTES:
-        close = difflib.get_close_matches(str(route), ROUTES, n=3)
-        hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-        raise RegimenError(f"`route` must be one of {', '.join(ROUTES)}; got {route!r}.{hint}")
-    return route
 
 
 #: An example of a valid value per argument, for the fix in error messages.
@@ -418,6 +404,13 @@ class Regimen:
         return Regimen((d.shifted(interval * k) for k in range(int(count)) for d in self._doses),
                        drug=self.drug)
 
+    def parts(self, labels: Iterable[int]) -> list[Regimen]:
+        """The doses grouped by ``labels`` (one int 0, 1, ... per dose, in dose order): one
+        Regimen per label, in label order."""
+        labels = np.asarray(list(labels), dtype=int)
+        return [Regimen([d for d, k in zip(self._doses, labels) if k == j])
+                for j in range(int(labels.max(initial=-1)) + 1)]
+
     def resolve(self, weights: np.ndarray | None, n: int) -> list[ResolvedDose]:
         """Per-subject canonical doses; ``weights`` (kg) resolves per-weight doses."""
         return [dose.resolve(weights, n) for dose in self._doses]
@@ -606,14 +599,3 @@ class SteadyState:
 
 def _end(doses: list[ResolvedDose]) -> float:
     return max(d.time + (d.duration[0] if d.duration is not None else 0.0) for d in doses)
-
-
-def subject_weights(subject: Any) -> np.ndarray | None:
-    """Body weight (kg, shape (1,)) of one :class:`~ketpk.subject.Subject`, or None if unknown."""
-    from .subject import as_batch
-
-    batch = as_batch(subject)
-    if batch.n != 1:
-        raise RegimenError(f"regimen summaries are per subject; got {batch.n} subjects. "
-                           "Loop over them or pass one ketpk.Subject.")
-    return batch.weights

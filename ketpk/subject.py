@@ -9,10 +9,10 @@ from typing import Any
 import numpy as np
 
 from .bodysize import dosing_weight
-from .errors import ParameterError
+from .errors import ParameterError, RegimenError
 from .units import COVARIATE_UNITS, as_quantity, scalar, to_covariate
 
-__all__ = ["Subject", "SubjectBatch", "as_batch", "check_covariate"]
+__all__ = ["Subject", "SubjectBatch", "as_batch", "check_covariate", "subject_weights"]
 
 _SEXES = ("female", "male")
 
@@ -182,3 +182,12 @@ def as_batch(subjects: Any) -> SubjectBatch:
             )
         covariates[name] = np.array([c[name] for c in group_cov])
     return SubjectBatch(len(group), covariates, single=single, weights_given="weight" in names)
+
+
+def subject_weights(subject: Any) -> np.ndarray | None:
+    """Body weight (kg, shape (1,)) of one :class:`~ketpk.subject.Subject`, or None if unknown."""
+    batch = as_batch(subject)
+    if batch.n != 1:
+        raise RegimenError(f"regimen summaries are per subject; got {batch.n} subjects. "
+                           "Loop over them or pass one ketpk.Subject.")
+    return batch.weights

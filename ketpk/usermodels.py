@@ -65,7 +65,7 @@ from typing import Any
 from .citations import Citation
 from .errors import FileError, KetpkError, ParameterError
 from .model import Allometric, DrugModel, FromColumn, Parameter, Params, Route, SystemBuilder
-from .regimen import ROUTES
+from .routecodes import ROUTES
 from .routes import absorption_route, iv_route
 from .species import SPECIES
 from .units import Q_

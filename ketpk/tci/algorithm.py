@@ -34,7 +34,7 @@ REACHED = 1e-3
 #: Rates below this (mg/min, 6e-8 mg/h) are rounding noise of the look-ahead and count as 0.
 NOISE = 1e-9
 
-__all__ = ["interval_response", "plasma_rates", "effect_rates", "peak_steps"]
+__all__ = ["interval_response", "plasma_rates", "effect_rates", "peak_steps", "propagate"]
 
 
 def interval_response(A: np.ndarray, b: np.ndarray, h: float) -> tuple[np.ndarray, np.ndarray]:
@@ -67,6 +67,11 @@ def _pump(E: np.ndarray, g: np.ndarray, targets: np.ndarray, max_rate: np.ndarra
         np.matmul(step, z, out=path[:, k + 1])
         x[...] = path[:, k + 1]
     return rates, path[..., 0]
+
+
+def propagate(E: np.ndarray, g: np.ndarray, rates: np.ndarray) -> np.ndarray:
+    """States (S, K + 1, n) at the update times under given ``rates`` (S, K) mg/min, from zero."""
+    return _pump(E, g, rates, np.full(len(rates), np.inf), lambda x, k: rates[:, k])[1]
 
 
 def plasma_rates(E: np.ndarray, g: np.ndarray, c: np.ndarray, targets: np.ndarray,

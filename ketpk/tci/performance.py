@@ -25,7 +25,6 @@ import numpy as np
 
 from ..errors import ParameterError
 from ..units import convert
-from ..units import Q_, to_canonical
 
 __all__ = ["performance", "TCIPerformance", "varvel"]
 
@@ -85,9 +84,9 @@ class TCIPerformance:
         return "\n".join(lines)
 
 
-def performance(result: Any, population: Any, *, times: Any = None,
-                q: Sequence[float] = (5, 50, 95)) -> TCIPerformance:
-    """Give ``result``'s schedule (one typical subject) to ``population`` and measure it.
+def performance(result: Any, population: Any, *, q: Sequence[float] = (5, 50, 95)) -> TCIPerformance:
+    """Give ``result``'s schedule (one typical subject) to ``population`` and measure it at
+    every update time after the first interval.
 
     Parameters
     ----------
@@ -95,23 +94,31 @@ def performance(result: Any, population: Any, *, times: Any = None,
         A single-subject schedule from :func:`ketpk.tci.target_infusion`.
     population : Population or list of Subject
         Who receives it (e.g. ``ketpk.population.sample(model, 500, seed=1)``).
-    times : Quantity or str [time], optional
-        Evaluation times; default every update time after the first interval.
     q : percentiles of the achieved concentrations (default 5, 50, 95).
+
+    Each subject's concentrations are propagated exactly over the update intervals with their own
+    model (the same one-interval response as the TCI itself); ``result.regimen`` simulated with
+    :func:`ketpk.simulate` gives the same values.
     """
+    from .algorithm import interval_response, propagate
+    from .run import batch_system
+
     if result.n_subjects != 1:
         raise ParameterError("`performance` gives one schedule to a population; compute the TCI "
                              "for one (typical) subject.")
-    minutes = (result.times_min[1:] if times is None
-               else np.atleast_1d(np.asarray(to_canonical(times, "[time]", "times"), dtype=float)))
     analyte = result.analyte if result.site == "plasma" else result.effect_analyte
-    when = Q_(minutes, "min")
-    achieved = np.atleast_2d(result.simulate(when, subjects=population).concentrations_umol_per_l[analyte])
-    predicted = result.simulate(when).concentrations_umol_per_l[analyte][0]
+    batch, system, b = batch_system(result.model, population)
+    E, g = interval_response(system.A, b, result.interval_min)
+    rates = np.broadcast_to(result.rates_mg_per_min[0], (batch.n, len(result.target_umol)))
+    path = propagate(E, g, np.ascontiguousarray(rates))
+    achieved = np.einsum("si,ski->sk", system.observe[analyte], path)[:, 1:]
+    typical = result.plasma_umol if result.site == "plasma" else result.effect_umol
+    predicted = typical[0, 1:]
+    minutes = result.times_min[1:]
     used = predicted > 1e-9 * predicted.max() if predicted.max() > 0 else np.zeros(len(predicted), bool)
     if used.sum() < 2:
-        raise ParameterError("the schedule predicts no concentration at two or more evaluation "
-                             "times; give targets above zero or other `times`.")
+        raise ParameterError("the schedule predicts no concentration at two or more update times; "
+                             "give targets above zero.")
     return TCIPerformance(
         analyte=result.analyte, site=result.site, times_min=minutes, q=tuple(q),
         achieved_umol=np.percentile(achieved, q, axis=0), predicted_umol=predicted,

@@ -11,13 +11,14 @@ import numpy as np
 from .. import models
 from ..errors import ParameterError, RegimenError, UnitError
 from ..model import DrugModel
+from ..plan import warn_covariates
 from ..species import molar_mass
 from ..subject import as_batch
 from ..units import Q_, as_quantity, parse_dose, to_canonical
 from .algorithm import effect_rates, interval_response, plasma_rates
 from .result import TCIResult
 
-__all__ = ["target_infusion", "concentration_umol"]
+__all__ = ["target_infusion", "concentration_umol", "batch_system"]
 
 _SITES = ("plasma", "effect")
 _ANALYTES = ("ketamine", "s_ketamine", "r_ketamine")
@@ -123,6 +124,16 @@ def _iv_input(model: DrugModel, params: Any, system: Any) -> np.ndarray:
     return b
 
 
+def batch_system(model: DrugModel, subjects: Any) -> tuple[Any, Any, np.ndarray]:
+    """``(batch, system, b)`` of ``subjects`` for ``model``: the subject batch (covariates
+    checked against the model's range), its linear system and the IV input ``b`` (µmol/mg)."""
+    batch = as_batch(subjects)
+    warn_covariates(model, batch)
+    params = model.individual(batch.covariates, batch.etas, batch.n)
+    system = model.system(params)
+    return batch, system, _iv_input(model, params, system)
+
+
 def _max_rate(max_rate: Any, concentration: Any, weights: Any, n: int) -> np.ndarray:
     """The pump limit in mg/min per subject (inf when none)."""
     if max_rate is None:
@@ -212,10 +223,8 @@ def target_infusion(model: Any, targets: Any, *, subject: Any = None, until: Any
     observed = model.system(model.individual({}, {}, 1)).observe
     name = _analyte(model, analyte, observed)
     model, effect = _effect_analyte(model, name, ke0, site)
-    batch = as_batch(subject)
-    params = model.individual(batch.covariates, batch.etas, batch.n)
-    system = model.system(params)
-    E, g = interval_response(system.A, _iv_input(model, params, system), h)
+    batch, system, b = batch_system(model, subject)
+    E, g = interval_response(system.A, b, h)
     limit = _max_rate(max_rate, concentration, batch.weights, batch.n)
     times = np.arange(K + 1) * h
     starts = np.array([t for t, _ in steps])

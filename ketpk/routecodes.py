@@ -1,0 +1,33 @@
+"""The route vocabulary: every route a regimen may use, with its NONMEM compartment code.
+
+:data:`ROUTE_CMT` is the one table of route names and their CMT codes (written into event
+tables when no model is given; a model's own mapping is :func:`ketpk.eventtable.cmt_map`). Each
+model accepts the subset of routes it has (``model.routes``); a route's parameters (F, ka, lag)
+are the model's (:mod:`ketpk.routes`).
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from .errors import RegimenError
+
+__all__ = ["ROUTE_CMT", "ROUTES", "check_route"]
+
+#: Route name -> NONMEM CMT code used when no model is given (one code per route).
+ROUTE_CMT: dict[str, int] = {
+    "iv": 1, "im": 2, "sc": 3, "oral": 4, "sublingual": 5, "buccal": 6, "intranasal": 7,
+    "rectal": 8, "transdermal": 9, "inhaled": 10,
+}
+
+#: Route names a regimen may use, in the order of their codes.
+ROUTES: tuple[str, ...] = tuple(ROUTE_CMT)
+
+
+def check_route(route: str) -> str:
+    """Return ``route`` if it is a known route name, else raise with close matches."""
+    if not isinstance(route, str) or route not in ROUTES:
+        close = difflib.get_close_matches(str(route), ROUTES, n=3)
+        hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        raise RegimenError(f"`route` must be one of {', '.join(ROUTES)}; got {route!r}.{hint}")
+    return route
