@@ -101,7 +101,7 @@ def performance(result: Any, population: Any, *, q: Sequence[float] = (5, 50, 95
     :func:`ketpk.simulate` gives the same values.
     """
     from .algorithm import interval_response, propagate
-    from .run import batch_system
+    from .system import batch_system
 
     if result.n_subjects != 1:
         raise ParameterError("`performance` gives one schedule to a population; compute the TCI "

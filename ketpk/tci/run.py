@@ -9,16 +9,15 @@ from typing import Any
 import numpy as np
 
 from .. import models
-from ..errors import ParameterError, RegimenError, UnitError
+from ..errors import ParameterError, UnitError
 from ..model import DrugModel
-from ..plan import warn_covariates
 from ..species import molar_mass
-from ..subject import as_batch
 from ..units import Q_, as_quantity, parse_dose, to_canonical
 from .algorithm import effect_rates, interval_response, plasma_rates
 from .result import TCIResult
+from .system import batch_system
 
-__all__ = ["target_infusion", "concentration_umol", "batch_system"]
+__all__ = ["target_infusion", "concentration_umol"]
 
 _SITES = ("plasma", "effect")
 _ANALYTES = ("ketamine", "s_ketamine", "r_ketamine")
@@ -107,31 +106,6 @@ def _effect_analyte(model: DrugModel, analyte: str, ke0: Any, site: str) -> tupl
             f"{analyte}. Pass ke0='0.26 1/min' (a rate constant) or ke0='olofsen2022' (an effect "
             "model of ketpk.effects), or a model made with ketpk.effects.with_effect_site.")
     return model, None
-
-
-def _iv_input(model: DrugModel, params: Any, system: Any) -> np.ndarray:
-    """``b`` (S, n): µmol entering each state per mg of ketamine base infused IV."""
-    route = model.route("iv")
-    if not route.infusion:
-        raise RegimenError(f"model {model.id!r} cannot take IV infusions; TCI needs them.")
-    b = np.zeros((params.n, len(system.states)))
-    to_umol = 1000.0 / molar_mass("ketamine")
-    for inp in route.inputs(params, np.ones(params.n)):
-        if inp.duration is not None or np.any(np.asarray(inp.lag) != 0):
-            raise RegimenError(f"the IV route of model {model.id!r} has a lag or zero-order input; "
-                               "TCI assumes the infusion enters at once.")
-        b[:, system.index(inp.state)] += np.broadcast_to(inp.fraction, (params.n,)) * to_umol
-    return b
-
-
-def batch_system(model: DrugModel, subjects: Any) -> tuple[Any, Any, np.ndarray]:
-    """``(batch, system, b)`` of ``subjects`` for ``model``: the subject batch (covariates
-    checked against the model's range), its linear system and the IV input ``b`` (µmol/mg)."""
-    batch = as_batch(subjects)
-    warn_covariates(model, batch)
-    params = model.individual(batch.covariates, batch.etas, batch.n)
-    system = model.system(params)
-    return batch, system, _iv_input(model, params, system)
 
 
 def _max_rate(max_rate: Any, concentration: Any, weights: Any, n: int) -> np.ndarray:
