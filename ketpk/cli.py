@@ -473,6 +473,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_validate(sub)
 
+    from .cli_dataset import add_parser as add_dataset
+
+    add_dataset(sub)
+
     p = sub.add_parser("app", help="the interactive teaching page (pip install \"ketpk[app]\")",
                        description="Serve an interactive page: routes, doses, protocols, curves, "
                                    "metrics, a population band and CSV download. " + _DISCLAIMER)

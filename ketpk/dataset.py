@@ -23,7 +23,7 @@ import numpy as np
 
 from . import models
 from .errors import ParameterError, RegimenError
-from .eventtable import dataset_rows, minutes_per, routes_by_cmt, row_number
+from .eventtable import dataset_rows, format_cell, minutes_per, routes_by_cmt, row_number
 from .fileio import write_csv
 from .model import DrugModel, FromColumn
 from .regimen import Bolus, Infusion, Regimen
@@ -67,15 +67,9 @@ class DatasetResult:
 
     def to_csv(self, path: str | os.PathLike) -> Path:
         """Write the table (provenance as ``#`` lines, full float precision) atomically."""
-        rows = ([_fmt(self.data[c][i]) for c in self.columns] for i in range(len(self)))
+        rows = ([format_cell(self.data[c][i]) for c in self.columns] for i in range(len(self)))
         write_csv(path, self.columns, rows, provenance=self.metadata)
         return Path(path)
-
-
-def _fmt(value: float) -> str:
-    if math.isnan(value):
-        return "."
-    return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(float(value))
 
 
 def _scale(unit: str, to: str, what: str) -> float:
@@ -85,8 +79,8 @@ def _scale(unit: str, to: str, what: str) -> float:
         raise ParameterError(f"`{what}` must be a unit convertible to {to}; got {unit!r}.") from err
 
 
-def _columns(rows: list[dict[str, Any]], name: str, line0: int) -> np.ndarray:
-    """A numeric column: '.' and '' are missing (NaN)."""
+def _columns(rows: list[dict[str, Any]], name: str, lines: np.ndarray) -> np.ndarray:
+    """A numeric column of ``rows`` (row numbers ``lines``): '.' and '' are missing (NaN)."""
     values = np.full(len(rows), np.nan)
     for k, row in enumerate(rows):
         value = row.get(name)
@@ -95,9 +89,9 @@ def _columns(rows: list[dict[str, Any]], name: str, line0: int) -> np.ndarray:
         try:
             number = float(value)
         except (TypeError, ValueError):
-            raise RegimenError(f"row {line0 + k}: column {name} must be a number; got {value!r}.") from None
+            raise RegimenError(f"row {lines[k]}: column {name} must be a number; got {value!r}.") from None
         if not math.isfinite(number):
-            raise RegimenError(f"row {line0 + k}: column {name} must be finite; got {value!r}.")
+            raise RegimenError(f"row {lines[k]}: column {name} must be finite; got {value!r}.")
         values[k] = number
     return values
 
@@ -139,9 +133,9 @@ def _individual_model(model: DrugModel, individual: Mapping[str, str]) -> DrugMo
     return replace(model, parameters=tuple(params))
 
 
-def _records(rows, idx, line0, scale_t, scale_a) -> Records:
+def _records(rows, idx, lines, scale_t, scale_a) -> Records:
     def col(name, default=0.0):
-        values = _columns([rows[i] for i in idx], name, line0)
+        values = _columns([rows[i] for i in idx], name, lines)
         return np.where(np.isnan(values), default, values)
 
     evid_given = "EVID" in rows[0]
@@ -151,7 +145,7 @@ def _records(rows, idx, line0, scale_t, scale_a) -> Records:
     return Records(time=col("TIME", np.nan) * scale_t, evid=evid, amt=amt * scale_a,
                    rate=np.where(rate > 0, rate * scale_a / scale_t, rate), cmt=col("CMT"),
                    ss=col("SS"), ii=col("II") * scale_t, addl=col("ADDL"), dur=col("DUR") * scale_t,
-                   lines=np.array([line0 + i for i in idx]))
+                   lines=lines)
 
 
 def _check(rec: Records, ident: str) -> None:
@@ -160,13 +154,17 @@ def _check(rec: Records, ident: str) -> None:
         line = rec.lines[k]
         if math.isnan(rec.time[k]):
             raise RegimenError(f"row {line}: TIME is missing; every record needs a time.")
-        if k and rec.time[k] < rec.time[k - 1]:
+        if k and rec.time[k] < rec.time[k - 1] and rec.evid[k] not in (3, 4):
             raise RegimenError(f"row {line}: TIME goes back ({rec.time[k] :g} min after {rec.time[k - 1]:g}) "
-                               f"within ID {ident}; sort each individual's records by time.")
+                               f"within ID {ident}; sort each individual's records by time (time may "
+                               "restart only on a reset record, EVID 3 or 4).")
         evid = rec.evid[k]
         if evid not in (0, 1, 2, 3, 4):
             raise RegimenError(f"row {line}: EVID {evid:g} is not one of 0 (observation), 1 (dose), 2 "
                                "(other), 3 (reset), 4 (reset and dose).")
+        if evid == 2 and rec.cmt[k] < 0:
+            raise RegimenError(f"row {line}: EVID 2 with CMT {rec.cmt[k]:g} turns a compartment off in "
+                               "NONMEM; ketpk does not model that. Remove the record or set CMT 0.")
         if evid not in (1, 4):
             continue
         ss, ii, addl, rate, amt = rec.ss[k], rec.ii[k], rec.addl[k], rec.rate[k], rec.amt[k]
@@ -222,8 +220,7 @@ def simulate_dataset(source: Any, model: Any, *, solver: Any = "exact", time_uni
     engine = get_solver(solver)
     if carry not in CARRY:
         raise ParameterError(f"`carry` must be one of {CARRY}; got {carry!r}.")
-    rows, declared = dataset_rows(source)
-    line0 = 2
+    rows, declared, numbers = dataset_rows(source)
     if "TIME" not in rows[0]:
         raise RegimenError(f"the dataset has no TIME column; it has {', '.join(rows[0])}.")
     if "C" in rows[0]:
@@ -242,9 +239,10 @@ def simulate_dataset(source: Any, model: Any, *, solver: Any = "exact", time_uni
             if col.upper() not in rows[0]:
                 raise RegimenError(f"`individual` maps {name} to column {col!r}, which the dataset lacks.")
             columns_needed[col.upper()] = col.upper()
-    ids = _columns([rows[k] for k in keep], "ID", line0) if "ID" in rows[0] else np.ones(len(keep))
+    numbers = np.array(numbers)
+    ids = _columns([rows[k] for k in keep], "ID", numbers[keep]) if "ID" in rows[0] else np.ones(len(keep))
     if np.isnan(ids).any():
-        raise RegimenError(f"row {line0 + keep[int(np.flatnonzero(np.isnan(ids))[0])]}: ID is missing.")
+        raise RegimenError(f"row {numbers[keep[int(np.flatnonzero(np.isnan(ids))[0])]]}: ID is missing.")
     breaks = [0] + [k for k in range(1, len(keep)) if ids[k] != ids[k - 1]] + [len(keep)]
     analytes = None
     outputs: dict[str, list] = {}
@@ -252,11 +250,12 @@ def simulate_dataset(source: Any, model: Any, *, solver: Any = "exact", time_uni
     for a, b in zip(breaks[:-1], breaks[1:]):
         idx = keep[a:b]
         sub = [rows[i] for i in idx]
-        rec = _records(rows, idx, line0, scale_t, scale_a)
+        lines = numbers[idx]
+        rec = _records(rows, idx, lines, scale_t, scale_a)
         _check(rec, f"{ids[a]:g}")
         covs = {}
         for name, col in columns_needed.items():
-            values = _carry(_columns(sub, col, line0), carry)
+            values = _carry(_columns(sub, col, lines), carry)
             if np.isnan(values).all() and name in mapping:
                 raise RegimenError(f"ID {ids[a]:g}: column {col} (the model's {name}) has no value.")
             covs[name] = values
@@ -274,9 +273,9 @@ def simulate_dataset(source: Any, model: Any, *, solver: Any = "exact", time_uni
         if analyte not in analytes:
             raise ParameterError(f"`analyte` must be one of {analytes}; got {analyte!r}.")
         block = {"ID": ids[a:b], "TIME": rec.time / scale_t, "EVID": rec.evid,
-                 "MDV": _mdv(sub, rec, line0), "CMT": rec.cmt, "AMT": rec.amt / scale_a}
+                 "MDV": _mdv(sub, rec), "CMT": rec.cmt, "AMT": rec.amt / scale_a}
         if "DV" in rows[0]:
-            block["DV"] = _columns(sub, "DV", line0)
+            block["DV"] = _columns(sub, "DV", lines)
         for kind, values in preds.items():
             block[kind] = convert(values[analyte], "umol/L", analyte, conc_unit).magnitude
         for kind, values in preds.items():
@@ -290,8 +289,8 @@ def simulate_dataset(source: Any, model: Any, *, solver: Any = "exact", time_uni
     return DatasetResult(tuple(data), data, meta)
 
 
-def _mdv(rows, rec: Records, line0: int) -> np.ndarray:
-    given = _columns(rows, "MDV", line0) if "MDV" in rows[0] else np.full(len(rec), np.nan)
+def _mdv(rows, rec: Records) -> np.ndarray:
+    given = _columns(rows, "MDV", rec.lines) if "MDV" in rows[0] else np.full(len(rec), np.nan)
     derived = np.where(rec.evid == 0, 0.0, 1.0)
     mdv = np.where(np.isnan(given), derived, given)
     bad = ~np.isin(mdv, (0.0, 1.0))
@@ -317,7 +316,7 @@ def read_event_table(source: Any, *, model: Any = None, cmt: Mapping[str, int] |
     on the TIME-0 dose starts the regimen at that dose's steady state. A table with several IDs
     needs ``id``.
     """
-    rows, declared = dataset_rows(source)
+    rows, declared, numbers = dataset_rows(source)
     missing = [c for c in ("TIME", "EVID", "AMT", "CMT") if c not in rows[0]]
     if missing:
         raise RegimenError(f"the event table lacks column(s) {', '.join(missing)}; it has "
@@ -331,7 +330,7 @@ def read_event_table(source: Any, *, model: Any = None, cmt: Mapping[str, int] |
         raise RegimenError(f"`id` {id!r} is not in the event table; its IDs are {', '.join(ids)}.")
     scale = minutes_per(time_unit)
     doses, steady = [], None
-    for line, row in enumerate(rows, start=2):
+    for line, row in zip(numbers, rows):
         if str(row.get("ID", "1")).strip() != wanted:
             continue
         evid = row_number(row, "EVID", line, whole=True)

@@ -43,7 +43,7 @@ from .routecodes import ROUTE_CMT
 from .subject import subject_weights
 from .units import Q_
 
-__all__ = ["EventTable", "event_table", "to_event_table", "minutes_per", "row_number", "cmt_map",
+__all__ = ["EventTable", "event_table", "to_event_table", "format_cell", "minutes_per", "row_number", "cmt_map",
            "routes_by_cmt", "dataset_rows",
            "ROUTE_CMT"]
 
@@ -78,14 +78,15 @@ class EventTable:
             coding["cmt_meaning"] = "ketpk route codes, no model (ketpk.eventtable.ROUTE_CMT)"
         coding["units"] = (f"TIME, II, DUR in {self.time_unit}; AMT in mg of free base; RATE in "
                            f"mg/{self.time_unit}")
-        write_csv(path, self.columns, ([_fmt(row[k]) for k in self.columns] for row in self.rows),
+        write_csv(path, self.columns, ([format_cell(row[k]) for k in self.columns] for row in self.rows),
                   provenance=coding)
         return Path(path)
 
     to_csv = write
 
 
-def _fmt(value: Any) -> str:
+def format_cell(value: Any) -> str:
+    """A CSV cell: text as is, NaN as '.', whole numbers without '.0', others at full precision."""
     if isinstance(value, str):
         return value
     if math.isnan(value):
@@ -98,7 +99,7 @@ def to_event_table(source: Any, *, time_unit: str = "h") -> EventTable:
     every record and every column (EVID 0-4, MDV, SS 0/1/2, RATE -1/-2, DUR, DV, covariates;
     numbers as floats, '.' or empty as NaN, text as text) and its CMT mapping, so that
     ``to_event_table(x).write(path)`` and ``simulate_dataset(path, model)`` give what ``x`` gives."""
-    rows, declared = dataset_rows(source)
+    rows, declared, _ = dataset_rows(source)
     out = []
     for row in rows:
         converted = {}
@@ -232,27 +233,29 @@ def _header(names: list[str], where: str) -> list[str]:
     return out
 
 
-def dataset_rows(source: Any) -> tuple[list[dict[str, Any]], dict[str, int] | None]:
-    """Rows of a CSV path, EventTable or list of row dicts, keyed by upper-case column name, and
-    the CMT mapping the table declares (its ``# cmt:`` line, or the EventTable's), if any.
-    Repeated columns, ragged rows and no rows are errors."""
-    declared = None
+def dataset_rows(source: Any) -> tuple[list[dict[str, Any]], dict[str, int] | None, list[int]]:
+    """Rows of a CSV path, EventTable or list of row dicts, keyed by upper-case column name; the
+    CMT mapping the table declares (its ``# cmt:`` line, or the EventTable's), if any; and each
+    row's number for messages (the file line; the 1-based position + 1 otherwise, as if under a
+    header). Repeated columns, ragged rows and no rows are errors."""
+    declared, lines = None, None
     if isinstance(source, EventTable):
         rows = [dict(r) for r in source.rows]
         declared = dict(source.cmt) or None
     elif isinstance(source, (str, os.PathLike)):
         with open_text(source) as handle:
             text = list(handle)
-        lines = [line for line in text if not line.startswith(COMMENT)]
+        numbered = [(k, line) for k, line in enumerate(text, start=1) if not line.startswith(COMMENT)]
         declared = _declared(text, source)
-        table = list(csv.reader(lines))
+        table = list(csv.reader(line for _, line in numbered))
         if not table:
             raise RegimenError(f"the event table {os.fspath(source)!r} is empty; it needs a header row.")
         header = _header(table[0], repr(os.fspath(source)))
-        rows = []
-        for line, values in enumerate(table[1:], start=2):
+        rows, lines = [], []
+        for (line, _), values in zip(numbered[1:], table[1:]):
             if not values:
                 continue
+            lines.append(line)
             if len(values) > len(header):
                 raise RegimenError(f"row {line} of {os.fspath(source)!r} has {len(values) - len(header)} more "
                                    f"value(s) than the header has columns ({', '.join(header)}); "
@@ -271,7 +274,7 @@ def dataset_rows(source: Any) -> tuple[list[dict[str, Any]], dict[str, int] | No
         raise RegimenError(f"`source` must be a CSV path, an EventTable or a list of row dicts; got {source!r}.")
     if not rows:
         raise RegimenError("the event table has no rows.")
-    return rows, declared
+    return rows, declared, lines if lines is not None else list(range(2, len(rows) + 2))
 
 
 def _declared(lines: list[str], source: Any) -> dict[str, int] | None:

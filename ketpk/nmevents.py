@@ -18,7 +18,8 @@ Rules (NONMEM 7):
   state at steady state of a constant infusion at RATE (F scales it); as in NONMEM 7.5's
   output, the infusion does not go on after the record.
 - A reset (EVID 3, 4, SS=1) empties every compartment and cancels every input still to come
-  (running infusions, lagged doses, additional doses of earlier records).
+  (running infusions, lagged doses, additional doses of earlier records); TIME may restart
+  (go back) on an EVID 3 or 4 record.
 - Inputs arriving at a record's time are given before that record; a record's output is the
   state after its own event.
 """
@@ -154,10 +155,10 @@ class _Dosing:
     def _codes(self) -> str:
         return ", ".join(f"{c} ({r})" for c, r in sorted(self.routes.items()))
 
-    def pulses(self, rec: Records, i: int, r: int, time: float) -> list[Pulse]:
-        """The pulses of the dose on record ``i`` given at ``time`` (min) with record ``r``'s
-        parameters."""
-        line = rec.lines[i]
+    def pulses(self, rec: Records, i: int) -> list[Pulse]:
+        """The pulses of the dose on record ``i`` with its own parameters, times (min) from the
+        record's time."""
+        line, r, time = rec.lines[i], i, 0.0
         route = self.route(rec, i)
         amt, code = float(rec.amt[i]), float(rec.rate[i])
         inputs = self._route_inputs(route, r, line)
@@ -249,6 +250,8 @@ def subject_states(model: DrugModel, params: Params, system: System, rec: Record
             pulses = [p for p in pulses if (p.start > now if p.end is None else p.end > now)]
         else:
             out[j] = x
+        if rec.evid[m - 1] in (3, 4):  # a reset may restart the clock (TIME going back)
+            now = float(rec.time[m - 1])
         if rec.evid[m - 1] not in (0, 2):
             x, pulses = _event(rec, m - 1, now, x, pulses, dosing, solver, A[m - 1])
             out[m - 1] = x
@@ -269,7 +272,7 @@ def _event(rec: Records, i: int, now: float, x: np.ndarray, pulses: list[Pulse],
         # The steady state of a constant rate is that of any period of it.
         past, _ = _steady_state(solver, A, dosing.constant(rec, i, 60.0), 60.0, rec.lines[i])
         return x + past, pulses
-    dose = dosing.pulses(rec, i, i, 0.0)
+    dose = dosing.pulses(rec, i)
     if ss:
         past, pending = _steady_state(solver, A, dose, tau, rec.lines[i])
         x = x + past

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import math
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -34,32 +35,14 @@ def folder() -> Path:
     return NMTESTS
 
 
-CARD = {
-    "id": "nmtests.advan2", "drug": "racemic", "sampling": "venous",
-    "population": "NONMEM test model (no population): ADVAN2 TRANS2, no variability",
-    "citation": {"authors": "Baron KT", "year": 2019, "title": "nmtests: NONMEM dosing-event test scenarios",
-                 "journal": "mrgsolve/nmtests (GitHub)", "doi": "10.5281/zenodo.0000000"},
-    "parameters": {
-        "CL": {"value": f"{CL} L/h", "source": "nmtests README"},
-        "V": {"value": f"{V} L", "source": "nmtests README"},
-        "KA": {"value": f"{KA} 1/h", "source": "nmtests README"},
-        "F1": {"value": 1, "source": "nmtests README (F1 = 1)"},
-        "F2": {"value": 1, "source": "column BIOAV", "column": "BIOAV"},
-        "ALAG2": {"value": "0 h", "source": "column LAGT", "column": "LAGT"},
-        "R2": {"value": "1 mg/h", "source": "column RAT2", "column": "RAT2"},
-        "D2": {"value": "1 h", "source": "column DUR2", "column": "DUR2"},
-    },
-    "compartments": [{"name": "ketamine.central", "species": "ketamine", "volume": "V",
-                      "analytes": ["ketamine"]}],
-    "flows": [{"type": "clearance", "from": "ketamine.central", "value": "CL"}],
-    "routes": {"iv": {"type": "iv", "F": "F2", "lag": "ALAG2", "R": "R2", "D": "D2"},
-               "oral": {"type": "absorption", "F": "F1", "ka": "KA"}},
-}
+CARD_FILE = ROOT / "tests" / "data" / "nmtests_advan2.toml"
 
 
 def model(weight_exponent: float | None = None):
-    """The nmtests model; with ``weight_exponent`` CL scales as (WT/70)^exponent (case 2001)."""
-    card = {**CARD, "parameters": dict(CARD["parameters"])}
+    """The nmtests model (tests/data/nmtests_advan2.toml); with ``weight_exponent`` CL scales as
+    (WT/70)^exponent (case 2001)."""
+    with open(CARD_FILE, "rb") as handle:
+        card = tomllib.load(handle)
     if weight_exponent is not None:
         card["parameters"]["CL"] = {**card["parameters"]["CL"], "weight_exponent": weight_exponent}
     return from_dict(card)

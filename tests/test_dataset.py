@@ -191,6 +191,7 @@ def test_several_subjects_in_one_dataset():
 
 @pytest.mark.parametrize("rows, pattern", [
     ([_row(0, 5, 100)], r"EVID 5 is not one of 0"),
+    ([_row(0, 2, cmt=-2)], r"EVID 2 with CMT -2 turns a compartment off"),
     ([_row(2), _row(1)], r"TIME goes back"),
     ([_row(0, 1, 0, cmt=2)], r"needs AMT > 0"),
     ([_row(0, 1, 100, cmt=2, ss=1)], r"SS 1 needs II > 0"),
@@ -292,3 +293,35 @@ def test_to_event_table_keeps_every_field(tmp_path):
     expected = ketpk.simulate_dataset(rows, model, cmt=ref.CMT)["PRED"]
     assert_allclose(ketpk.simulate_dataset(second, model, cmt=ref.CMT)["PRED"], expected, rtol=1e-12)
     _superposed([r for r in rows], ketpk.simulate_dataset(rows, ref.model(), cmt=ref.CMT)["PRED"])
+
+
+def test_time_may_restart_on_a_reset_record():
+    """EVID 4 may take TIME back (a new course on its own clock): after it, the course runs as
+    if alone."""
+    rows = [_row(0, 1, 100, cmt=2), _row(5), _row(0, 4, 50, cmt=2), _row(5)]
+    pred = _both(rows)
+    assert_allclose(pred[3], pred[1] / 2, rtol=1e-12)
+    assert_allclose(pred[1], 100 / ref.V * math.exp(-K * 5) * 1000, rtol=1e-10)
+
+
+def test_the_dataset_command(tmp_path, capsys):
+    from ketpk.cli import main
+
+    data = tmp_path / "d.csv"
+    data.write_text("ID,TIME,EVID,AMT,RATE,CMT,DV\n1,0,1,100,0,2,.\n1,3,0,0,0,2,200\n")
+    card = ref.CARD_FILE
+    out = tmp_path / "pred.csv"
+    assert main(["dataset", str(data), "--model", str(card), "--cmt", "oral=1,iv=2", "--csv", str(out)]) == 0
+    assert "2 records, 1 individual(s)" in capsys.readouterr().out
+    _, header, values = read_csv(out)
+    assert_allclose(values[1, header.index("PRED")], 100 / ref.V * math.exp(-K * 3) * 1000, rtol=1e-10)
+    assert main(["dataset", str(data), "--model", str(card), "--cmt", "iv"]) == 1
+    assert "--cmt must read NAME=VALUE" in capsys.readouterr().err
+
+
+
+def test_errors_name_the_file_line(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text("# a comment\nID,TIME,EVID,AMT,CMT\n1,0,1,5,2\n# another\n2,0,1,5,2\n2,1,0,x,2\n")
+    with pytest.raises(RegimenError, match="row 6: column AMT must be a number"):
+        ketpk.simulate_dataset(path, ref.model(), cmt=ref.CMT)

@@ -115,3 +115,10 @@ def test_time_varying_weight_follows_nonmem_nocb():
         assert ref.within_print(res["PRED"], cp).all(), solver
     locf = ketpk.simulate_dataset(data / "2001.csv", model, cmt=ref.CMT, carry="locf")
     assert not ref.within_print(locf["PRED"], cp).all()
+
+
+def test_missing_data_fail_rather_than_skip(monkeypatch, tmp_path):
+    """Without the shared folder the conformance tests fail (AssertionError), never skip."""
+    monkeypatch.setattr(ref, "NMTESTS", tmp_path / "absent")
+    with pytest.raises(AssertionError, match="conformance data are missing"):
+        ref.folder()
