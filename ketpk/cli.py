@@ -269,19 +269,10 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     from .compare import Comparison
     from .simulate import simulate
 
-    if args.protocol:
-        if args.dose or args.rate or args.duration or args.every:
-            raise CliError("give either --protocol or --dose/--rate/--duration, not both.")
-        regimen = _protocol(args.protocol, args.option)
-        _check_weight(regimen, args)
-        model, label, kind = _protocol_model(args, regimen), args.protocol, "regimens"
-    else:
-        if args.option:
-            raise CliError("--option sets protocol options; it needs --protocol.")
-        regimen, model, label, kind = _dose(args), _model(args), args.route, "routes"
+    model, regimen, what = _chosen_regimen(args, need_weight=True)
+    label, kind = (args.protocol, "regimens") if args.protocol else (args.route, "routes")
     subject = _subject(args)
     result = simulate(model, regimen, _times(args), subjects=subject)
-    what = args.protocol or " ".join(filter(None, (args.dose, args.rate, args.route, args.duration)))
     _report(args, model, Comparison({label: result}, subject, kind),
             lambda path: result.to_csv(path, unit=args.unit), what + _who(args))
     return 0
@@ -321,17 +312,20 @@ def _percentile_levels(args: argparse.Namespace) -> tuple[float, ...]:
     return levels
 
 
-def _population_regimen(args: argparse.Namespace) -> tuple[Any, Any, str]:
-    """(model, regimen, description) for `population`: --protocol NAME or a --dose."""
+def _chosen_regimen(args: argparse.Namespace, need_weight: bool) -> tuple[Any, Any, str]:
+    """(model, regimen, description): --protocol NAME (with --option) or a --dose; per-kg doses
+    need --weight if ``need_weight``."""
     if args.protocol:
         if args.dose or args.rate or args.duration or args.every:
             raise CliError("give either --protocol or --dose/--rate/--duration, not both.")
         regimen = _protocol(args.protocol, args.option)
+        if need_weight:
+            _check_weight(regimen, args)
         return _protocol_model(args, regimen), regimen, args.protocol
     if args.option:
         raise CliError("--option sets protocol options; it needs --protocol.")
     what = " ".join(filter(None, (args.dose, args.rate, args.route, args.duration)))
-    return _model(args), _dose(args, need_weight=False), what
+    return _model(args), _dose(args, need_weight=need_weight), what
 
 
 def _cmd_population(args: argparse.Namespace) -> int:
@@ -345,7 +339,7 @@ def _cmd_population(args: argparse.Namespace) -> int:
     levels = _percentile_levels(args)
     if args.seed < 0:
         raise CliError(f"--seed must be a whole number >= 0; got {args.seed}. E.g. --seed 1.")
-    model, regimen, what = _population_regimen(args)
+    model, regimen, what = _chosen_regimen(args, need_weight=False)
     female = {"female": 1.0, "male": 0.0, None: 0.5}[args.sex]
     subjects = population.sample(model, args.n, seed=args.seed, weight=args.weight, age=args.age,
                                  female=female)
