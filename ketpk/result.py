@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .display import Card, CardData, time_span
+from .display import Card, CardData, regimen_text, time_span
 from .errors import ParameterError
 from .fileio import write_csv
 from .metrics import percentiles
@@ -163,12 +163,10 @@ class SimulationResult(Card):
         for analyte in self.analytes:
             c = nca.curve(self, analyte, unit="ng/mL", time_unit="h")
             rows.append({"analyte": analyte, "Cmax": nca.cmax(c), "Tmax": nca.tmax(c), "AUC": nca.auc(c)})
-        doses = list(self.regimen) if self.regimen is not None else []
-        routes = ", ".join(dict.fromkeys(d.route for d in doses))
         return CardData(
             title=f"SimulationResult: model {self.model_id} ({self.model.drug})",
             facts=[("subjects", str(self.n_subjects)), ("times", time_span(self.times_min)),
-                   ("regimen", f"{len(doses)} dose(s) by {routes}" if doses else "none"),
+                   ("regimen", regimen_text(self.regimen)),
                    ("citation", str(self.citation)),
                    ("assumptions", f"{len(self.assumptions)} (see .assumptions)")],
             rows=rows, figure=self.plot,
