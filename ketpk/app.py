@@ -211,7 +211,8 @@ def build_app() -> Any:
             result = outcome()
             if result.comparison is None:
                 return None
-            rows = result.comparison.table(analytes=result.comparison.main_analytes)
+            rows = [{k: v for k, v in row.items() if k != "analyte"}  # the human name is enough
+                    for row in result.comparison.table(analytes=result.comparison.main_analytes)]
             return ui.HTML(html_table(rows).replace("<table>", '<table id="metrics" class="table table-sm">'))
 
         @render.ui

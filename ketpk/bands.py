@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from .errors import ParameterError
+from .species import analyte_label
 from .units import Q_, to_unit
 
 __all__ = ["plot_percentiles", "draw_bands", "check_levels"]
@@ -58,9 +59,10 @@ def plot_percentiles(summary: Any, analyte: str = "ketamine", *, q: Sequence[flo
     times = to_unit(Q_(summary.times_min, "min"), time_unit, "time_unit").magnitude
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
-    draw_bands(ax, times, rows, q, "C0", label or analyte)
+    name = analyte_label(summary.model.drug, analyte)
+    draw_bands(ax, times, rows, q, "C0", label or name)
     ax.set_xlabel(f"time [{time_unit}]")
-    ax.set_ylabel(f"{analyte} [{unit}]")
+    ax.set_ylabel(f"{name} [{unit}]")
     if log:
         ax.set_yscale("log")
     ax.grid(alpha=0.3)

@@ -332,6 +332,7 @@ def _cmd_population(args: argparse.Namespace) -> int:
     import numpy as np
 
     from . import population
+    from .species import analyte_label
     from .summary import summarize
 
     if args.n < 1:
@@ -355,7 +356,7 @@ def _cmd_population(args: argparse.Namespace) -> int:
                              ("AUC", summary.auc(analyte, f"{args.unit}*h"))):
             spread = ", ".join(f"P{p:g} {v:.4g}" for p, v in zip(levels, np.percentile(values.magnitude, levels)))
             unit = args.unit if name == "Cmax" else f"{args.unit}·h"
-            print(f"  {analyte} {name} [{unit}] across subjects: {spread}")
+            print(f"  {analyte_label(model.drug, analyte)} {name} [{unit}] across subjects: {spread}")
     _print_assumptions(model.assumptions + tuple(getattr(regimen, "assumptions", ())))
 
     def write(path: str) -> None:

@@ -9,7 +9,7 @@ __all__ = ["add_parser"]
 
 def _pairs(text: str | None, option: str, number: bool) -> dict | None:
     """``"a=1,b=2"`` as a dict (values int when ``number``)."""
-    from .cli import CliError
+    from .errors import ParameterError as CliError  # one-line CLI error, without importing cli
 
     if not text:
         return None

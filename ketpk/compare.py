@@ -19,6 +19,7 @@ from .fileio import write_csv
 from .regimen import Bolus, DoseSchedule, Infusion, Regimen, dose_schedule
 from .result import SimulationResult
 from .simulate import simulate
+from .species import analyte_label
 from .units import Q_, as_quantity
 
 __all__ = ["Comparison", "DoseSchedule", "EquivalentDose", "compare_routes", "compare_regimens",
@@ -64,6 +65,18 @@ class Comparison(Card):
         return tuple(a for a in ("ketamine", "norketamine") if a in present) or present[:1]
 
     @property
+    def drugs(self) -> tuple[str, ...]:
+        """The drug forms of the compared models, in first-seen order."""
+        return tuple(dict.fromkeys(r.model.drug for r in self.results.values()))
+
+    def label(self, analyte: str) -> str:
+        """The readable name of ``analyte`` for the axis or column that holds every curve:
+        ``"S-ketamine"`` or ``"ketamine (R+S)"`` when all models share a form, else one that says
+        the form differs between curves (each curve's legend and table row names its own)."""
+        names = tuple(dict.fromkeys(analyte_label(d, analyte) for d in self.drugs))
+        return names[0] if len(names) == 1 else f"{analyte} ({' or '.join(names)}, by curve)"
+
+    @property
     def assumptions(self) -> tuple[str, ...]:
         """Every assumption label any curve rests on."""
         return _merge(*(r.assumptions for r in self.results.values()))
@@ -78,7 +91,8 @@ class Comparison(Card):
         for label, result in self.results.items():
             for analyte in (a for a in result.analytes if analytes is None or a in analytes):
                 c = nca.curve(result, analyte, unit=unit, time_unit=time_unit)
-                rows.append({"label": label, "analyte": analyte, "Cmax": nca.cmax(c),
+                rows.append({"label": label, "analyte": analyte, "name": result.label(analyte),
+                             "Cmax": nca.cmax(c),
                              "Tmax": nca.tmax(c), "AUC": nca.auc(c),
                              "assumptions": len(result.assumptions)})
         return rows
@@ -89,7 +103,7 @@ class Comparison(Card):
         rows = self.table(unit=unit, time_unit=time_unit, analytes=analytes)
         head = ["label", "analyte", f"Cmax [{unit}]", f"Tmax [{time_unit}]",
                 f"AUC [{unit}·{time_unit}]", "assumptions"]
-        body = [[r["label"], r["analyte"], *(f"{r[k].magnitude:.4g}" for k in ("Cmax", "Tmax", "AUC")),
+        body = [[r["label"], r["name"], *(f"{r[k].magnitude:.4g}" for k in ("Cmax", "Tmax", "AUC")),
                  str(r["assumptions"])] for r in rows]
         widths = [max(len(line[i]) for line in [head, *body]) for i in range(len(head))]
         return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip()
@@ -117,7 +131,7 @@ class Comparison(Card):
                       **{f"citation[{m}]": c for m, c in
                          {r.model_id: r.citation for r in self.results.values()}.items()},
                       "subject": self.subject}
-        write_csv(path, ["label", f"time [{time_unit}]", *(f"{a} [{unit}]" for a in names)], rows(),
+        write_csv(path, ["label", f"time [{time_unit}]", *(f"{self.label(a)} [{unit}]" for a in names)], rows(),
                   provenance=provenance)
 
     def to_frame(self, *, unit: str = "ng/mL", time_unit: str = "h", wide: bool = False,

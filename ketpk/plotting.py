@@ -48,7 +48,7 @@ def plot_concentration(result: Any, analytes: Sequence[str] | None = None, *, un
     style = "--" if dashed else "-"
     colours = _colours()
     for i, analyte in enumerate(names):
-        colour, label = colours[i % len(colours)], f"{analyte}{_ASSUMED if dashed else ''}"
+        colour, label = colours[i % len(colours)], f"{result.label(analyte)}{_ASSUMED if dashed else ''}"
         if bands and population:
             rows = result.percentiles(analyte, q, unit).magnitude
             draw_bands(ax, times, rows, q, colour, label, ls=style)
@@ -145,6 +145,7 @@ def plot_comparison(comparison: Any, *, analytes: Sequence[str] | None = None, u
     axes = axes[:, 0]
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     flagged = False
+    mixed = len(comparison.drugs) > 1  # curves of both forms: each legend entry names its own
     for i, (label, result) in enumerate(comparison.results.items()):
         colour = colours[i % len(colours)]
         assumed = bool(result.assumptions)
@@ -153,8 +154,9 @@ def plot_comparison(comparison: Any, *, analytes: Sequence[str] | None = None, u
         for ax, analyte in zip(axes, names):
             if analyte not in result.analytes:
                 continue
+            form = f" — {result.label(analyte)}" if mixed else ""
             ax.plot(times, result.concentration(analyte, unit).magnitude, color=colour, lw=1.6,
-                    ls="--" if assumed else "-", label=f"{label}{_ASSUMED if assumed else ''}")
+                    ls="--" if assumed else "-", label=f"{label}{form}{_ASSUMED if assumed else ''}")
         if schedule:
             _draw_schedule(axes[-1], dose_schedule(result.regimen, comparison.subject), time_unit,
                            times[-1], colour, label)
@@ -164,7 +166,7 @@ def plot_comparison(comparison: Any, *, analytes: Sequence[str] | None = None, u
             if analyte in pairs:
                 draw_observations(ax, {analyte: pairs[analyte]}, [analyte], unit, time_unit)
     for ax, analyte in zip(axes, names):
-        ax.set_ylabel(f"{analyte} [{unit}]")
+        ax.set_ylabel(f"{comparison.label(analyte)} [{unit}]")
         ax.grid(alpha=0.3)
         if log:
             _log_axis(ax)

@@ -13,6 +13,7 @@ from .display import Card, CardData, regimen_text, time_span
 from .errors import ParameterError
 from .fileio import write_csv
 from .metrics import percentiles
+from .species import analyte_label
 from .units import Q_, convert
 
 __all__ = ["SimulationResult", "provenance"]
@@ -129,8 +130,13 @@ class SimulationResult(Card):
         times = convert(self.times_min, "min", None, time_unit, name="time_unit").magnitude
         rows = ([s, f"{time:.12g}", *(f"{c[s, t]:.10g}" for c in columns)]
                 for s in range(columns[0].shape[0]) for t, time in enumerate(times))
-        write_csv(path, ["subject", f"time [{time_unit}]", *(f"{a} [{unit}]" for a in names)], rows,
+        write_csv(path, ["subject", f"time [{time_unit}]", *(f"{self.label(a)} [{unit}]" for a in names)], rows,
                   provenance={**self.metadata, "citation": self.citation})
+
+    def label(self, analyte: str) -> str:
+        """The readable name of ``analyte`` for this model's drug form (``"S-ketamine"``,
+        ``"ketamine (R+S)"``), for plots, tables and CSV headers."""
+        return analyte_label(self.model.drug, analyte)
 
     def frame_attrs(self, time_unit: str) -> dict[str, Any]:
         """Provenance for ``DataFrame.attrs``: metadata, citation, time unit and assumptions."""

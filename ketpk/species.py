@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Species", "SPECIES", "molar_mass"]
+__all__ = ["Species", "SPECIES", "molar_mass", "analyte_label"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,3 +42,26 @@ SPECIES: dict[str, Species] = {
 def molar_mass(species: str) -> float:
     """Molar mass of ``species`` in g/mol (= mg/mmol = µg/µmol)."""
     return SPECIES[species].molar_mass
+
+
+#: What an unprefixed analyte key names in each drug form's models.
+_FORM_NAMES = {"esketamine": "S-{}", "racemic": "{} (R+S)"}
+_ENANTIOMERS = {"s_": "S-{}", "r_": "R-{}"}
+
+
+def analyte_label(drug: str, analyte: str) -> str:
+    """The name a human reads for ``analyte`` (an API key) of a ``drug`` form's model.
+
+    ``"ketamine"`` is S-ketamine in an esketamine model and ketamine (R+S) in a racemic one;
+    ``"s_norketamine"`` is S-norketamine in either; effect sites keep their ``@site`` suffix.
+    The keys themselves (``"ketamine"``, ``"norketamine"``) stay the API's names.
+    """
+    base, at, site = analyte.partition("@")
+    prefix = base[:2]
+    if prefix in _ENANTIOMERS and base[2:] in SPECIES:
+        name = _ENANTIOMERS[prefix].format(base[2:])
+    elif base in SPECIES and drug in _FORM_NAMES:
+        name = _FORM_NAMES[drug].format(base)
+    else:
+        name = base
+    return f"{name}{at}{site}"

@@ -53,7 +53,7 @@ def test_simulate_writes_csv_and_plot(tmp_path, capsys):
     assert code == 0, err
     assert "Cmax [ng/mL]" in out and "norketamine" in out
     rows = list(csv.reader(line for line in csv_path.open() if not line.startswith("#")))
-    assert rows[0][:3] == ["subject", "time [h]", "ketamine [ng/mL]"]
+    assert rows[0][:3] == ["subject", "time [h]", "S-ketamine [ng/mL]"]
     assert len(rows) == 1 + 37  # 0..360 min every 10 min
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.csv", "c.png"]  # no temp files left
@@ -127,11 +127,11 @@ def test_simulate_protocol_uses_its_drug_form_and_options(tmp_path, capsys):
     assert "model racemic.multiroute" in out and "schwartzman2009  ketamine" in out
     assert "s_ketamine" not in out  # enantiomer analytes only with --analytes
     rows = list(csv.reader(line for line in csv_path.open() if not line.startswith("#")))
-    assert len(rows) == 1 + 97 and "r_ketamine [ng/mL]" in rows[0]  # the CSV keeps every analyte
+    assert len(rows) == 1 + 97 and "R-ketamine [ng/mL]" in rows[0]  # the CSV keeps every analyte
     assert png.read_bytes()[:4] == b"\x89PNG"
     code, out, err = run(capsys, "simulate", "--protocol", "schwartzman2009", "--option", "days=2",
                          "--weight", "70 kg", "--end", "2 d", "--step", "30 min", "--analytes", "all")
-    assert code == 0 and "r_norketamine" in out
+    assert code == 0 and "R-norketamine" in out
 
 
 def test_simulate_protocol_without_drug_picks_the_protocols_form(capsys):

@@ -440,3 +440,48 @@ def test_declared_forms_simulate_on_their_own_models():
     assert r.regimen.drug == "racemic"
     assert Regimen([B], drug="esketamine").shifted("1 h").repeat(every="1 h", count=2).drug == "esketamine"
     assert (Regimen([B]) + Regimen([B], drug="racemic")).drug == "racemic"
+
+
+# --- 5. the ODE solver meets the 1e-6 promise on very short inputs ------------------------------
+
+@pytest.mark.parametrize("route, duration", [("iv", "0.0001 min"), ("iv", "0.01 min"), ("sc", "0.0001 min"),
+                                             ("im", "0.001 min"), ("sc", "0.05 min")])
+def test_ode_matches_exact_for_infusions_shorter_than_a_tenth_of_a_minute(route, duration):
+    """atol follows the amount delivered, not the rate: a 1e-4-min SC infusion once gave 1e-5."""
+    reg = Infusion("0 min", amount="25 mg", duration=duration, route=route)
+    for model in ("esketamine", "racemic"):
+        for times in (Q_(np.linspace(0, 1, 101), "min"), Q_(np.linspace(0, 24, 97), "h")):
+            exact = simulate(model, reg, times, subjects=W70)
+            ode = simulate(model, reg, times, subjects=W70, solver="ode")
+            for analyte in exact.analytes:
+                e, o = exact.concentration(analyte).magnitude, ode.concentration(analyte).magnitude
+                assert np.max(np.abs(e - o)) <= 1e-6 * np.max(np.abs(e)), (model, analyte)
+
+
+# --- 6. labels name the drug form wherever a human reads them -----------------------------------
+
+def test_labels_name_the_form_but_keys_stay(tmp_path):
+    from ketpk.species import analyte_label
+
+    assert analyte_label("esketamine", "ketamine") == "S-ketamine"
+    assert analyte_label("racemic", "ketamine") == "ketamine (R+S)"
+    assert analyte_label("racemic", "s_norketamine") == "S-norketamine"
+    assert analyte_label("esketamine", "ketamine@site") == "S-ketamine@site"
+    s = simulate("esketamine", B, T)
+    r = simulate("racemic", B, T)
+    assert s.concentration("ketamine").shape == r.concentration("ketamine").shape  # keys unchanged
+    s.to_csv(tmp_path / "s.csv")
+    header = [line for line in (tmp_path / "s.csv").read_text().splitlines() if not line.startswith("#")][0]
+    assert header == "subject,time [min],S-ketamine [ng/mL],S-norketamine [ng/mL]"
+    comparison = ketpk.compare_regimens(
+        {"Sigtermans (S)": ("esketamine", protocols.get("sigtermans2009")),
+         "Schwartzman (R+S)": ("racemic", protocols.get("schwartzman2009"))},
+        subject=W70, times=Q_(np.arange(0, 2 * 24 * 60 + 1, 60), "min"))
+    fig = comparison.plot()
+    assert fig.axes[0].get_ylabel() == "ketamine (S-ketamine or ketamine (R+S), by curve) [ng/mL]"
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert any("S-ketamine" in t for t in legend) and any("ketamine (R+S)" in t for t in legend)
+    table = comparison.format_table(analytes=("ketamine",))
+    assert "S-ketamine" in table and "ketamine (R+S)" in table
+    comparison.to_csv(tmp_path / "c.csv")
+    assert "ketamine (S-ketamine or ketamine (R+S), by curve) [ng/mL]" in (tmp_path / "c.csv").read_text()

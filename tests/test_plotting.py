@@ -43,7 +43,7 @@ def test_concentration_plot_labels_units_and_marks_assumptions():
     ax = fig.axes[0]
     assert ax.get_xlabel() == "time [min]" and "[nmol/mL]" in ax.get_ylabel()
     assert all(line.get_linestyle() == "--" for line in ax.get_lines())
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["ketamine *", "norketamine *"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["ketamine (R+S) *", "norketamine (R+S) *"]  # the form is named
     assert "assumption" in ax.get_legend().get_title().get_text()
 
 
@@ -51,7 +51,7 @@ def test_route_overlay_has_one_panel_per_analyte_and_dashes_only_assumed_routes(
     comp = compare_routes(assumed_toy().with_parameters(KA="0.05 1/min"), "25 mg", times=TIMES)
     plain = compare_routes(one_compartment(metabolite=True), "25 mg", times=TIMES)
     fig = plot_comparison(plain, log=True)
-    assert [ax.get_ylabel() for ax in fig.axes] == ["ketamine [ng/mL]", "norketamine [ng/mL]"]
+    assert [ax.get_ylabel() for ax in fig.axes] == ["ketamine (R+S) [ng/mL]", "norketamine (R+S) [ng/mL]"]
     assert fig.axes[0].get_yscale() == "log" and fig.axes[-1].get_xlabel() == "time [h]"
     assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["iv", "oral"]
     assert not fig.axes[0].get_legend().get_title().get_text()
@@ -88,11 +88,11 @@ def test_population_result_plots_as_bands_one_colour_per_analyte():
     fig = pop.plot()
     ax = fig.axes[0]
     median = ax.get_lines()[0]
-    assert median.get_label() == "ketamine P50"
+    assert median.get_label() == "S-ketamine P50"
     expected = pop.percentiles("ketamine", (50,)).magnitude[0]
     assert np.allclose(median.get_ydata(), expected)
     colours = {line.get_label(): line.get_color() for line in ax.get_lines()}
-    assert colours["ketamine P50"] != colours["norketamine P50"] and len(ax.get_lines()) == 2
+    assert colours["S-ketamine P50"] != colours["S-norketamine P50"] and len(ax.get_lines()) == 2
     assert len(ax.collections) == 2  # one 5-95 % band per analyte, not 400 lines
     assert "200 subjects" in ax.get_title() and "20 mg/h iv over 1 h" in ax.get_title()
     every = pop.plot(bands=False).axes[0]
@@ -104,7 +104,7 @@ def test_summary_plot_draws_every_computed_band_with_title_and_grid():
                         subjects=population.sample("esketamine", 100, seed=2), q=(5, 25, 50, 75, 95))
     ax = summary.plot("norketamine").axes[0]
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert labels == ["norketamine P50", "norketamine P5-P95", "norketamine P25-P75"]
+    assert labels == ["S-norketamine P50", "S-norketamine P5-P95", "S-norketamine P25-P75"]
     assert "100 subjects" in ax.get_title() and "esketamine.multiroute" in ax.get_title()
     assert ax.xaxis.get_gridlines()[0].get_visible()
 

@@ -30,7 +30,7 @@ def test_first_command_installs_then_runs_the_cli_writing_csv_and_png(tmp_path, 
     assert main(argv[1:]) == 0, capsys.readouterr().err
     csv_name, png_name = argv[argv.index("--csv") + 1], argv[argv.index("--plot") + 1]
     lines = (tmp_path / csv_name).read_text().splitlines()
-    assert [x for x in lines if not x.startswith("#")][0].startswith("subject,time [h],ketamine [ng/mL]")
+    assert [x for x in lines if not x.startswith("#")][0].startswith("subject,time [h],S-ketamine [ng/mL]")
     assert (tmp_path / png_name).read_bytes()[:4] == b"\x89PNG"
     ignored = (ROOT / ".gitignore").read_text().split()
     assert csv_name in ignored and png_name in ignored

@@ -22,7 +22,9 @@ _IMPLICIT = ("LSODA", "BDF", "Radau")
 
 @dataclass(frozen=True)
 class OdeSolver(Solver):
-    """``solve_ivp`` with tight tolerances; ``atol`` is scaled by the largest dose input (µmol)."""
+    """``solve_ivp`` with tight tolerances; ``atol`` (µmol) is scaled by the largest amount one
+    subject receives (boluses, infusions' delivered amounts, the initial state), not by input
+    rates: a 0.001-min infusion has a huge rate but delivers only its amount."""
 
     method: str = "LSODA"
     rtol: float = 1e-10
@@ -41,9 +43,7 @@ class OdeSolver(Solver):
         S, O, n = C.shape
         out = np.empty((S, O, len(times)))
         first = np.searchsorted(times, bps, side="left")
-        scale = max(np.abs(schedule.jumps).max(initial=0.0),
-                    np.abs(schedule.rates).max(initial=0.0) * 60.0, np.abs(schedule.x0).max(initial=0.0))
-        atol = self.atol * (scale or 1.0)
+        atol = self.atol * (_amount_scale(schedule, times) or 1.0)
         for s in range(S):
             x = schedule.x0[s].copy()
             speed = np.abs(A[s]).sum(axis=0).max()  # a bound on ||A||
@@ -84,3 +84,13 @@ def _rhs(t: float, x: np.ndarray, A: np.ndarray, u: np.ndarray) -> np.ndarray:
 
 def _jac(t: float, x: np.ndarray, A: np.ndarray, u: np.ndarray) -> np.ndarray:
     return A
+
+
+def _amount_scale(schedule: Schedule, times: np.ndarray) -> float:
+    """The largest amount (µmol) that enters one subject's states: boluses plus infused amounts
+    (rate × the segment it holds for) plus the initial state."""
+    bps = schedule.breakpoints
+    ends = np.append(bps[1:], max(float(times[-1]), float(bps[-1])))
+    infused = np.abs(schedule.rates) * (ends - bps)[:, None, None]  # (B, S, n) µmol
+    total = np.abs(schedule.jumps).sum(axis=0) + infused.sum(axis=0) + np.abs(schedule.x0)
+    return float(total.sum(axis=1).max(initial=0.0))
