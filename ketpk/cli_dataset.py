@@ -9,7 +9,7 @@ __all__ = ["add_parser"]
 
 def _pairs(text: str | None, option: str, number: bool) -> dict | None:
     """``"a=1,b=2"`` as a dict (values int when ``number``)."""
-    from .errors import ParameterError as CliError  # one-line CLI error, without importing cli
+    from .errors import ParameterError
 
     if not text:
         return None
@@ -17,11 +17,11 @@ def _pairs(text: str | None, option: str, number: bool) -> dict | None:
     for item in text.split(","):
         key, sep, value = item.partition("=")
         if not sep or not key.strip() or not value.strip():
-            raise CliError(f"{option} must read NAME=VALUE[,NAME=VALUE...]; got {text!r}.")
+            raise ParameterError(f"{option} must read NAME=VALUE[,NAME=VALUE...]; got {text!r}.")
         try:
             out[key.strip()] = int(value) if number else value.strip()
         except ValueError:
-            raise CliError(f"{option}: {value!r} is not a whole number.") from None
+            raise ParameterError(f"{option}: {value!r} is not a whole number.") from None
     return out
 
 
