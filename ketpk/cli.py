@@ -15,6 +15,8 @@ import warnings
 from collections.abc import Sequence
 from typing import Any
 
+from .errors import CliError
+
 __all__ = ["main"]
 
 _DISCLAIMER = "Research and teaching only: model predictions, not a dosing device."
@@ -28,10 +30,6 @@ _EPILOG = f"""examples:
   ketpk population --drug esketamine --dose "0.25 mg/kg" --duration "40 min" --n 500 --plot bands.png
 
 {_DISCLAIMER}"""
-
-
-class CliError(Exception):
-    """A user error reported as one line (not a ketpk library error)."""
 
 
 class _Parser(argparse.ArgumentParser):

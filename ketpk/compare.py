@@ -211,7 +211,8 @@ def compare_routes(model_or_drug: Any, dose: Any, routes: Sequence[str] | None =
 
 def compare_regimens(regimens: Mapping[str, Any], model: Any = None, *, subject: Any = None,
                      times: Any = None, solver: Any = "exact") -> Comparison:
-    """Simulate several labelled regimens for the same subject on one time axis.
+    """Simulate several labelled regimens for the same subject on one time axis (``times`` a
+    Quantity [time]; default 0–24 h every min).
 
     ``regimens`` maps a label to a Regimen (simulated with ``model``) or to a
     ``(model, Regimen)`` pair, so that e.g. an S(+)-ketamine and a racemic protocol can be

@@ -46,7 +46,9 @@ _CONSTANT_SS = "AMT 0, RATE > 0, II 0"
 
 @dataclass(frozen=True)
 class DatasetResult:
-    """One row per input record: ``columns`` and ``data`` (column -> float array)."""
+    """One row per input record: ``columns`` and ``data`` (column -> float array), times and
+    concentrations in the units the dataset was read with (``time_unit``, ``conc_unit``; by
+    default h and ng/mL)."""
 
     columns: tuple[str, ...]
     data: Mapping[str, np.ndarray]
@@ -309,7 +311,8 @@ def _time_after_first_dose(rec: Records) -> np.ndarray:
 
 def read_event_table(source: Any, *, model: Any = None, cmt: Mapping[str, int] | None = None,
                      time_unit: str = "h", id: Any = None) -> Regimen:
-    """A Regimen from a NONMEM-style event table (CSV path, EventTable or row dicts).
+    """A Regimen from a NONMEM-style event table (CSV path, EventTable or row dicts; AMT in mg,
+    TIME, II and DUR in ``time_unit``, default h).
 
     ``model`` or ``cmt`` (route -> CMT) give the CMT mapping (default: :data:`ROUTE_CMT`).
     ADDL/II are expanded; RATE = -2 takes DUR (or the model's own zero-order duration); SS = 1

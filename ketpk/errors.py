@@ -7,6 +7,7 @@ code keeps working. Messages name the argument, the rule, the value received and
 from __future__ import annotations
 
 __all__ = [
+    "CliError",
     "KetpkError",
     "UnitError",
     "ParameterError",
@@ -69,3 +70,7 @@ class ProtocolLimitWarning(KetpkWarning):
 class UnphysicalValueWarning(KetpkWarning):
     """A published parameter value breaks a physical rule (e.g. a fraction above 1); it is kept
     as published and the reason is in the result's assumptions."""
+
+
+class CliError(Exception):
+    """A command-line usage error, reported as one line by ``ketpk`` (not a library error)."""

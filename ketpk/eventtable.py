@@ -133,6 +133,7 @@ def cmt_map(model: Any) -> dict[str, int]:
 
 
 def minutes_per(time_unit: str) -> float:
+    """Minutes in one ``time_unit`` (e.g. 60.0 for ``"h"``); RegimenError for a non-time unit."""
     try:
         return float(Q_(1, time_unit).to("min").magnitude)
     except Exception as err:

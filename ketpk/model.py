@@ -108,7 +108,8 @@ def _canonical(quantity: Any, what: str) -> float:
 
 @dataclass(frozen=True, slots=True)
 class Parameter:
-    """A model parameter named and united as in its paper's table.
+    """A model parameter named and united as in its paper's table (``value`` a Quantity, e.g.
+    ``"1.2 L/min"``; used inside in canonical units: L, L/min, 1/min, min).
 
     ``value`` is the typical value (at the reference covariates), ``source`` the table or
     equation, ``assumption`` the reason when the value is not published (it then travels into

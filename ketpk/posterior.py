@@ -392,7 +392,8 @@ def _covariance_z(H: np.ndarray) -> np.ndarray:
 
 
 def individualize(model: Any, regimen: Any, observations_: Any = (), *, subject: Any = None) -> Posterior:
-    """MAP Bayesian estimate of one subject's parameters from their measured concentrations.
+    """MAP Bayesian estimate of one subject's parameters from their measured concentrations
+    (Quantities, e.g. ng/mL at times in h; parameters reported in their paper's units).
 
     Parameters
     ----------
@@ -443,7 +444,8 @@ def individualize(model: Any, regimen: Any, observations_: Any = (), *, subject:
 
 @dataclass(frozen=True, eq=False)
 class Posterior:
-    """The approximate (Laplace) posterior of one subject's etas given their measurements.
+    """The approximate (Laplace) posterior of one subject's etas given their measurements
+    (observations held in µmol/L at times in min).
 
     ``eta`` is the mode (MAP), ``covariance`` the Laplace covariance of the etas, ``omega`` the
     prior, ``objective`` the minimised -2 log posterior (see :mod:`ketpk.individualize`).

@@ -282,7 +282,8 @@ Dose = Union[Bolus, Infusion]
 
 
 class Regimen:
-    """An immutable, time-sorted sequence of doses, optionally starting at a steady state.
+    """An immutable, time-sorted sequence of doses (mg of free base, times from 0 in any time
+    unit), optionally starting at a steady state.
 
     Build it from doses (``Regimen([Bolus(...), Infusion(...)])``), combine with ``+`` and repeat
     with :meth:`repeat`. Doses at equal times keep the order given. :meth:`with_steady_state`

@@ -33,7 +33,8 @@ def provenance(model: Any, solver: str, seed: Any) -> dict[str, Any]:
 
 @dataclass(frozen=True, eq=False, repr=False)
 class SimulationResult(Card):
-    """Concentrations (and amounts) over time for one subject or a batch.
+    """Concentrations (µmol/L inside; any unit through :meth:`concentration`) and amounts (µmol)
+    over time (min) for one subject or a batch.
 
     Arrays have shape ``(n_subjects, n_times)``; with a single :class:`~ketpk.Subject` (or no
     subjects) the subject axis is dropped. ``assumptions`` lists every assumption-labelled value

@@ -1,6 +1,6 @@
 """Published ketamine concentration–effect models (all driven by S-ketamine effect-site Ce).
 
-Sources and what was retrieved (see /work/shared/research/pk_gaps.md §2.2–2.4, pk_models.md §15):
+Sources and what was retrieved (from each paper's abstract or thesis, as named below):
 
 * Olofsen 2022 [abstract]: C50 and t½ke0 for antinociception and external perception, R-ketamine
   no contribution, S-norketamine "small antagonistic effect". γ and the S-norketamine parameter

@@ -55,7 +55,7 @@ def with_effect_site(model: DrugModel, *, site: str, of: str | Sequence[str] = "
     >>> import ketpk
     >>> m = with_effect_site(ketpk.models.get("esketamine"), site="pain", t_half=ketpk.Q_(8.3, "min"))
     >>> m.id
-    'esketamine.otto2021@pain'
+    'esketamine.multiroute@pain'
     """
     if not isinstance(model, DrugModel):
         raise ParameterError(f"`model` must be a DrugModel; got {model!r}.")

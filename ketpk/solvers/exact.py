@@ -144,7 +144,7 @@ class _Propagator:
 
 @dataclass(frozen=True)
 class ExactSolver(Solver):
-    """Matrix-exponential solver (the default).
+    """Matrix-exponential solver (the default): amounts in µmol, time in min.
 
     ``chunk``: output times per table block; ``None`` picks the largest power of two from 8 to
     256 whose table fits in ``table_bytes`` (default 32 MB) for the batch, counting the states
