@@ -8,12 +8,12 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-__all__ = ["add_tci_parser"]
+__all__ = ["add_tci_parser", "EXAMPLES"]
 
 _DESCRIPTION = ("Compute the IV infusion rates that reach and hold target ketamine concentrations "
                 "(plasma or effect site) for one subject, print the rate table and write CSV/plot. "
                 "Research and teaching only: model predictions, not a dosing device.")
-_EXAMPLES = """examples:
+EXAMPLES = """examples:
   ketpk tci --model racemic.kamp2020 --target "0 min=0.5 ug/mL" --target "30 min=1 ug/mL" \\
       --until 60min --weight 70kg --csv tci.csv --plot tci.png
   ketpk tci --model racemic.kamp2020 --target "0 min=0.5 ug/mL" --until 60min --weight 70kg \\
@@ -24,7 +24,7 @@ _EXAMPLES = """examples:
 def add_tci_parser(sub: Any) -> None:
     """Add the ``tci`` subcommand to the ``ketpk`` subparsers ``sub``."""
     p = sub.add_parser("tci", help="target-controlled infusion: rates for target concentrations",
-                       description=_DESCRIPTION, epilog=_EXAMPLES,
+                       description=_DESCRIPTION, epilog=EXAMPLES,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     group = p.add_mutually_exclusive_group()
     group.add_argument("--model", metavar="ID", help="model id, e.g. racemic.kamp2020 (see `ketpk models`)")

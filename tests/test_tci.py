@@ -288,3 +288,33 @@ def test_subjects_outside_the_validated_range_are_warned_about():
     with pytest.warns(ketpk.CovariateRangeWarning, match="age"):
         tci.target_infusion("racemic.herd2007", {"0 min": "0.5 ug/mL"}, until="1 min",
                             subject=ketpk.Subject(weight="70 kg", age="40 year"))
+
+
+def test_the_regimen_round_trips_through_a_nonmem_event_table(tmp_path):
+    from ketpk.eventtable import event_table
+
+    res = tci.target_infusion("racemic.domino1982", {"0 min": "1 ug/mL", "10 min": "0.4 ug/mL"},
+                              subject=SUBJECT, until="20 min")
+    path = event_table(res.regimen, SUBJECT, time_unit="min").write(tmp_path / "tci.csv")
+    back = ketpk.read_event_table(path, time_unit="min")
+    assert back.total_amount(SUBJECT).magnitude == pytest.approx(res.total_amount().magnitude, rel=1e-9)
+    minutes = ketpk.Q_(res.times_min, "min")
+    again = ketpk.simulate("racemic.domino1982", back, minutes, subjects=SUBJECT)
+    assert np.allclose(again.concentration("ketamine", "ug/mL").magnitude,
+                       res.predicted("plasma", "ug/mL").magnitude, rtol=1e-6, atol=1e-9)
+
+
+def test_every_example_in_the_tci_help_runs(tmp_path, monkeypatch, capsys):
+    import shlex
+
+    from ketpk.cli import main
+    from ketpk.cli_tci import EXAMPLES
+
+    monkeypatch.chdir(tmp_path)
+    commands = EXAMPLES.split("\n  ketpk ")[1:]
+    assert len(commands) == 3
+    for command in commands:
+        argv = shlex.split(command.replace("\\\n", " "))
+        assert main(argv) == 0, capsys.readouterr().err
+    assert (tmp_path / "tci.csv").exists() and (tmp_path / "tci.png").exists()
+    assert "500" in capsys.readouterr().out  # the 0.5 ug/mL target, shown in ng/mL

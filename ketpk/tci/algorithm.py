@@ -157,21 +157,23 @@ def _effect_group(E: np.ndarray, g: np.ndarray, c: np.ndarray, c_plasma: np.ndar
     inverse = np.where(positive, 1.0 / np.where(positive, unit, 1.0), 0.0)
     never = np.where(positive, 0.0, np.inf)  # points without a response do not bound the rate
     plasma_unit = np.einsum("si,si->s", c_plasma, g)
-    # One product per update: the free curve per unit response (H rows), the effect site now,
-    # and plasma one interval on per mg/min.
-    W = np.concatenate([free_rows * inverse[:, :, None], c[:, None, :],
-                        (c_plasma[:, None, :] @ E) / plasma_unit[:, None, None]], axis=1)
+    # One product per update: the free curve per unit response (H rows), plasma one interval
+    # on per mg/min (the hold rule), and the effect site now.
+    W = np.concatenate([free_rows * inverse[:, :, None],
+                        (c_plasma[:, None, :] @ E) / plasma_unit[:, None, None], c[:, None, :]], axis=1)
     changed = np.concatenate([[True], (targets[:, 1:] != targets[:, :-1]).any(axis=0)])
     terms: list[np.ndarray] = []  # constant terms of the target in force (targets change rarely)
 
     def rule(x: np.ndarray, k: int) -> np.ndarray:
         if changed[k]:
             target = targets[:, k]
-            terms[:] = [target[:, None] * inverse + never, (1 - REACHED) * target, target / plasma_unit]
-        base, reached_at, hold_base = terms
+            terms[:] = [np.concatenate([target[:, None] * inverse + never,
+                                        (target / plasma_unit)[:, None]], axis=1),
+                        (1 - REACHED) * target]
+        base, reached_at = terms
         y = (W @ x)[:, :, 0]
-        peak = (base - y[:, :horizon]).min(axis=1)
-        hold = hold_base - y[:, horizon + 1]
-        return np.where(y[:, horizon] >= reached_at, np.minimum(peak, hold), peak)
+        candidates = base - y[:, :horizon + 1]  # peak-time bounds, then the hold rule
+        candidates[y[:, horizon + 1] < reached_at, horizon] = np.inf  # hold only once reached
+        return candidates.min(axis=1)
 
     return _pump(E, g, targets, max_rate, rule)

@@ -130,7 +130,7 @@ class TCIResult:
             row = {"start [min]": start, "end [min]": end, "rate [mg/h]": rate * 60.0}
             if self.concentration is not None:
                 row["rate [mL/h]"] = float((Q_(rate, "mg/min") / self.concentration).to("mL/h").magnitude)
-            row[f"target [{unit}]"] = float(self.target(unit).magnitude[k])
+            row[f"target [{unit}]"] = float(f"{self.target(unit).magnitude[k]:.12g}")  # no 0.99999…
             rows.append(row)
         return rows
 
