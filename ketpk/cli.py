@@ -167,12 +167,34 @@ def _protocol_model(args: argparse.Namespace, protocol: Any) -> Any:
     return model
 
 
-def _check_paths(args: argparse.Namespace) -> None:
-    """Fail before simulating if an output folder does not exist."""
-    for option in ("csv", "plot"):
-        path = getattr(args, option)
-        if path and not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Fail before simulating if an output cannot be written: a missing or read-only folder, a
+    path that is a folder, a plot format matplotlib lacks, --csv and --plot on one file, or an
+    empty or unknown --unit."""
+    from .plotting import check_plot_path
+
+    chosen = {option: getattr(args, option, None) for option in ("csv", "plot")}
+    chosen = {option: path for option, path in chosen.items() if path}
+    for option, path in chosen.items():
+        folder = os.path.dirname(os.path.abspath(path))
+        if not path.strip():
+            raise CliError(f"--{option} needs a file name; got {path!r}.")
+        if not os.path.isdir(folder):
             raise CliError(f"--{option} {path!r}: the folder {os.path.dirname(path)!r} does not exist.")
+        if os.path.isdir(path):
+            raise CliError(f"--{option} {path!r} is a folder; give a file name, e.g. {option}s/out."
+                           f"{'csv' if option == 'csv' else 'png'}.")
+        if not os.access(folder, os.W_OK):
+            raise CliError(f"--{option} {path!r}: the folder {folder!r} is not writable.")
+        if option == "plot":
+            check_plot_path(path)
+    if len(chosen) == 2 and os.path.abspath(chosen["csv"]) == os.path.abspath(chosen["plot"]):
+        raise CliError(f"--csv and --plot name the same file {chosen['csv']!r}; give each its own.")
+    unit = getattr(args, "unit", None)
+    if isinstance(unit, str):
+        from .units import parse_unit
+
+        parse_unit(unit, "--unit")  # an empty or unknown unit fails here, before any work
 
 
 def _write_outputs(args: argparse.Namespace, writer: Any, figure: Any) -> None:
@@ -506,8 +528,7 @@ def _run(argv: Sequence[str] | None) -> int:
         if args.command is None:
             parser.print_help()
             return 2
-        if hasattr(args, "csv"):
-            _check_paths(args)
+        _check_outputs(args)
         return args.run(args)
     except SystemExit as done:  # --help and --version
         return int(done.code or 0)

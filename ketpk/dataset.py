@@ -82,11 +82,14 @@ def _scale(unit: str, to: str, what: str) -> float:
 
 
 def _columns(rows: list[dict[str, Any]], name: str, lines: np.ndarray) -> np.ndarray:
-    """A numeric column of ``rows`` (row numbers ``lines``): '.' and '' are missing (NaN)."""
+    """A numeric column of ``rows`` (row numbers ``lines``): '.', '' and a float NaN are missing
+    (NaN); the text 'nan' is an error."""
     values = np.full(len(rows), np.nan)
     for k, row in enumerate(rows):
         value = row.get(name)
         if value is None or (isinstance(value, str) and value.strip() in ("", ".")):
+            continue
+        if isinstance(value, float) and math.isnan(value):  # a missing value of an EventTable
             continue
         try:
             number = float(value)

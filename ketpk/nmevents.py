@@ -9,7 +9,7 @@ Every integration goes through a solver's public ``solve`` (so both solvers can 
 Rules (NONMEM 7):
 - EVID 0 observation, 2 other (output only), 1 dose, 3 reset, 4 reset and dose.
 - A dose of AMT by a route with input fractions f_k (NONMEM's F) and lags: bolus f_k·AMT after
-  the lag; RATE > 0 keeps the rate and lasts F·AMT/RATE (F = sum of f_k); RATE -1 takes the
+  the lag (a route with its own zero-order phase delivers it over that phase, for RATE 0 or -2); RATE > 0 keeps the rate and lasts F·AMT/RATE (F = sum of f_k); RATE -1 takes the
   route's modelled rate R, RATE -2 its modelled duration D (rate F·AMT/D).
 - ADDL/II: ADDL more copies every II, with the dose record's F, lag, R and D.
 - SS=1: reset, then the state at a steady state of the dose repeated every II (the sum over all
@@ -166,10 +166,10 @@ class _Dosing:
         if total == 0 or amt == 0:
             return []
         zero_order = any(d is not None for *_, d in inputs)
-        if zero_order and code != 0:
+        if zero_order and not (code == 0 or (code == -2 and not rec.dur[i] > 0)):
             raise RegimenError(f"row {line}: route {route!r} of model {self.model.id!r} has its own "
-                               "zero-order absorption and takes boluses only (RATE 0).")
-        if code == 0:
+                               "zero-order absorption (its D); give RATE 0 or -2 without DUR.")
+        if code == 0 or zero_order:
             out = []
             for state, f, lag, dur in inputs:
                 if dur is None:

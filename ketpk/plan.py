@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from . import models, scenarios
-from .errors import CovariateRangeWarning, ParameterError, RegimenError
+from .errors import CovariateRangeWarning, ParameterError, RegimenError, SolverError
 from .model import DrugModel, Params
 from .regimen import Regimen, as_regimen
 from .schedule import Schedule, build_schedules
@@ -137,7 +137,8 @@ class Request:
             n = len(system.states)
             C = np.concatenate([C, np.broadcast_to(np.eye(n), (batch.n, n, n))], axis=1)
             outputs = outputs + system.states
-        groups = build_schedules(model, params, system, self.regimen.resolve(batch.weights, batch.n))
+        with np.errstate(over="ignore"):  # a dose that overflows is reported by check_finite
+            groups = build_schedules(model, params, system, self.regimen.resolve(batch.weights, batch.n))
         steady = self.regimen.steady_state
         if steady is not None:
             groups = steady_start(steady, groups, model, params, system, batch.weights, self.solver)
@@ -154,12 +155,12 @@ class Request:
         del plan
         for parts in zip(*(s for _, s in streams)):
             if len(streams) == 1:
-                yield parts[0]
+                yield check_finite(parts[0], self)
                 continue
             block = np.empty((stop - start, n_outputs, parts[0].shape[-1]))
             for (idx, _), part in zip(streams, parts):
                 block[idx] = part
-            yield block
+            yield check_finite(block, self)
 
 
 def request(model: Any, regimen: Any, times: Any, *, subjects: Any = None, solver: Any = "exact",
@@ -204,6 +205,21 @@ ADULT_AGE = 18.0
 _FORMS = {"esketamine": "S(+)-ketamine (esketamine)", "racemic": "racemic ketamine"}
 
 
+def check_finite(outputs: np.ndarray, req: Request) -> np.ndarray:
+    """``outputs`` if every value is finite, else a SolverError (a dose too large for floating
+    point, or a system that diverges): never an inf or NaN curve that looks like a result."""
+    with np.errstate(invalid="ignore"):
+        finite = np.isfinite(outputs).all()
+    if not finite:
+        largest = max((float(np.max(d.resolve(req.subjects.weights, req.subjects.n).amount))
+                       for d in req.regimen), default=0.0)
+        raise SolverError(
+            f"the simulation of model {req.model.id!r} gave non-finite concentrations (inf or NaN); "
+            f"the largest dose is {largest:.3g} mg. Doses this large overflow floating point: give "
+            "doses of a physical size (results are linear in the dose).")
+    return outputs
+
+
 def check_size(n_subjects: int, n_outputs: int, n_times: int) -> None:
     """Refuse, before any work, a full result larger than :data:`MAX_RESULT_BYTES`."""
     size = 8.0 * n_subjects * n_outputs * n_times
@@ -241,12 +257,13 @@ class Plan:
     def solve(self) -> np.ndarray:
         """Outputs (S, O, T): concentrations µmol/L (then amounts µmol) at the request's times."""
         solver, minutes = self.request.solver, self.request.times_min
-        if len(self.groups) == 1:  # one group holds everyone in order: keep the solver's array
-            return solver.solve(self.A, self.groups[0][1], minutes, self.C)
-        out = np.empty((self.subjects.n, self.C.shape[1], minutes.size))
-        for idx, schedule in self.groups:
-            out[idx] = solver.solve(self.A[idx], schedule, minutes, self.C[idx])
-        return out
+        with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported by check_finite
+            if len(self.groups) == 1:  # one group holds everyone in order: keep the solver's array
+                return check_finite(solver.solve(self.A, self.groups[0][1], minutes, self.C), self.request)
+            out = np.empty((self.subjects.n, self.C.shape[1], minutes.size))
+            for idx, schedule in self.groups:
+                out[idx] = solver.solve(self.A[idx], schedule, minutes, self.C[idx])
+        return check_finite(out, self.request)
 
     def streams(self) -> list[tuple[np.ndarray, Iterator[tuple[int, int, np.ndarray]]]]:
         """Per schedule group: (subject indices, the solver's pieces ``(i0, i1, y)`` in time order)."""

@@ -407,6 +407,9 @@ def parse_unit(unit: Any, name: str) -> Any:
     An undefined unit raises :class:`UnitError` naming ``name``.
     """
     pint = _pint()
+    if isinstance(unit, str) and not unit.strip():
+        raise UnitError(f"`{name}` must be a unit such as 'ng/mL', 'h' or 'mg'; got the empty "
+                        f"string {unit!r}.")
     try:
         parsed = _registry().Unit(str(unit))
     except (pint.errors.PintError, ValueError, TypeError, AttributeError, AssertionError) as err:

@@ -9,6 +9,7 @@ results.
 from __future__ import annotations
 
 import math
+import os
 import re
 import time
 import warnings
@@ -381,6 +382,17 @@ case("a full result of tens of GB", lambda: _sim(times=Q_(np.arange(0.0, 2e5), "
      ParameterError, r"this simulation would hold 2000 subjects × \d+ outputs × 200000 times = .* GB .*"
                      r"Use ketpk\.summarize\(\.\.\.\)")
 
+# --- output checks and overflow ------------------------------------------------------------------
+
+case("1e308 mg dose overflows in the solver", lambda: _sim(Bolus("0 min", "1e308 mg")), ketpk.SolverError,
+     r"gave non-finite concentrations \(inf or NaN\); the largest dose is 1e\+308 mg")
+case("empty concentration unit", lambda: _sim().concentration("ketamine", ""), UnitError,
+     r"`unit` must be a unit such as 'ng/mL'.*got the empty string")
+case("blank concentration unit", lambda: _sim().concentration("ketamine", "  "), UnitError,
+     r"got the empty string '  '")
+case("plot to .docx", lambda: __import__("ketpk.plotting").plotting.check_plot_path("a.docx"), ParameterError,
+     r"cannot write a plot to 'a\.docx': the suffix must be one of .*got \.docx")
+
 
 @pytest.mark.parametrize("call, error, pattern", CASES)
 def test_hostile_input_raises_a_clear_ketpk_error(call, error, pattern):
@@ -485,3 +497,112 @@ def test_labels_name_the_form_but_keys_stay(tmp_path):
     assert "S-ketamine" in table and "ketamine (R+S)" in table
     comparison.to_csv(tmp_path / "c.csv")
     assert "ketamine (S-ketamine or ketamine (R+S), by curve) [ng/mL]" in (tmp_path / "c.csv").read_text()
+
+
+
+# --- 7. the command line: one line on stderr, exit 1, nothing written, for any input -------------
+
+SIM = ["simulate", "--drug", "esketamine", "--end", "1 h", "--step", "10 min"]
+CLI = {
+    "decimal comma dose": (SIM + ["--dose", "25,5 mg"], r"`amount` has a comma: '25,5 mg'.*write '25\.5 mg'"),
+    "thousands comma": (SIM + ["--dose", "1,000 mg"], r"write '1000 mg'"),
+    "space thousands": (SIM + ["--dose", "1 000 mg"], r"Do not separate thousands"),
+    "megagram dose": (SIM + ["--dose", "25 Mg"], r"uses 'Mg'.*write '25 mg'"),
+    "bare unit dose": (SIM + ["--dose", "mg"], r"`amount` must start with a number"),
+    "blank dose": (SIM + ["--dose", "   "], r"`amount` is an empty string"),
+    "empty dose": (SIM + ["--dose", ""], r"give a dose|`amount` is an empty string"),
+    "Kg weight": (SIM + ["--dose", "5 mg", "--weight", "70 Kg"], r"Did you mean 'kg'"),
+    "comma weight": (SIM + ["--dose", "5 mg", "--weight", "70,5 kg"], r"`weight` has a comma"),
+    "1e308 mg": (SIM + ["--dose", "1e308 mg"], r"non-finite concentrations"),
+    "1e309 mg": (SIM + ["--dose", "1e309 mg"], r"`amount` must be finite and positive; got inf mg"),
+    "racemic protocol on S(+)": (["simulate", "--protocol", "zarate2006", "--drug", "esketamine",
+                                  "--weight", "70 kg"], r"protocol 'zarate2006' doses racemic"),
+    "interval 0": (["simulate", "--protocol", "sigtermans2009", "--option", "interval=0 min",
+                    "--weight", "70 kg"], r"`interval` must be a finite, positive time"),
+    "night_interval 0": (["simulate", "--protocol", "sigtermans2009", "--option", "night_interval=0 min",
+                          "--weight", "70 kg"], r"`night_interval` must be a finite, positive time"),
+    "goldberg interval -1 h": (["simulate", "--protocol", "goldberg2010", "--option", "interval=-1 h",
+                                "--weight", "70 kg"], r"`interval` must be a finite, positive time"),
+    "lenze interval 0": (["simulate", "--protocol", "lenze2016", "--option", "interval=0 h",
+                          "--weight", "70 kg"], r"`interval` must be a finite, positive time"),
+    "csv then bad plot": (SIM + ["--dose", "5 mg", "--csv", "a.csv", "--plot", "a.docx"],
+                          r"cannot write a plot to 'a\.docx'"),
+    "csv and plot on one file": (SIM + ["--dose", "5 mg", "--csv", "a.png", "--plot", "a.png"],
+                                 r"--csv and --plot name the same file"),
+    "csv is a folder": (SIM + ["--dose", "5 mg", "--csv", "."], r"--csv '\.' is a folder"),
+    "plot without suffix": (SIM + ["--dose", "5 mg", "--plot", "curves"], r"got none"),
+    "csv in a missing folder": (SIM + ["--dose", "5 mg", "--csv", "no/such/a.csv"], r"does not exist"),
+    "empty unit": (SIM + ["--dose", "5 mg", "--unit", ""], r"got the empty string"),
+    "unknown unit": (SIM + ["--dose", "5 mg", "--unit", "ngg/mL"], r"`--unit` must be a unit"),
+    "population 1e9": (["population", "--drug", "esketamine", "--dose", "5 mg", "--n", "1000000000"],
+                       r"a population of 1000000000 subjects needs about"),
+    "percentile 150": (["population", "--drug", "esketamine", "--dose", "5 mg", "--n", "3",
+                        "--percentiles", "5,50,150"], r"--percentiles must be ascending values in 0-100"),
+    "percentile median": (["population", "--drug", "esketamine", "--dose", "5 mg", "--n", "3",
+                           "--percentiles", "median"], r"--percentiles must be numbers"),
+    "count 1e8": (SIM + ["--dose", "5 mg", "--every", "1 h", "--count", "100000000"],
+                  r"makes more than 100000 doses"),
+    "giant time grid": (SIM[:3] + ["--dose", "5 mg", "--end", "1e9 h"], r"output times; use a larger --step"),
+    "empty route list": (["compare-routes", "--drug", "racemic", "--dose", "5 mg", "--routes", "iv,,oral"],
+                         r"`route` must be one of"),
+    "routes as letters": (["compare-routes", "--drug", "racemic", "--dose", "5 mg", "--routes", "x"],
+                          r"`route` must be one of"),
+}
+
+
+@pytest.mark.parametrize("name", list(CLI))
+def test_cli_hostile_input_is_one_line_and_writes_nothing(name, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    argv, pattern = CLI[name]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    errors = [line for line in err.splitlines() if line.startswith("ketpk: error: ")]
+    assert len(errors) == 1 and "Traceback" not in err and "internal error" not in err, err
+    assert re.search(pattern, errors[0]), err
+    assert os.listdir(tmp_path) == []  # checked before any work: nothing half-written
+
+
+# --- the seeded random-regimen fuzz --------------------------------------------------------------
+
+_FUZZ_MODELS = ("esketamine", "racemic", "esketamine.otto2021", "racemic.kamp2020", "esketamine.flint2017")
+_JUNK = ("25,5 mg", "mg", " ", "-5 mg", "0 mg", "nan mg", "5 Mg", "5 mg/h", "1 000 mg")
+
+
+def _random_dose(rng, model):
+    """A random dose, valid or (one time in six) careless."""
+    t = f"{rng.uniform(0, 600):.4g} min"
+    amount = f"{10 ** rng.uniform(-2, 2.5):.4g} mg" if rng.random() > 1 / 6 else str(rng.choice(_JUNK))
+    if rng.random() < 0.5:
+        return Bolus(t, amount, str(rng.choice(list(model.routes))))
+    routes = [r for r, route in model.routes.items() if route.infusion]
+    return Infusion(t, route=str(rng.choice(routes)), amount=amount, duration=f"{10 ** rng.uniform(-4, 3):.4g} min")
+
+
+def test_seeded_random_regimens_are_finite_solver_independent_and_mass_balanced():
+    rng = np.random.default_rng(12)
+    start, checked, refused = time.perf_counter(), 0, 0
+    for _ in range(200):
+        if time.perf_counter() - start > 15:  # bounded in CI (<= 20 s on a slow machine)
+            break
+        model = models.get(str(rng.choice(_FUZZ_MODELS)))
+        subject = Subject(weight=f"{rng.uniform(5, 30) if 'flint' in model.id else rng.uniform(50, 95):.3g} kg",
+                          age="6 year" if "flint" in model.id else None)
+        try:
+            regimen = Regimen([_random_dose(rng, model) for _ in range(rng.integers(1, 4))])
+            times = Q_(np.unique(np.concatenate([[0.0], rng.uniform(0, 1440, 30)])), "min")
+            exact = simulate(model, regimen, times, subjects=subject, record="all")
+        except KetpkError:
+            refused += 1
+            continue
+        ode = simulate(model, regimen, times, subjects=subject, solver="ode")
+        for analyte in exact.analytes:
+            e, o = exact.concentration(analyte).magnitude, ode.concentration(analyte).magnitude
+            assert np.all(np.isfinite(e)) and np.all(e >= -1e-12 * max(1e-300, np.abs(e).max()))
+            assert np.max(np.abs(e - o)) <= 1e-6 * max(np.abs(e).max(), 1e-300), (model.id, regimen, analyte)
+        # mass balance: the body never holds more drug (mol) than was given, up to the mass-basis
+        # conversions some papers use (parent mass into metabolite: x MW ratio <= 1.072)
+        given = regimen.total_amount(subject).to("mg").magnitude * 1000 / 237.73  # µmol
+        held = np.nansum(exact.amounts_umol, axis=0) if exact.amounts_umol.ndim == 2 else exact.amounts_umol.sum(axis=-2)
+        assert np.all(held <= given * 1.072 + 1e-9) and np.all(held >= -1e-9 * given)
+        checked += 1
+    assert checked >= 10 and refused >= 1  # both accepted and careless regimens were drawn
