@@ -106,3 +106,14 @@ def test_docs_scenarios_page_is_up_to_date():
     script = load("scenario_table")
     assert (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8") == script.render(), (
         "docs/scenarios.md is stale: run python3 scripts/scenario_table.py")
+
+
+def test_cli_simulate_takes_a_scenario(capsys):
+    from ketpk.cli import main
+
+    args = ["simulate", "--drug", "esketamine", "--dose", "0.2 mg/kg", "--route", "oral",
+            "--weight", "70 kg", "--end", "2 h", "--scenario", "clarithromycin"]
+    assert main(args) == 0
+    assert "scenario: interaction clarithromycin" in capsys.readouterr().out
+    assert main(args[:-1] + ["ketoconazole"]) != 0
+    assert "known: clarithromycin" in capsys.readouterr().err
