@@ -172,7 +172,7 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
               q: Sequence[float] = (5, 50, 95), analytes: Sequence[str] | None = None,
               solver: Any = "exact", chunk_subjects: int = 10_000, block_times: int | None = None,
               workers: int | None = None, client: Any = None,
-              auc_rule: str = "linear", progress: bool | None = None) -> PopulationSummary:
+              auc_rule: str = "linear-up/log-down", progress: bool | None = None) -> PopulationSummary:
     """Percentiles, means and per-subject Cmax/Tmax/AUC of a population in bounded memory.
 
     Parameters
@@ -191,9 +191,9 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
         does not depend on it.
     client : a ``dask.distributed.Client`` to compute the chunks on a Dask cluster
         (``pip install ketpk[dask]``); results are identical to the in-process path.
-    auc_rule : ``"linear"`` (trapezoids, the default, kept from earlier versions) or
-        ``"linear-up/log-down"`` (the default of :func:`ketpk.nca.auc`); with the same rule
-        the summary's AUC, Cmax and Tmax equal :mod:`ketpk.nca`'s for the same curves.
+    auc_rule : ``"linear-up/log-down"`` (the default, as :func:`ketpk.nca.auc`'s) or
+        ``"linear"`` (trapezoids); with the same rule the summary's AUC, Cmax and Tmax equal
+        :mod:`ketpk.nca`'s for the same curves.
     progress : show a progress bar over the output times (``None``: only on a terminal, never
         under pytest; tqdm if installed, ``pip install "ketpk[progress]"``, else a plain bar).
 

@@ -107,3 +107,13 @@ def test_population_summary_and_nca_give_the_same_auc_cmax_tmax(rule):
     other = "linear" if rule != "linear" else "linear-up/log-down"
     assert not np.allclose(summary.auc("ketamine").magnitude,
                            ketpk.nca.auc(result, rule=other).magnitude, rtol=1e-6)
+
+
+def test_the_summary_auc_defaults_to_the_nca_rule():
+    pop = ketpk.population.sample("esketamine", 8, seed=12)
+    times = Q_(np.arange(0, 12 * 60 + 1, 30.0), "min")
+    result = ketpk.simulate("esketamine", Bolus("0 min", "25 mg", "intranasal"), times, subjects=pop)
+    summary = ketpk.summarize("esketamine", Bolus("0 min", "25 mg", "intranasal"), times, subjects=pop)
+    assert summary.metadata["auc_rule"] == "linear-up/log-down"
+    np.testing.assert_allclose(summary.auc("ketamine").magnitude, ketpk.nca.auc(result, "ketamine").magnitude,
+                               rtol=1e-12)
