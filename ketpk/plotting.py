@@ -10,7 +10,7 @@ import numpy as np
 
 from .errors import ParameterError
 from .fileio import atomic_path
-from .units import Q_, to_canonical, to_unit
+from .units import Q_, from_minutes, to_canonical, to_unit
 
 __all__ = ["plot_concentration", "plot_comparison", "plot_schedule", "plot_posterior", "save_figure",
            "draw_observations"]
@@ -260,7 +260,6 @@ def plot_posterior(posterior: Any, forecast: Any, analytes: Sequence[str] | None
         axes = axes[0]
     else:
         axes, figure = np.atleast_1d(ax), np.atleast_1d(ax)[0].figure
-    scale = float(to_canonical(Q_(1.0, time_unit), "[time]", "time_unit"))
     for axis, analyte in zip(axes, names):
         low, high = forecast.band(analyte, unit)
         axis.fill_between(times, low.magnitude, high.magnitude, color="C0", alpha=0.25, lw=0,
@@ -272,7 +271,7 @@ def plot_posterior(posterior: Any, forecast: Any, analytes: Sequence[str] | None
         for blq in (False, True):
             shown = [o for o in posterior.observations if o.analyte == analyte and o.blq == blq]
             if shown:
-                axis.plot([o.time_min / scale for o in shown],
+                axis.plot(from_minutes(np.array([o.time_min for o in shown]), time_unit),
                           [o.concentration(unit).magnitude for o in shown],
                           "v" if blq else "o", mfc="none" if blq else "k", mec="k",
                           ls="none", label="below LLOQ (at LLOQ)" if blq else "measured")

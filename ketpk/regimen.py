@@ -487,10 +487,10 @@ class Regimen:
 
     def duration(self, subject: Any = None) -> Any:
         """Time from 0 to the end of the last dose (bolus time or infusion end), in h."""
-        from .units import Q_
+        from .units import Q_, from_minutes
 
         doses = self._resolved(subject)
-        return Q_(_end(doses) / 60.0 if doses else 0.0, "h")
+        return Q_(from_minutes(_end(doses), "h") if doses else 0.0, "h")
 
     def capped_doses(self, subject: Any = None) -> list[tuple[Dose, Any, Any]]:
         """Doses whose cap binds for ``subject``: ``(dose, asked, given)``, mg or mg/h Quantities."""

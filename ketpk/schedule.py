@@ -16,7 +16,7 @@ from .errors import RegimenError
 from .model import DrugModel, Params, System
 from .physical import check_inputs
 from .regimen import ResolvedDose
-from .species import molar_mass
+from .units import umol_per_mg
 
 __all__ = ["Schedule", "build_schedules"]
 
@@ -70,7 +70,7 @@ def _inputs(route, params: Params, amount, before):
 def _events(model: DrugModel, params: Params, system: System, doses: list[ResolvedDose]):
     """Per-input events: (state index, start (S,), end (S,) or None, value (S,))."""
     n = params.n
-    to_umol = 1000.0 / molar_mass("ketamine")  # mg of ketamine base -> µmol
+    to_umol = umol_per_mg("ketamine")  # mg of ketamine base -> µmol
     events = []
     for dose, before in zip(doses, _given_before(model, doses)):
         route = model.route(dose.route)

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = ["ureg", "Q_", "CANONICAL", "COVARIATE_UNITS", "to_covariate", "as_quantity", "parse_quantity",
            "to_canonical", "parse_dose", "parse_unit", "to_unit", "scalar", "convert", "KNOWN_UNITS",
-           "read_known"]
+           "read_known", "umol_per_mg", "from_minutes"]
 
 #: Canonical unit per dimensionality, the single table every conversion uses.
 CANONICAL: dict[str, str] = {
@@ -70,6 +70,19 @@ KNOWN_UNITS: dict[str, tuple[str, float]] = {
     "L/h": ("[length] ** 3 / [time]", 1 / 60),
     "mg": ("[mass]", 1.0),
 }
+
+
+def umol_per_mg(species: str) -> float:
+    """µmol of ``species`` per mg (1000 / molar mass in g/mol): a dose in mg becomes µmol."""
+    return 1000.0 / SPECIES[species].molar_mass
+
+
+def from_minutes(minutes: Any, unit: str, name: str = "time_unit") -> Any:
+    """``minutes`` (floats or an array, in min) in the time ``unit`` (``"h"``, ``"min"``, or any
+    time unit pint knows): one division by the unit's length in min; ``name`` for errors."""
+    known = KNOWN_UNITS.get(unit)
+    factor = known[1] if known and known[0] == "[time]" else to_canonical(Q_(1.0, unit), "[time]", name)
+    return np.divide(minutes, factor) if np.ndim(minutes) else minutes / factor
 
 
 #: Canonical units of subject covariates (the model's covariate effects and ranges use these).

@@ -5,11 +5,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import ketpk
 from ketpk.model import Parameter
-from ketpk.units import CANONICAL, KNOWN_UNITS, Q_, read_known
+from ketpk.species import SPECIES
+from ketpk.units import CANONICAL, KNOWN_UNITS, Q_, convert, from_minutes, read_known, umol_per_mg
 
 BUILT_IN = [(m.id, p) for m in (ketpk.models.get(s.id) for s in ketpk.models.available()) for p in m.parameters]
 
@@ -68,3 +70,15 @@ def test_loading_a_built_in_model_does_not_import_pint_and_user_strings_still_wo
                           env={**os.environ, "PYTHONPATH": str(root)}, cwd=root)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "True"]
+
+
+def test_dose_and_time_factors_are_the_old_hand_written_ones():
+    for species in SPECIES:
+        assert umol_per_mg(species) == 1000.0 / SPECIES[species].molar_mass
+        assert umol_per_mg(species) == pytest.approx(float(convert(1.0, "mg", species, "umol").magnitude), rel=1e-12)
+    minutes = np.array([0.0, 1.0, 37.5, 6048.0, 1e-3])
+    np.testing.assert_array_equal(from_minutes(minutes, "h"), minutes / 60.0)
+    assert from_minutes(90.0, "h") == 1.5 and from_minutes(90.0, "min") == 90.0
+    np.testing.assert_allclose(from_minutes(minutes, "day"), Q_(minutes, "min").to("day").magnitude, rtol=1e-15)
+    with pytest.raises(ketpk.errors.UnitError, match="time_unit"):
+        from_minutes(minutes, "L")

@@ -10,6 +10,7 @@ import numpy as np
 
 from .. import metrics
 from ..errors import ParameterError
+from ..units import from_minutes
 from .run import EffectCurve, EffectResult, simulate_effects
 
 __all__ = ["time_above", "curve_metrics", "EffectComparison", "compare_regimens"]
@@ -32,9 +33,9 @@ def curve_metrics(curve: EffectCurve, threshold: float) -> dict[str, Any]:
         "effect": curve.effect_id,
         "endpoint": curve.endpoint,
         "peak effect": float(np.median(peak)),
-        "time of peak [h]": float(np.median(curve.times_min[values.argmax(axis=1)])) / 60.0,
-        f"time effect >= {threshold:g} [h]": float(np.median(time_above(curve.times_min, values, threshold))) / 60.0,
-        "time Ce >= C50 [h]": float(np.median(time_above(curve.times_min, drive, 1.0))) / 60.0,
+        "time of peak [h]": from_minutes(float(np.median(curve.times_min[values.argmax(axis=1)])), "h"),
+        f"time effect >= {threshold:g} [h]": from_minutes(float(np.median(time_above(curve.times_min, values, threshold))), "h"),
+        "time Ce >= C50 [h]": from_minutes(float(np.median(time_above(curve.times_min, drive, 1.0))), "h"),
         "n subjects": values.shape[0],
         "citation": str(curve.citation),
         "assumptions": curve.assumptions,

@@ -9,8 +9,8 @@ import numpy as np
 from ..errors import RegimenError
 from ..model import DrugModel
 from ..plan import warn_covariates
-from ..species import molar_mass
 from ..subject import as_batch
+from ..units import umol_per_mg
 
 __all__ = ["batch_system"]
 
@@ -21,7 +21,7 @@ def _iv_input(model: DrugModel, params: Any, system: Any) -> np.ndarray:
     if not route.infusion:
         raise RegimenError(f"model {model.id!r} cannot take IV infusions; TCI needs them.")
     b = np.zeros((params.n, len(system.states)))
-    to_umol = 1000.0 / molar_mass("ketamine")
+    to_umol = umol_per_mg("ketamine")
     for inp in route.inputs(params, np.ones(params.n)):
         if inp.duration is not None or np.any(np.asarray(inp.lag) != 0):
             raise RegimenError(f"the IV route of model {model.id!r} has a lag or zero-order input; "
