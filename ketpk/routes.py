@@ -75,7 +75,9 @@ class Pathway:
     compartments, no depot). Of the pathway's share, ``F`` reaches the parent central
     compartment(s) and ``presystemic`` the metabolite compartment(s) (gut-wall and hepatic
     first pass), both with the absorption time course. ``F`` and ``share`` may be functions of
-    ``(params, amount_mg)``; ``presystemic`` needs ``F`` as a parameter name.
+    ``(params, amount_mg)``; ``presystemic`` needs ``F`` as a parameter name. ``targets``, if
+    given, replaces the route's parent entry states for this pathway (a racemate's
+    enantioselective first pass: other S/R shares after the gut and liver).
     """
 
     depot: str
@@ -85,9 +87,11 @@ class Pathway:
     duration: str | None = None
     presystemic: str | None = None
     share: Fraction | None = None
+    targets: Targets | None = None
 
     def inputs(self, p: Params, amount, species: str, central: Targets) -> list[Input]:
         """Inputs of a dose of ``amount`` mg (per-subject array) along this pathway."""
+        central = self.targets or central
         share = _value(self.share, p, amount, 1.0)
         absorbed = _value(self.F, p, amount) + _value(self.presystemic, p, amount)
         lag = _value(self.lag, p, amount)
@@ -99,6 +103,7 @@ class Pathway:
     def build(self, builder: SystemBuilder, p: Params, species: str, central: Targets,
               metabolite: Targets | None, basis: str) -> None:
         """Add this pathway's depot and its first-order absorption flow."""
+        central = self.targets or central
         if self.ka is None:
             if self.presystemic:
                 raise ParameterError(f"pathway {self.depot!r}: `presystemic` needs a depot (`ka`).")

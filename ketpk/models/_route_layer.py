@@ -91,20 +91,21 @@ def _mucosal_fraction(route: str):
     return fraction
 
 
-def _swallowed(route: str) -> Pathway:
+def _swallowed(route: str, enteral: Targets | None) -> Pathway:
     return Pathway(f"{route}_swallowed", "F_oral", "ka_oral", lag="lag_oral", duration="D_oral",
-                   presystemic="fpre_oral", share=f"fsw_{route}")
+                   presystemic="fpre_oral", share=f"fsw_{route}", targets=enteral)
 
 
-def _pathways(route: str) -> list[Pathway]:
+def _pathways(route: str, enteral: Targets | None = None) -> list[Pathway]:
     if route in ("im", "sc", "rectal", "oral", "transdermal"):
         return [Pathway(route, f"F_{route}", f"ka_{route}", lag=f"lag_{route}",
                         duration=f"D_{route}" if f"D_{route}" in ROUTE_PARAMETERS[route] else None,
-                        presystemic=f"fpre_{route}" if f"fpre_{route}" in ROUTE_PARAMETERS[route] else None)]
+                        presystemic=f"fpre_{route}" if f"fpre_{route}" in ROUTE_PARAMETERS[route] else None,
+                        targets=enteral if route == "oral" else None)]
     if route in _MUCOSAL:
         duration = f"D_{route}" if f"D_{route}" in ROUTE_PARAMETERS[route] else None
         return [Pathway(route, _mucosal_fraction(route), f"ka_{route}", lag=f"lag_{route}",
-                        duration=duration), _swallowed(route)]
+                        duration=duration), _swallowed(route, enteral)]
     if route == "inhaled":
         return [Pathway("inhaled_fast", "F_inhaled", None, lag="lag_inhaled", share="ffast_inhaled"),
                 Pathway("inhaled", "F_inhaled", "ka_inhaled", lag="lag_inhaled",
@@ -136,9 +137,10 @@ def _description(route: str) -> str:
 
 
 def route_layer(values: Mapping[str, RouteValue], *, iv: Route, central: Targets,
-                metabolite: Targets, species: str) -> dict[str, Route]:
+                metabolite: Targets, species: str, enteral: Targets | None = None) -> dict[str, Route]:
     """``iv`` plus the nine other routes; ``central``/``metabolite`` are the parent and
-    norketamine entry states (with shares for a racemate's S and R), ``species`` the depots'.
+    norketamine entry states (with shares for a racemate's S and R), ``species`` the depots';
+    ``enteral`` (optional) the parent entry shares after oral first pass (oral and swallowed).
 
     Presystemic parent becomes norketamine mass-for-mass (``basis="mass"``), as the disposition
     (Otto 2021) moves systemically cleared parent mass into its apparent norketamine volume.
@@ -149,7 +151,7 @@ def route_layer(values: Mapping[str, RouteValue], *, iv: Route, central: Targets
             continue
         used = names + (ROUTE_PARAMETERS["oral"] if route in _MUCOSAL else ())
         routes[route] = pathway_route(
-            route, _pathways(route), central=central, metabolite=metabolite, species=species,
+            route, _pathways(route, enteral), central=central, metabolite=metabolite, species=species,
             basis="mass", description=f"{_description(route)} [parameters: {', '.join(used)}]",
             sources=tuple(dict.fromkeys(values[n].source for n in used if not values[n].assumption)),
             assumptions=tuple(f"{n} (default {values[n].value}) is an assumption: {values[n].source}"

@@ -4,7 +4,8 @@ No adult racemic ketamine + norketamine parameter table could be retrieved (Kamp
 Zhao 2012, Herd 2007, Abuhelwa 2022: values not available). This composite:
 
 * splits every racemic dose 50:50 into S- and R-ketamine;
-* gives S the Otto 2021 venous S-ketamine/S-norketamine model unchanged;
+* gives S the Otto 2021 venous S-ketamine/S-norketamine model, except the central volume
+  (52 L instead of 133 L, calibrated: see ``CENTRAL_VOLUME``);
 * gives R the same model with R-ketamine clearance ``fCL_R × CL`` (Wang 2019 R/S 0.86 within the
   racemate arm; Persson 2002 0.83, Hasan 2021 0.94) and R-norketamine clearance
   ``fCLNK_R × CL_NK`` (Goldberg 2011: S-NK eliminated faster than R-NK; no ratio published, the
@@ -53,6 +54,17 @@ _R = dict(parent="r_ketamine", metabolite="r_norketamine", species=("r_ketamine"
           analytes=(("ketamine", "r_ketamine"), ("norketamine", "r_norketamine")))
 
 
+#: The racemate's central volume (each enantiomer's): Otto's S-ketamine V1 (133 L, venous, slow
+#: infusions) under-predicts the early racemic concentrations after a bolus 4-fold.
+CENTRAL_VOLUME = Parameter(
+    "V1", "52 L", "central volume of each enantiomer (70 kg)",
+    "calibrated to the 2-min Cmax after 10 mg IV of Pharmacotherapy 2022 (Table 6), the arterial "
+    "racemic infusion curves of Kamp 2020 (Br J Anaesth 125:750, digitised) and the oral, "
+    "sublingual, intranasal and IM studies of the validation registry (scripts/calibrate.py); "
+    "between the Kamp 2020 meta-analysis model's 25 L and Otto 2021's S-ketamine 133 L",
+    otto2021.PARAMETERS[0].covariates)
+
+
 def _structure(p: Params) -> SystemBuilder:
     s = SystemBuilder(p.n)
     otto2021.add_disposition(s, p, **_S)
@@ -61,34 +73,41 @@ def _structure(p: Params) -> SystemBuilder:
 
 
 _SPECIFIC: dict[str, RouteValue] = {
+    "ka_im": RouteValue("0.048 1/min", "IM absorption rate constant",
+                        "calibrated to the 0.5 and 1 mg/kg IM median peaks of Hirlinger & Dick 1984 "
+                        "(Anaesthesist 33:272) (scripts/calibrate.py)"),
     "F_im": RouteValue("0.93", "IM bioavailability",
                        "Clements 1982 J Pharm Sci 71:539 (adults), via secondary summaries; primary "
                        "not retrieved (Hornik 2018 children: 0.41)"),
-    "F_oral": RouteValue("0.20", "oral racemic ketamine bioavailability (parent)",
-                         "Yanagihara 2003 Biopharm Drug Dispos 24:37 ≈0.20; range Clements 1982 0.17 "
-                         "- Chong 2006 0.23 (Pain Med 7:469)"),
-    "fpre_oral": RouteValue("0.39", "oral dose fraction reaching the circulation as norketamine "
+    "F_oral": RouteValue("0.23", "oral racemic ketamine bioavailability (parent)",
+                         "calibrated to Chong 2006 (Pain Med 7:469), Grant 1981 (Br J Anaesth 53:805) "
+                         "and Yanagihara 2003 (Biopharm Drug Dispos 24:37) within the published adult "
+                         "range 0.17 (Clements 1982) - 0.24 (Chong 2009) (scripts/calibrate.py)"),
+    "fpre_oral": RouteValue("0.50", "oral dose fraction reaching the circulation as norketamine "
                             "formed presystemically",
-                            "Chong 2006 (25 mg oral vs 10 mg IV, n=6): parent + norketamine 59 % of "
-                            "the dose 'as ketamine equivalents', read as F + fpre = 0.59"),
-    "ka_oral": RouteValue("0.97 1/h", "oral absorption rate constant",
-                          "Perez-Ruixo 2021 Table 3, ka_po; gives the Chong 2006 ketamine Tmax"),
+                            "calibrated to the oral and sublingual norketamine Cmax of Chong 2006 "
+                            "(scripts/calibrate.py); Chong's 'parent + norketamine 59 % as ketamine "
+                            "equivalents' read as F + fpre gave 0.39 before calibration"),
+    "ka_oral": RouteValue("2.2 1/h", "oral absorption rate constant",
+                          "calibrated to the oral Cmax and Tmax of Chong 2006 and Grant 1981 "
+                          "(scripts/calibrate.py); Perez-Ruixo 2021's esketamine solution ka_po 0.97 /h "
+                          "gave a later, flatter peak"),
     "F_sublingual": RouteValue("0.30", "sublingual racemic bioavailability (parent, whole dose)",
                                "Yanagihara 2003 ≈0.30; Rolan 2014 Br J Clin Pharmacol 77:1011 0.29; "
                                "Chong 2006 0.32"),
     "fsw_sublingual": RouteValue("0.62", "fraction of a sublingual dose swallowed",
                                  "Chong 2006 sublingual: parent + norketamine 54 % 'as ketamine "
-                                 "equivalents' = F_sublingual + fsw × fpre_oral [DER: 0.24/0.39]"),
-    "ka_sublingual": RouteValue("0.04 1/min", "sublingual mucosal absorption rate constant",
-                                "Simons 2022 Table 4, KA1 (S-ketamine film), via nlmixr2lib; gives "
-                                "the Chong 2006 sublingual Tmax (0.76 h) in this disposition"),
+                                 "equivalents' = F_sublingual + fsw × fpre_oral with the "
+                                 "pre-calibration fpre_oral 0.39 [DER: 0.24/0.39]; not refitted"),
+    "ka_sublingual": RouteValue("0.019 1/min", "sublingual mucosal absorption rate constant",
+                                "calibrated to the sublingual Cmax and Tmax of Chong 2006 and Rolan "
+                                "2014 (Br J Clin Pharmacol 77:1011) (scripts/calibrate.py)"),
     "F_intranasal": RouteValue("0.45", "intranasal racemic bioavailability (parent, whole dose)",
                                "Yanagihara 2003, 25 mg spray ≈0.45 (children 0.50, Malinovsky 1996; "
                                "Pharmacotherapy 2022: 0.11-0.17 at 10-50 mg)"),
-    "ka_intranasal": assumed("0.12 1/min", "intranasal (nasal mucosa) absorption rate constant",
-                             "chosen to give a parent Tmax of 17 min in this disposition, the "
-                             "geometric-mean Tmax of Pharmacotherapy 2022 Table 6 (14-23 min at "
-                             "10-50 mg); Perez-Ruixo's esketamine ka_n (2.93 /h) would give 33 min"),
+    "ka_intranasal": RouteValue("0.062 1/min", "intranasal (nasal mucosa) absorption rate constant",
+                                "calibrated to the 10/30/50-mg intranasal Cmax and Tmax of "
+                                "Pharmacotherapy 2022 Table 6 (scripts/calibrate.py)"),
     "fsw_intranasal": assumed("0.46", "fraction of an intranasal dose swallowed",
                               "the esketamine nasal-spray value 1 - FRn (FRn 0.54 per device, "
                               "Perez-Ruixo 2021) applied to racemic sprays"),
@@ -107,6 +126,10 @@ VALUES = complete(_SPECIFIC)
 __doc__ = f"{__doc__}\n{route_table(VALUES)}\n"
 
 _HALVES = (("s_ketamine.central", 0.5), ("r_ketamine.central", 0.5))
+#: S share of the parent that escapes oral first pass: F_S/(F_S + F_R) = 0.15/(0.15 + 0.19)
+#: (Hasan 2021 Anesthesiology 135:326, racemic prolonged-release tablets, mean F per isomer).
+S_SHARE_ORAL = 0.15 / (0.15 + 0.19)
+_ENTERAL = (("s_ketamine.central", S_SHARE_ORAL), ("r_ketamine.central", 1.0 - S_SHARE_ORAL))
 
 RACEMIC_DEFAULT = DrugModel(
     id="racemic.multiroute",
@@ -117,10 +140,10 @@ RACEMIC_DEFAULT = DrugModel(
                 "ratios from Wang 2019, Persson 2002, Hasan 2021",
         year=2021, title=otto2021.CITATION.title + " (enantiomer composite)",
         journal=otto2021.CITATION.journal, doi=otto2021.CITATION.doi),
-    parameters=otto2021.PARAMETERS + ENANTIOMER_PARAMETERS + route_parameters(VALUES),
+    parameters=(CENTRAL_VOLUME,) + otto2021.PARAMETERS[1:] + ENANTIOMER_PARAMETERS + route_parameters(VALUES),
     structure=_structure,
     routes=route_layer(VALUES, iv=iv_route(split=_HALVES, source="Otto 2021 (IV data)"),
-                       central=_HALVES,
+                       central=_HALVES, enteral=_ENTERAL,
                        metabolite=(("s_norketamine.central", 0.5), ("r_norketamine.central", 0.5)),
                        species="ketamine"),
     population="adults (composite: S disposition from 48 healthy adults, Otto 2021)",
@@ -135,8 +158,15 @@ RACEMIC_DEFAULT = DrugModel(
     notes=(
         "COMPOSITE: no published adult racemic ketamine + norketamine table was retrievable; the "
         "racemate is two enantiomer copies of Otto 2021 (S) with scaled R clearances.",
-        "Both enantiomers share the route values (F, ka, fpre); Hasan 2021 found oral F S 0.15 vs "
-        "R 0.19 for a prolonged-release tablet (not modelled).",
+        "Oral first pass is enantioselective: of the racemate's parent F_oral, S gets 44 % and R "
+        "56 % (Hasan 2021: F S 0.15, R 0.19 from racemic tablets), on the oral route and the "
+        "swallowed share of mucosal routes; other route values are shared by both enantiomers.",
+        "Oral S-ketamine: in the racemate S escapes first pass about twice as well (F_S = 0.88 × "
+        "F_oral ≈ 0.18; Hasan 2021 0.15) as pure S(+)-ketamine does (esketamine default 0.09; "
+        "Fanta 2015 0.08). That is the reported R-ketamine inhibition of S-ketamine metabolism "
+        "(Ihmsen 2001 Clin Pharmacol Ther 70:431, not retrieved here) acting on the first pass; "
+        "systemic S clearance is the same in both forms (Wang 2019: 18.1 vs 18.4 mL/min/kg; Kamp "
+        "2020 S-K curves of the two arms coincide), so no interaction acts after absorption.",
         "IIV (Otto 2021) acts on both enantiomers together (R values are S values × ratios).",
         "Venous model: compared with arterial data (Kamp 2020) it under-predicts concentrations "
         "during and just after infusions (arterial V and MRT ≈ 40 % smaller, Persson 2002).",

@@ -10,7 +10,7 @@ import math
 from collections.abc import Sequence
 
 from .. import models
-from .misses import KNOWN_MISSES
+from .misses import KNOWN_MISSES, ROUTE_MISSES
 from .run import Validation, validate
 
 __all__ = ["table", "markdown", "figure", "rows_csv", "report_models", "all_results", "LOG_125"]
@@ -41,14 +41,15 @@ def table(v: Validation) -> list[str]:
 
 def summary(v: Validation) -> list[str]:
     """Markdown lines: per route, rows compared, passes, median |ln(pred/obs)| of exposure rows."""
-    out = ["| route | rows | inside band | median abs ln(pred/obs), Cmax/C(t)/AUC | ≤ ln 1.25 |",
-           "|---|---|---|---|---|"]
+    out = ["| route | rows | inside band | median abs ln(pred/obs), Cmax/C(t)/AUC | ≤ ln 1.25 | why not |",
+           "|---|---|---|---|---|---|"]
     for route in v.routes:
         rows = [r for r in v.rows if r.study.route == route]
         m = v.median_abs_log_ratio(route)
         ok = "–" if math.isnan(m) else ("yes" if m <= LOG_125 + 1e-12 else "no")
+        why = ROUTE_MISSES.get((v.model, route), "no reason recorded") if ok == "no" else ""
         out.append(f"| {route} | {len(rows)} | {sum(r.passed for r in rows)} | "
-                   f"{'–' if math.isnan(m) else f'{m:.3f}'} | {ok} |")
+                   f"{'–' if math.isnan(m) else f'{m:.3f}'} | {ok} | {why} |")
     return out
 
 

@@ -1,0 +1,96 @@
+"""Whole-process benchmarks (issue 11): W1 cold start against a numpy-only process, W2 in a process.
+
+    python3 benchmarks/cold.py pair --repeats 5   # W1 and the numpy-only baseline, alternated
+    /usr/bin/time -v python3 benchmarks/cold.py w2  # W2: wall, CPU and peak RSS
+
+``w1``: import ketpk, sample 1,000 subjects of ``esketamine`` (seed 2009), protocol
+``sigtermans2009``, simulate 100.8 h at 1 min, read both concentrations in ng/mL (2 × 48 MB).
+``baseline``: import numpy only and make two arrays of the same shape and dtype (the same
+97 MB of outputs): what any Python process producing these outputs must pay at least.
+``w2``: 100,000 subjects of ``racemic``, protocol ``schwartzman2009``, 10 days at 5 min,
+``summarize`` of ketamine and norketamine (as W2 of run.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHAPE = (1000, 6049)
+
+
+def w1() -> None:
+    sys.path.insert(0, str(ROOT))
+    import numpy as np
+
+    import ketpk
+
+    model = ketpk.models.get("esketamine")
+    pop = ketpk.population.sample(model, SHAPE[0], seed=2009)
+    result = ketpk.simulate(model, ketpk.protocols.get("sigtermans2009"),
+                            ketpk.Q_(np.arange(0, 100.8 * 60 + 1), "min"), subjects=pop)
+    outputs = [result.concentration(a, "ng/mL").magnitude for a in result.analytes]
+    assert sum(o.nbytes for o in outputs) == 2 * SHAPE[0] * SHAPE[1] * 8
+
+
+def baseline() -> None:
+    import numpy as np
+
+    grid = np.arange(SHAPE[1], dtype=float)
+    outputs = [np.multiply.outer(np.linspace(1.0, 2.0, SHAPE[0]), np.exp(-grid / 600.0)) for _ in range(2)]
+    assert sum(o.nbytes for o in outputs) == 2 * SHAPE[0] * SHAPE[1] * 8
+
+
+def w2() -> None:
+    sys.path.insert(0, str(ROOT))
+    import numpy as np
+
+    import ketpk
+
+    model = ketpk.models.get("racemic")
+    pop = ketpk.population.sample(model, 100_000, seed=2009)
+    start = time.perf_counter()
+    summary = ketpk.summarize(model, ketpk.protocols.get("schwartzman2009"),
+                              ketpk.Q_(np.arange(0, 10 * 1440 + 1, 5.0), "min"), subjects=pop,
+                              analytes=("ketamine", "norketamine"))
+    print(f"summarize {time.perf_counter() - start:.2f} s; median Cmax "
+          f"{np.median(summary.cmax('ketamine').magnitude):.4g} ng/mL")
+
+
+def pair(repeats: int) -> None:
+    """Run the W1 and baseline processes alternately; print wall and CPU (user + sys) times,
+    each run and the medians (s). On a loaded machine the CPU times are the steadier figure."""
+    wall: dict[str, list[float]] = {"w1": [], "baseline": []}
+    cpu: dict[str, list[float]] = {"w1": [], "baseline": []}
+    for _ in range(repeats):
+        for kind in wall:
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            subprocess.run([sys.executable, __file__, kind], check=True)
+            wall[kind].append(time.perf_counter() - start)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu[kind].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    for name, table in (("wall", wall), ("cpu", cpu)):
+        for kind, values in table.items():
+            print(f"{name} {kind}: median {statistics.median(values):.3f} s of "
+                  f"{', '.join(f'{v:.3f}' for v in values)}")
+        print(f"{name} ratio w1 / baseline: "
+              f"{statistics.median(table['w1']) / statistics.median(table['baseline']):.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("what", choices=("w1", "baseline", "w2", "pair"))
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    {"w1": w1, "baseline": baseline, "w2": w2}.get(args.what, lambda: pair(args.repeats))()
+
+
+if __name__ == "__main__":
+    main()
