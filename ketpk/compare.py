@@ -87,6 +87,10 @@ class Comparison(Card):
 
         ``assumptions`` in each row counts the assumption labels that curve rests on.
         """
+        unknown = sorted(set(analytes or ()) - set(self.analytes))
+        if isinstance(analytes, str) or unknown:
+            raise ParameterError(f"`analytes` must be a sequence of {', '.join(self.analytes)}; got "
+                                 f"{analytes!r}. E.g. analytes=('ketamine', 'norketamine').")
         rows = []
         for label, result in self.results.items():
             for analyte in (a for a in result.analytes if analytes is None or a in analytes):
@@ -211,10 +215,16 @@ def compare_regimens(regimens: Mapping[str, Any], model: Any = None, *, subject:
     ``(model, Regimen)`` pair, so that e.g. an S(+)-ketamine and a racemic protocol can be
     compared, each with its own model.
     """
+    if not isinstance(regimens, Mapping):
+        raise ParameterError(f"`regimens` must be a mapping {{label: regimen or (model, regimen)}}; "
+                             f"got {type(regimens).__name__}. E.g. {{'A': ('racemic', regimen_a)}}.")
     if not regimens:
         raise ParameterError("`regimens` is empty; give at least one labelled regimen.")
     results = {}
     for label, entry in regimens.items():
+        if isinstance(entry, tuple) and len(entry) != 2:
+            raise ParameterError(f"regimen {label!r} must be a Regimen or a (model, Regimen) pair; "
+                                 f"got a tuple of {len(entry)}.")
         which, regimen = entry if isinstance(entry, tuple) else (model, entry)
         if which is None:
             raise ParameterError(f"regimen {label!r} needs a model: pass `model=` or (model, regimen).")

@@ -14,14 +14,16 @@ threshold crossings) are interpolated by the same rule.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
 from .errors import ParameterError
 
 __all__ = ["RULES", "DEFAULT_RULE", "cmax", "tmax", "segments", "auc", "interpolate", "window",
-           "cavg", "lambda_z", "auc_inf", "time_above", "percentiles", "Running"]
+           "cavg", "lambda_z", "auc_inf", "time_above", "check_levels", "percentiles", "Running"]
 
 RULES = ("linear-up/log-down", "linear")
 DEFAULT_RULE = "linear-up/log-down"
@@ -128,6 +130,23 @@ def time_above(t: np.ndarray, c: np.ndarray, level: float, rule: str = DEFAULT_R
     crossing = np.clip(np.nan_to_num(frac), 0.0, 1.0) * dt
     time = np.where(above0 & above1, dt, np.where(above0, crossing, np.where(above1, dt - crossing, 0.0)))
     return time.sum(axis=-1)
+
+
+def check_levels(q: Any, name: str = "q") -> tuple[float, ...]:
+    """Percentile levels: one number or a sequence of numbers in [0, 100], as floats; anything
+    else (``"median"``, 150, NaN, an empty list) raises ParameterError naming ``name``."""
+    levels = (q,) if isinstance(q, (int, float, np.number)) else q
+    fix = f"Give percentiles in 0-100, e.g. {name}=(5, 50, 95) (the median is 50)."
+    if isinstance(levels, (str, bytes)) or not isinstance(levels, (Sequence, np.ndarray)) or len(levels) == 0:
+        raise ParameterError(f"`{name}` must be a number or a non-empty sequence of numbers; got {q!r}. {fix}")
+    out = []
+    for value in levels:
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
+            raise ParameterError(f"`{name}` must hold numbers; got {value!r} in {q!r}. {fix}")
+        if not (math.isfinite(value) and 0 <= value <= 100):
+            raise ParameterError(f"`{name}` must be in 0-100; got {value!r}. {fix}")
+        out.append(float(value))
+    return tuple(out)
 
 
 def percentiles(values: np.ndarray, q: Sequence[float]) -> np.ndarray:

@@ -43,7 +43,7 @@ import numpy as np
 from . import metrics as _metrics
 from .errors import KetpkWarning, ParameterError, UnitError
 from .metrics import DEFAULT_RULE
-from .units import Q_, as_quantity, convert, parse_unit, to_canonical, to_unit
+from .units import Q_, as_quantity, convert, parse_unit, scalar, to_canonical, to_unit
 
 __all__ = [
     "Curve", "curve", "KETAMINE_EQUIVALENTS", "cmax", "tmax", "auc", "auc_inf", "cavg",
@@ -267,7 +267,10 @@ def time_above(data: Any, analyte: str = "ketamine", *, threshold: Any, rule: st
     Crossing times are interpolated by ``rule`` (default linear-up / log-down).
     """
     c = curve(data, analyte, **units)
-    thr = float(c.convert(threshold).magnitude)
+    thr = scalar(c.convert(threshold).magnitude, "threshold")
+    if not (np.isfinite(thr) and thr >= 0):
+        raise ParameterError(f"`threshold` must be a finite, non-negative concentration; got "
+                             f"{threshold!r}. E.g. threshold='100 ng/mL'.")
     return c._out(_metrics.time_above(c.times.magnitude, c.values.magnitude, thr, rule), c.times.units)
 
 

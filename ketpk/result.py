@@ -12,7 +12,7 @@ import numpy as np
 from .display import Card, CardData, time_span
 from .errors import ParameterError
 from .fileio import write_csv
-from .metrics import percentiles
+from .metrics import check_levels, percentiles
 from .species import analyte_label
 from .units import Q_, convert
 
@@ -103,7 +103,8 @@ class SimulationResult(Card):
         """
         self.concentration(analyte)  # validates the analyte name
         values = np.atleast_2d(self.concentrations_umol_per_l[analyte])
-        return convert(percentiles(values, q), "umol/L", analyte, unit, expected=_CONCENTRATION)
+        return convert(percentiles(values, check_levels(q)), "umol/L", analyte, unit,
+                       expected=_CONCENTRATION)
 
     def amount(self, state: str, unit: str = "umol"):
         """Amount in compartment ``state`` (e.g. ``"ketamine.central"``); needs ``record="all"``."""

@@ -21,7 +21,7 @@ import numpy as np
 
 from .display import Card, CardData, time_span
 from .errors import ParameterError
-from .metrics import Running, percentiles
+from .metrics import Running, check_levels, percentiles
 from .plan import Request, request
 from .result import provenance
 from .units import Q_, convert
@@ -202,6 +202,10 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
         raise ParameterError(f"`chunk_subjects` must be a positive int; got {chunk_subjects!r}.")
     if workers is not None and not (isinstance(workers, int) and workers >= 1):
         raise ParameterError(f"`workers` must be a positive int or None; got {workers!r}.")
+    q = check_levels(q)
+    if client is not None and not (hasattr(client, "submit") and hasattr(client, "gather")):
+        raise ParameterError(f"`client` must be a dask.distributed.Client (or None for in-process "
+                             f"threads); got {client!r} of type {type(client).__name__}.")
     named = isinstance(solver, str)
     req = request(model, regimen, times, subjects=subjects, solver=solver, analytes=analytes)
     S, n_analytes, minutes = req.subjects.n, len(req.analytes), req.times_min
@@ -219,7 +223,6 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
 
         blocks = dask_blocks(client, req, bounds, edges)
     analytes = req.analytes
-    q = tuple(float(v) for v in q)
     bands = {a: np.empty((len(q), minutes.size)) for a in analytes}
     means = {a: np.empty(minutes.size) for a in analytes}
     metrics = {a: Running(S, auc_rule) for a in analytes}
