@@ -480,7 +480,7 @@ class Regimen:
         for start in {d.time for d in infusions}:
             running = sum(d.rate[0] for d in infusions if d.time <= start < d.time + d.duration[0])
             best = max(best, running)
-        return Q_(best * 60.0, "mg/h")
+        return Q_(best, "mg/min").to("mg/h")
 
     def duration(self, subject: Any = None) -> Any:
         """Time from 0 to the end of the last dose (bolus time or infusion end), in h."""
@@ -499,7 +499,7 @@ class Regimen:
             if asked.duration is None and given.amount[0] < asked.amount[0]:
                 out.append((dose, Q_(asked.amount[0], "mg"), Q_(given.amount[0], "mg")))
             elif asked.duration is not None and given.rate[0] < asked.rate[0]:
-                out.append((dose, Q_(asked.rate[0] * 60, "mg/h"), Q_(given.rate[0] * 60, "mg/h")))
+                out.append((dose, Q_(asked.rate[0], "mg/min").to("mg/h"), Q_(given.rate[0], "mg/min").to("mg/h")))
         return out
 
 
