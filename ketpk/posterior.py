@@ -28,7 +28,6 @@ Method
 
 from __future__ import annotations
 
-import csv
 import math
 import os
 import warnings
@@ -40,7 +39,8 @@ import numpy as np
 
 from . import models
 from .errors import KetpkWarning, ParameterError
-from .fileio import open_text, write_csv
+from .eventtable import dataset_rows
+from .fileio import write_csv
 from .population import Population
 from .result import SimulationResult
 from .plan import request
@@ -51,7 +51,7 @@ from .subject import as_batch
 from .units import Q_, as_quantity, convert, to_canonical, to_unit
 
 __all__ = ["Observation", "observations", "read_observations", "individualize",
-           "individualize_dataset", "Posterior", "Forecast", "concentration"]
+           "individualize_dataset", "Posterior", "Forecast"]
 
 _STEP = 1e-3  # in z (prior SDs): differences for the sensitivities and the Hessian
 _Z_BOUND = 8.0  # |z| <= 8 prior SDs: a mode beyond that is reported, never run away to
@@ -131,6 +131,15 @@ def observations(data: Any, model: Any) -> tuple[Observation, ...]:
     return tuple(out)
 
 
+def _any_observations(data: Any, model: Any) -> tuple[Observation, ...]:
+    """Tuples or Observations (:func:`observations`), or a one-ID dataset: a CSV path or row
+    dicts whose EVID-0 rows hold DV (:func:`read_observations`, TIME in h, DV in ng/mL)."""
+    rows = list(data) if not isinstance(data, (str, os.PathLike)) else None
+    if rows is None or (rows and all(isinstance(r, Mapping) for r in rows)):
+        return read_observations(data if rows is None else rows, model)
+    return observations(rows, model)
+
+
 def _analytes(model: Any) -> tuple[str, ...]:
     """The measurable (plasma) analytes: effect-site concentrations are not sampled."""
     return tuple(a for a in model.analytes if a in SPECIES)
@@ -155,7 +164,7 @@ def read_observations(source: Any, model: Any, *, id: Any = None, time_unit: str
     to analyte (default: the model's state numbers, as :func:`ketpk.eventtable.cmt_map` counts).
     """
     model = models.resolve(model)
-    rows = _dataset_rows(source)
+    rows = dataset_rows(source)[0]
     ids = sorted({str(r.get("ID", "1")).strip() for r in rows})
     if id is None and len(ids) > 1:
         raise ParameterError(f"the dataset has IDs {', '.join(ids)}; pass `id=` to choose one.")
@@ -216,7 +225,7 @@ def individualize_dataset(source: Any, model: Any, *, time_unit: str = "h", dv_u
     from .subject import Subject
 
     model = models.resolve(model)
-    rows = _dataset_rows(source)
+    rows = dataset_rows(source)[0]
     reader = _Reader(model, time_unit, dv_unit, cmt)
     by_id: dict[str, list[tuple[int, dict[str, Any]]]] = {}
     for line, row in enumerate(rows, start=2):
@@ -233,17 +242,6 @@ def individualize_dataset(source: Any, model: Any, *, time_unit: str = "h", dv_u
         data = reader.observations(own)
         out[key] = individualize(model, regimen, data, subject=Subject(**covariates))
     return out
-
-
-def _dataset_rows(source: Any) -> list[dict[str, Any]]:
-    if isinstance(source, (str, os.PathLike)):
-        with open_text(source) as handle:
-            rows = list(csv.DictReader(line for line in handle if not line.startswith("#")))
-    elif isinstance(source, Iterable):
-        rows = [dict(r) for r in source]
-    else:
-        raise ParameterError(f"`source` must be a CSV path or row dicts; got {source!r}.")
-    return [{str(k).strip().upper(): v for k, v in r.items() if k is not None} for r in rows]
 
 
 def _cell(row: Mapping[str, Any], column: str, default: float | None, line: int) -> float:
@@ -401,9 +399,11 @@ def individualize(model: Any, regimen: Any, observations_: Any = (), *, subject:
         A model with published variability (omega) and residual error.
     regimen : Regimen, Bolus or Infusion
         What the subject received (the doses before and between the measurements).
-    observations_ : sequence
-        (time, analyte, value[, lloq]) with units, :class:`Observation` records, or the result
-        of :func:`read_observations`. Empty: the posterior is the prior (etas 0).
+    observations_ : sequence, CSV path or dataset rows
+        (time, analyte, value[, lloq]) with units, :class:`Observation` records (e.g. from
+        :func:`read_observations`), or a one-ID NONMEM-style dataset (path or row dicts) whose
+        EVID-0 rows hold DV (TIME in h, DV in ng/mL; other units: :func:`read_observations`).
+        Empty: the posterior is the prior (etas 0).
     subject : ketpk.Subject, optional
         The covariates (weight, age, sex); needed for per-weight doses and scaled models.
 
@@ -418,7 +418,7 @@ def individualize(model: Any, regimen: Any, observations_: Any = (), *, subject:
         raise ParameterError("`subject` must be one ketpk.Subject (individualize fits one subject).")
     regimen.resolve(batch.weights, 1)  # per-weight doses without a weight fail here, clearly
     covariates = dict(batch.covariates) or {"weight": np.array([model.reference_covariates.get("weight", 70.0)])}
-    data = observations(observations_, model)
+    data = _any_observations(observations_, model)
     problem = _Problem(model, regimen, covariates, data)
     k = len(problem.names)
     if not data or k == 0:

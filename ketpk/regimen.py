@@ -304,6 +304,9 @@ class Regimen:
             raise RegimenError(f"`Regimen` takes an iterable of Bolus and Infusion objects; got "
                                f"{doses!r} of type {type(doses).__name__}. E.g. Regimen([Bolus('0 min', "
                                "'25 mg')]).") from None
+        if len(doses) > MAX_DOSES:
+            raise RegimenError(f"a regimen holds at most {MAX_DOSES} doses; got {len(doses)}. Simulate "
+                               "a steady state instead (Regimen.with_steady_state) or fewer doses.")
         for dose in doses:
             if not isinstance(dose, (Bolus, Infusion)):
                 raise RegimenError(

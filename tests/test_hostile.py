@@ -133,6 +133,10 @@ case("string array times", lambda: _sim(times=Q_(np.array(["a", "b"], dtype=obje
 case("bare list times", lambda: _sim(times=[0, 1, 2]), UnitError, r"`times` must be a pint Quantity")
 case("repeat count 1e9", lambda: B.repeat(every="1 h", count=10**9), RegimenError,
      r"`count` 1000000000 makes more than 100000 doses per regimen; simulate a steady state")
+case("a regimen of 200001 doses", lambda: Regimen([B] * 200_001), RegimenError,
+     r"a regimen holds at most 100000 doses; got 200001")
+case("two long regimens added", lambda: B.repeat(every="1 h", count=60_000) + B.repeat(every="1 h", count=60_000),
+     RegimenError, r"a regimen holds at most 100000 doses; got 120000")
 case("repeat count True", lambda: B.repeat(every="1 h", count=True), RegimenError,
      r"`count` must be a whole number >= 1")
 

