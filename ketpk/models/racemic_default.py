@@ -12,10 +12,11 @@ Zhao 2012, Herd 2007, Abuhelwa 2022: values not available). This composite:
   ketamine ratio 0.86 is applied);
 * reports "ketamine" = S + R and "norketamine" = S-NK + R-NK, plus each enantiomer.
 
-Checks (scripts/check_default_models.py; numbers in the issue-3 note): total ketamine CL
-88 L/h/70 kg vs Pharmacotherapy 2022 10 mg IV AUC-based 88.5 L/h and the Kamp 2020 meta-analysis
-79 (69-90) L/h; the venous model under-predicts early arterial peaks (Kamp 2020) and the 2-min
-Cmax of a 10-mg IV bolus (Pharmacotherapy 2022, 296 ng/mL).
+Checks: total ketamine CL 88 L/h/70 kg vs Pharmacotherapy 2022 10 mg IV AUC-based 88.5 L/h and
+the Kamp 2020 meta-analysis 79 (69-90) L/h; every registry study (``ketpk validate``,
+docs/validation.md). Route values and the central volume marked "calibrated to" come from
+scripts/calibrate.py (docs/calibration.md); with Otto's 133 L the 2-min Cmax of a 10-mg IV bolus
+was 0.24x the observed 296 ng/mL (Pharmacotherapy 2022), with the calibrated 52 L it is 0.55x.
 
 Route table: appended below from the parameter values (``A`` = ASSUMPTION; every value's
 source or reasoning is in ``model.describe()``). D = zero-order phase, fpre = dose fraction
@@ -168,8 +169,8 @@ RACEMIC_DEFAULT = DrugModel(
         "systemic S clearance is the same in both forms (Wang 2019: 18.1 vs 18.4 mL/min/kg; Kamp "
         "2020 S-K curves of the two arms coincide), so no interaction acts after absorption.",
         "IIV (Otto 2021) acts on both enantiomers together (R values are S values × ratios).",
-        "Venous model: compared with arterial data (Kamp 2020) it under-predicts concentrations "
-        "during and just after infusions (arterial V and MRT ≈ 40 % smaller, Persson 2002).",
+        "Venous model (central volume calibrated, see V1): arterial data (Kamp 2020) are compared "
+        "with bands widened for the sampling site (arterial V and MRT ≈ 40 % smaller, Persson 2002).",
     ) + otto2021.OTTO2021.notes,
     evidence="composite",
 )
