@@ -55,6 +55,7 @@ __all__ = (
     "PopulationSummary",
     "models",
     "protocols",
+    "titration",
     "read_event_table",
     "simulate_dataset",
     "DatasetResult",
@@ -97,7 +98,7 @@ __all__ = (
 )
 
 
-_LAZY_SUBMODULES = ("effects", "protocols", "tci")
+_LAZY_SUBMODULES = ("titration", "effects", "protocols", "tci")
 _LAZY_NAMES = {"individualize": "posterior", "Posterior": "posterior", "find_dose": "dosefinding",
                "Target": "dosefinding"}
 

@@ -51,6 +51,8 @@ def _add_model(parser: argparse.ArgumentParser) -> None:
 def _add_times(parser: argparse.ArgumentParser, end: str,
                weight: str = 'body weight, e.g. "70 kg" (needed for per-kg doses)') -> None:
     parser.add_argument("--weight", metavar="W", help=weight)
+    parser.add_argument("--age", metavar="A", help='age, e.g. "45 year" (for models scaled by age)')
+    parser.add_argument("--sex", choices=("female", "male"), help="sex (for models scaled by sex)")
     parser.add_argument("--end", default=end, metavar="T", help=f'simulated time span (default "{end}")')
     parser.add_argument("--step", default="1 min", metavar="DT", help='output step (default "1 min")')
     parser.add_argument("--unit", default="ng/mL", help="concentration unit: ng/mL, mg/L, nmol/mL... (default ng/mL)")
@@ -85,7 +87,8 @@ def _model(args: argparse.Namespace, fallback: str | None = None) -> Any:
 def _subject(args: argparse.Namespace) -> Any:
     from .subject import Subject
 
-    return Subject(weight=args.weight) if args.weight else None
+    given = {k: getattr(args, k, None) for k in ("weight", "age", "sex")}
+    return Subject(**given) if any(v is not None for v in given.values()) else None
 
 
 def _times(args: argparse.Namespace) -> Any:
@@ -236,7 +239,8 @@ def _cmd_protocols(args: argparse.Namespace) -> int:
         print(protocols.get(args.describe).describe(_subject(args)))
         return 0
     rows = [("name", "drug", "routes", "summary")]
-    rows += [(p.name, p.drug, ",".join(p.routes), p.summary) for p in protocols.available()]
+    rows += [(p.name, p.drug, ",".join(p.routes), p.summary.replace("*", ""))
+             for p in protocols.available()]
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     for row in rows:
         print("  ".join([*(c.ljust(w) for c, w in zip(row, widths)), row[3]]))
@@ -245,18 +249,24 @@ def _cmd_protocols(args: argparse.Namespace) -> int:
     return 0
 
 
-def _analytes(args: argparse.Namespace, comparison: Any) -> tuple[str, ...]:
-    """--analytes (``all`` or a comma list), else ketamine and norketamine."""
+def _analytes(args: argparse.Namespace, source: Any) -> tuple[str, ...]:
+    """--analytes (``all`` or a comma list), else ketamine and norketamine (those present).
+
+    ``source`` is a Comparison or a DrugModel (its plasma analytes)."""
+    if hasattr(source, "results"):
+        present = source.analytes
+    else:  # a model: the analytes its system observes
+        present = tuple(source.system(source.individual({}, {}, 1)).observe)
     if args.analytes == "all":
-        return comparison.analytes
+        return present
     if args.analytes:
         chosen = tuple(a.strip() for a in args.analytes.split(","))
-        unknown = [a for a in chosen if a not in comparison.analytes]
+        unknown = [a for a in chosen if a not in present]
         if unknown:
             raise CliError(f"--analytes: {', '.join(unknown)} not simulated; the model has "
-                           f"{', '.join(comparison.analytes)}.")
+                           f"{', '.join(present)}.")
         return chosen
-    return comparison.main_analytes
+    return tuple(a for a in ("ketamine", "norketamine") if a in present) or present[:1]
 
 
 def _report(args: argparse.Namespace, model: Any, comparison: Any, writer: Any, title: str) -> None:
@@ -269,37 +279,43 @@ def _report(args: argparse.Namespace, model: Any, comparison: Any, writer: Any, 
                                                          title=f"{title} — model {model.id}"))
 
 
+def _who(args: argparse.Namespace) -> str:
+    """``", 70 kg"`` for plot titles: the subject's covariates given on the command line."""
+    subject = _subject(args)
+    return f", {str(subject).removeprefix('subject ')}" if subject is not None else ""
+
+
 def _cmd_simulate(args: argparse.Namespace) -> int:
     from .compare import Comparison
     from .simulate import simulate
 
-    if args.protocol:
-        if args.dose or args.rate or args.duration or args.every:
-            raise CliError("give either --protocol or --dose/--rate/--duration, not both.")
-        regimen = _protocol(args.protocol, args.option)
-        _check_weight(regimen, args)
-        model, label, kind = _protocol_model(args, regimen), args.protocol, "regimens"
-    else:
-        if args.option:
-            raise CliError("--option sets protocol options; it needs --protocol.")
-        regimen, model, label, kind = _dose(args), _model(args), args.route, "routes"
+    model, regimen, what = _chosen_regimen(args, need_weight=True)
+    label, kind = (args.protocol, "regimens") if args.protocol else (args.route, "routes")
     subject = _subject(args)
     result = simulate(model, regimen, _times(args), subjects=subject, scenario=args.scenario or None)
-    what = args.protocol or " ".join(filter(None, (args.dose, args.rate, args.route, args.duration)))
     _report(args, model, Comparison({label: result}, subject, kind),
-            lambda path: result.to_csv(path, unit=args.unit), what)
+            lambda path: result.to_csv(path, unit=args.unit), what + _who(args))
     return 0
 
 
 def _cmd_compare_routes(args: argparse.Namespace) -> int:
     from .compare import compare_routes
 
+    from .regimen import Infusion
+
     model = _model(args)
     routes = args.routes.split(",") if args.routes else None
-    if args.dose is None:
-        raise CliError("give the dose to compare: --dose AMOUNT, e.g. --dose \"25 mg\".")
-    comp = compare_routes(model, args.dose, routes, subject=_subject(args), times=_times(args))
-    _report(args, model, comp, lambda path: comp.to_csv(path, unit=args.unit), f"{args.dose} by route")
+    if args.dose is None and args.rate is None:
+        raise CliError("give the dose to compare: --dose AMOUNT (a bolus, e.g. --dose \"25 mg\"), "
+                       "with --duration or --rate for an infusion.")
+    if args.rate is None and args.duration is None:
+        dose, what = args.dose, f"{args.dose} bolus"
+    else:  # the route is replaced by each compared route
+        dose = Infusion("0 min", amount=args.dose, rate=args.rate, duration=args.duration)
+        what = "infusion " + " ".join(filter(None, (args.dose, args.rate, args.duration and f"over {args.duration}")))
+    comp = compare_routes(model, dose, routes, subject=_subject(args), times=_times(args))
+    _report(args, model, comp, lambda path: comp.to_csv(path, unit=args.unit),
+            f"{what} by route{_who(args)}")
     return 0
 
 
@@ -316,6 +332,22 @@ def _percentile_levels(args: argparse.Namespace) -> tuple[float, ...]:
     return levels
 
 
+def _chosen_regimen(args: argparse.Namespace, need_weight: bool) -> tuple[Any, Any, str]:
+    """(model, regimen, description): --protocol NAME (with --option) or a --dose; per-kg doses
+    need --weight if ``need_weight``."""
+    if args.protocol:
+        if args.dose or args.rate or args.duration or args.every:
+            raise CliError("give either --protocol or --dose/--rate/--duration, not both.")
+        regimen = _protocol(args.protocol, args.option)
+        if need_weight:
+            _check_weight(regimen, args)
+        return _protocol_model(args, regimen), regimen, args.protocol
+    if args.option:
+        raise CliError("--option sets protocol options; it needs --protocol.")
+    what = " ".join(filter(None, (args.dose, args.rate, args.route, args.duration)))
+    return _model(args), _dose(args, need_weight=need_weight), what
+
+
 def _cmd_population(args: argparse.Namespace) -> int:
     import numpy as np
 
@@ -323,52 +355,61 @@ def _cmd_population(args: argparse.Namespace) -> int:
     from .species import analyte_label
     from .summary import summarize
 
-    model = _model(args)
     if args.n < 1:
         raise CliError(f"--n must be at least 1; got {args.n}.")
     levels = _percentile_levels(args)
     if args.seed < 0:
         raise CliError(f"--seed must be a whole number >= 0; got {args.seed}. E.g. --seed 1.")
-    dose = _dose(args, need_weight=False)
-    subjects = population.sample(model, args.n, seed=args.seed, weight=args.weight)
-    summary = summarize(model, dose, _times(args), subjects=subjects, q=levels)
-    analytes = [a for a in ("ketamine", "norketamine") if a in summary.analytes] or list(summary.analytes)
-    weights = "weight " + args.weight if args.weight else "sampled weights"
+    model, regimen, what = _chosen_regimen(args, need_weight=False)
+    female = {"female": 1.0, "male": 0.0, None: 0.5}[args.sex]
+    subjects = population.sample(model, args.n, seed=args.seed, weight=args.weight, age=args.age,
+                                 female=female)
+    analytes = _analytes(args, model)
+    summary = summarize(model, regimen, _times(args), subjects=subjects, q=levels, analytes=analytes,
+                        progress=False if args.no_progress else None)
+    who = ", ".join(filter(None, ("weight " + args.weight if args.weight else "sampled weights",
+                                  args.age and "age " + args.age, args.sex)))
     print(f"model {model.id}: {model.citation}")
-    print(f"{args.n} virtual subjects (seed {args.seed}, {weights}, published inter-individual variability)")
+    print(f"{args.n} virtual subjects (seed {args.seed}, {who}, published inter-individual variability)")
     for analyte in analytes:
         for name, values in (("Cmax", summary.cmax(analyte, args.unit)),
                              ("AUC", summary.auc(analyte, f"{args.unit}*h"))):
             spread = ", ".join(f"P{p:g} {v:.4g}" for p, v in zip(levels, np.percentile(values.magnitude, levels)))
             unit = args.unit if name == "Cmax" else f"{args.unit}·h"
             print(f"  {analyte_label(model.drug, analyte)} {name} [{unit}] across subjects: {spread}")
+    _print_assumptions(model.assumptions + tuple(getattr(regimen, "assumptions", ())))
 
     def write(path: str) -> None:
-        from .fileio import atomic_path
+        from .fileio import write_csv
 
-        bands = [(a, p, summary.percentile(a, p, args.unit).magnitude) for a in summary.analytes for p in levels]
-        with atomic_path(path) as tmp, open(tmp, "w", newline="") as handle:
-            out = csv.writer(handle)
-            out.writerow(["time [min]", *(f"{a} P{p:g} [{args.unit}]" for a, p, _ in bands)])
-            for t, time in enumerate(summary.times_min):
-                out.writerow([f"{time:.10g}", *(f"{band[t]:.10g}" for _, _, band in bands)])
+        bands = [(a, p, summary.percentile(a, p, args.unit).magnitude) for a in analytes for p in levels]
+        rows = ([f"{time / 60:.12g}", *(f"{band[t]:.10g}" for _, _, band in bands)]
+                for t, time in enumerate(summary.times_min))
+        provenance = {**summary.metadata, "citation": model.citation, "regimen": what,
+                      "subjects": f"{args.n} ({who})"}
+        write_csv(path, ["time [h]", *(f"{a} P{p:g} [{args.unit}]" for a, p, _ in bands)], rows,
+                  provenance=provenance)
 
     def figure() -> Any:
         import matplotlib.pyplot as plt
 
-        from .bands import plot_percentiles
-
         fig, axes = plt.subplots(len(analytes), 1, figsize=(7.5, 3.0 * len(analytes) + 0.8),
                                  sharex=True, layout="constrained", squeeze=False)
         for ax, analyte in zip(axes[:, 0], analytes):
-            plot_percentiles(summary, analyte, q=levels, unit=args.unit, ax=ax, log=args.log)
+            summary.plot(analyte, q=levels, unit=args.unit, ax=ax, log=args.log, title="")
             ax.set_xlabel("")
-            ax.grid(alpha=0.3)
         axes[-1, 0].set_xlabel("time [h]")
-        fig.suptitle(f"{args.n} virtual subjects — model {model.id}", fontsize=10)
+        fig.suptitle(f"{what}, {args.n} virtual subjects ({who}) — model {model.id}", fontsize=10)
         return fig
 
     _write_outputs(args, write, figure)
+    return 0
+
+
+def _cmd_app(args: argparse.Namespace) -> int:
+    from .app import run
+
+    run(args.host, args.port, args.browser)
     return 0
 
 
@@ -411,10 +452,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_cmd_simulate)
 
     p = sub.add_parser("compare-routes", help="one dose by several routes",
-                       description="Simulate one bolus dose by each route of a model and print "
-                                   "Cmax, Tmax and AUC per route. " + _DISCLAIMER)
+                       description="Simulate one dose (a bolus, or an infusion with --rate or "
+                                   "--duration) by each route of a model and print Cmax, Tmax and "
+                                   "AUC per route. " + _DISCLAIMER)
     _add_model(p)
-    p.add_argument("--dose", metavar="AMOUNT", help='amount as free base, e.g. "25 mg"')
+    p.add_argument("--dose", metavar="AMOUNT", help='amount as free base, e.g. "25 mg" or "0.5 mg/kg"')
+    p.add_argument("--rate", metavar="RATE", help='infusion rate instead of a bolus, e.g. "20 mg/h"')
+    p.add_argument("--duration", metavar="T", help='infusion duration instead of a bolus, e.g. "40 min"')
     p.add_argument("--routes", metavar="R1,R2", help="comma-separated routes (default: all the model has)")
     _add_times(p, "24 h")
     _add_analytes(p)
@@ -427,8 +471,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_dose(p)
     p.add_argument("--n", type=int, default=500, help="number of virtual subjects (default 500)")
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    p.add_argument("--protocol", metavar="NAME", help="a named protocol instead of a dose (see `ketpk protocols`)")
+    p.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
+                   help="protocol option, repeatable")
     p.add_argument("--percentiles", default="5,50,95", help="comma-separated (default 5,50,95)")
+    p.add_argument("--no-progress", action="store_true",
+                   help="no progress bar (default: shown on a terminal)")
     _add_times(p, "24 h", weight='one body weight for every subject (default: sampled, see ketpk.population)')
+    _add_analytes(p)
     p.set_defaults(run=_cmd_population)
 
     from .cli_individualize import add_parser as add_individualize
@@ -444,6 +494,14 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_dataset import add_parser as add_dataset
 
     add_dataset(sub)
+
+    p = sub.add_parser("app", help="the interactive teaching page (pip install \"ketpk[app]\")",
+                       description="Serve an interactive page: routes, doses, protocols, curves, "
+                                   "metrics, a population band and CSV download. " + _DISCLAIMER)
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--browser", action="store_true", help="open the page in the default web browser")
+    p.set_defaults(run=_cmd_app)
     return parser
 
 

@@ -113,22 +113,29 @@ class Comparison(Card):
         return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip()
                          for line in [head, *body])
 
-    def to_csv(self, path: Any, *, unit: str = "ng/mL") -> None:
-        """Write the curves in long format (label, time [min], one column per analyte), atomically,
-        after ``#`` provenance lines (ketpk version and each label's model)."""
+    def to_csv(self, path: Any, *, unit: str = "ng/mL", time_unit: str = "h") -> None:
+        """Write the curves in long format (label, time [time_unit], one column per analyte),
+        atomically, after ``#`` provenance lines (ketpk version, each label's model and
+        citation, the subject)."""
+        from .units import to_unit
+
         names = self.analytes
 
         def rows():
             for label, result in self.results.items():
                 columns = [result.concentration(a, unit).magnitude if a in result.analytes
                            else np.full(result.times_min.size, np.nan) for a in names]
-                for t, time in enumerate(result.times_min):
-                    yield [label, f"{time:.10g}", *(f"{c[t]:.10g}" for c in columns)]
+                times = to_unit(result.times, time_unit, "time_unit").magnitude
+                for t, time in enumerate(times):
+                    yield [label, f"{time:.12g}", *(f"{c[t]:.10g}" for c in columns)]
 
         first = next(iter(self.results.values()))
         provenance = {"ketpk_version": first.metadata.get("ketpk_version"),
-                      **{f"model[{label}]": r.model_id for label, r in self.results.items()}}
-        write_csv(path, ["label", "time [min]", *(f"{self.label(a)} [{unit}]" for a in names)], rows(),
+                      **{f"model[{label}]": r.model_id for label, r in self.results.items()},
+                      **{f"citation[{m}]": c for m, c in
+                         {r.model_id: r.citation for r in self.results.values()}.items()},
+                      "subject": self.subject}
+        write_csv(path, ["label", f"time [{time_unit}]", *(f"{self.label(a)} [{unit}]" for a in names)], rows(),
                   provenance=provenance)
 
     def to_frame(self, *, unit: str = "ng/mL", time_unit: str = "h", wide: bool = False,

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["Card", "CardData", "text_table", "html_table", "cell", "time_span", "unit_text",
-           "quantity_text"]
+           "quantity_text", "value_text", "regimen_text"]
 
 _MAX_ROWS = 12  # table rows shown in the plain text (one screen)
 _WIDTH = 100  # characters per line of the plain text
@@ -59,9 +59,51 @@ def unit_text(unit: Any) -> str:
 
 
 def quantity_text(value: Any, digits: int = 3) -> str:
-    """A scalar Quantity rounded to ``digits`` significant digits with :func:`unit_text`."""
+    """A scalar Quantity rounded to ``digits`` significant digits with :func:`unit_text`
+    (``0.317 mg/kg/h``, ``1200 mg``: never an exponent)."""
     text = unit_text(value.units)
-    return f"{float(value.magnitude):.{digits}g}" + (f" {text}" if text else "")
+    number = np.format_float_positional(float(value.magnitude), precision=digits, unique=False,
+                                        fractional=False, trim="-")
+    return number + (f" {text}" if text else "")
+
+
+def value_text(value: Any, digits: int = 3) -> str:
+    """An option value as text: Quantities and strings with units via :func:`quantity_text`,
+    tuples item by item, anything else as ``str``."""
+    from .units import Q_
+
+    if isinstance(value, (tuple, list)):
+        return "(" + ", ".join(value_text(v, digits) for v in value) + ")"
+    if isinstance(value, str):
+        try:
+            parsed = Q_(value)
+        except Exception:  # noqa: BLE001 - not a quantity: shown as written
+            return value
+        if not hasattr(parsed, "unit_items") or not list(parsed.unit_items()):
+            return value  # a bare number or word
+        value = parsed
+    if hasattr(value, "units"):
+        return quantity_text(value, digits)
+    return str(value)
+
+
+def regimen_text(regimen: Any, route: bool = True) -> str:
+    """A regimen in a few words for titles: ``"25 mg oral"``, ``"0.5 mg/kg iv over 40 min"``,
+    a protocol's name, or ``"3 doses by iv, oral"`` (``route=False``: without the route)."""
+    if regimen is None:
+        return "no dose"
+    if getattr(regimen, "name", None):
+        return str(regimen.name)
+    doses = list(regimen) if hasattr(regimen, "__iter__") else [regimen]
+    if len(doses) != 1:
+        return f"{len(doses)} doses by {', '.join(dict.fromkeys(d.route for d in doses))}"
+    dose = doses[0]
+    by = f" {dose.route}" if route else ""
+    if hasattr(dose, "duration"):
+        size = value_text(dose.amount) if dose.amount is not None else value_text(dose.rate)
+        over = f" over {value_text(dose.duration)}" if dose.duration is not None else ""
+        return f"{size}{by}{over}" if route else f"{size} infused{over}"
+    return f"{value_text(dose.amount)}{by}"
 
 
 def time_span(times_min: np.ndarray) -> str:

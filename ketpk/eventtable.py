@@ -59,6 +59,7 @@ class EventTable:
     columns: tuple[str, ...]
     time_unit: str
     cmt: Mapping[str, int] = field(default_factory=dict)
+    model_id: str = ""  # the model whose state numbers the CMT column holds ("" for route codes)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -67,8 +68,16 @@ class EventTable:
         return iter(self.rows)
 
     def write(self, path: str | os.PathLike) -> Path:
-        """Write CSV atomically (full float precision; the CMT mapping as a ``# cmt:`` line)."""
-        coding = {"cmt": " ".join(f"{route}={number}" for route, number in self.cmt.items())} if self.cmt else None
+        """Write CSV atomically (full float precision), after ``#`` lines: the CMT mapping
+        (``# cmt:``), what its numbers mean (``# cmt_meaning:``, naming the model) and the units."""
+        coding = {"cmt": " ".join(f"{route}={number}" for route, number in self.cmt.items())} if self.cmt else {}
+        if self.model_id:
+            coding["cmt_meaning"] = (f"1-based state number in model {self.model_id} of the compartment "
+                                     "each route's dose enters (ketpk.eventtable.cmt_map)")
+        elif self.cmt and dict(self.cmt) == ROUTE_CMT:
+            coding["cmt_meaning"] = "ketpk route codes, no model (ketpk.eventtable.ROUTE_CMT)"
+        coding["units"] = (f"TIME, II, DUR in {self.time_unit}; AMT in mg of free base; RATE in "
+                           f"mg/{self.time_unit}")
         write_csv(path, self.columns, ([format_cell(row[k]) for k in self.columns] for row in self.rows),
                   provenance=coding)
         return Path(path)
@@ -179,7 +188,7 @@ def event_table(regimen: Any, subject: Any = None, *, model: Any = None, id: int
             row["SS"], row["II"] = 1, ss._tau / scale
         rows.append(row)
         k += run
-    return EventTable(tuple(rows), columns, time_unit, cmts)
+    return EventTable(tuple(rows), columns, time_unit, cmts, model.id if model is not None else "")
 
 
 def _steady_state_dose(regimen: Any) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -12,38 +12,98 @@ from .errors import ParameterError
 from .fileio import atomic_path
 from .units import Q_, to_canonical, to_unit
 
-__all__ = ["plot_concentration", "plot_comparison", "plot_schedule", "plot_posterior", "save_figure"]
+__all__ = ["plot_concentration", "plot_comparison", "plot_schedule", "plot_posterior", "save_figure",
+           "draw_observations"]
 
 _ASSUMED = " *"
 _FOOTNOTE = "* rests on assumption-labelled values"
 
 
 def plot_concentration(result: Any, analytes: Sequence[str] | None = None, *, unit: str = "ng/mL",
-                       time_unit: str = "h", ax: Any = None, log: bool = False) -> Any:
-    """Concentration–time curves of ``analytes`` (default: all) for one subject or a batch.
+                       time_unit: str = "h", ax: Any = None, log: bool = False,
+                       bands: bool | None = None, q: Sequence[float] = (5, 50, 95),
+                       observations: Any = None, title: str | None = None) -> Any:
+    """Concentration–time curves of ``analytes`` (default: all), one colour per analyte.
 
-    Returns the matplotlib Axes. Curves that rest on assumption-labelled values get a dashed
-    line and a "*" after their label, explained in the legend title.
+    A population (more than one subject) is drawn as bands by default: the median of ``q`` as
+    a line and each symmetric pair of percentiles shaded; ``bands=False`` draws every subject's
+    curve, thin. ``observations`` overlays measured concentrations as markers (see
+    :func:`draw_observations`). Curves that rest on assumption-labelled values are dashed with
+    a "*" after their label, explained in the legend title. The title names the dose, the
+    subjects and the model unless ``title`` is given. Returns the Figure.
     """
     import matplotlib.pyplot as plt
+    from matplotlib.collections import LineCollection
+
+    from .bands import draw_bands
+    from .display import regimen_text
 
     times = to_unit(result.times, time_unit, "time_unit").magnitude  # before any figure exists
+    names = list(analytes or result.analytes)
+    population = result.n_subjects > 1
+    bands = population if bands is None else bands
     if ax is None:
         ax = plt.subplots(figsize=(7, 4.2), layout="constrained")[1]
     dashed = bool(result.assumptions)
-    for analyte in analytes or result.analytes:
-        values = result.concentration(analyte, unit).magnitude
-        label = f"{result.label(analyte)}{_ASSUMED if dashed else ''}"
-        lines = ax.plot(times, values.T, ls="--" if dashed else "-", lw=1.6)
-        lines[0].set_label(label)
+    style = "--" if dashed else "-"
+    colours = _colours()
+    for i, analyte in enumerate(names):
+        colour, label = colours[i % len(colours)], f"{result.label(analyte)}{_ASSUMED if dashed else ''}"
+        if bands and population:
+            rows = result.percentiles(analyte, q, unit).magnitude
+            draw_bands(ax, times, rows, q, colour, label, ls=style)
+            continue
+        values = np.atleast_2d(result.concentration(analyte, unit).magnitude)
+        if len(values) == 1:
+            ax.plot(times, values[0], color=colour, ls=style, lw=1.6, label=label)
+        else:
+            ax.add_collection(LineCollection([np.column_stack([times, v]) for v in values],
+                                             colors=colour, linestyles=style, lw=0.6, alpha=0.25))
+            ax.plot([], [], color=colour, ls=style, label=f"{label} ({len(values)} subjects)")
+            ax.autoscale_view()
+    if observations is not None:
+        draw_observations(ax, observations, names, unit, time_unit)
     ax.set_xlabel(f"time [{time_unit}]")
     ax.set_ylabel(f"plasma concentration [{unit}]")
     if log:
-        ax.set_yscale("log")
-    ax.set_title(f"{result.model_id}", fontsize=10)
+        _log_axis(ax)
+    subjects = result.metadata.get("subjects")
+    ax.set_title(title if title is not None else ", ".join(filter(None, (
+        regimen_text(result.regimen), subjects))) + f" — model {result.model_id}", fontsize=10)
     _legend(ax, dashed)
     ax.grid(alpha=0.3)
-    return ax
+    return ax.figure
+
+
+def _colours() -> list[str]:
+    import matplotlib.pyplot as plt
+
+    return plt.rcParams["axes.prop_cycle"].by_key()["color"]
+
+
+def draw_observations(ax: Any, observations: Any, analytes: Sequence[str], unit: str,
+                      time_unit: str) -> None:
+    """Measured concentrations as markers on ``ax``, in the colour of their analyte's curve.
+
+    ``observations`` is a mapping ``{analyte: (times, concentrations)}`` of Quantities (or
+    strings/arrays with units), or one ``(times, concentrations)`` pair for the first analyte.
+    Concentrations are converted to ``unit`` (mass↔molar with the analyte's molar mass).
+    """
+    from .nca import curve
+
+    if not isinstance(observations, Mapping):
+        observations = {analytes[0]: observations}
+    colours = _colours()
+    for analyte, pair in observations.items():
+        if analyte not in analytes:
+            raise ParameterError(f"`observations` has {analyte!r}, which is not plotted; plotted are "
+                                 f"{', '.join(analytes)}.")
+        c = curve(pair, analyte, unit=unit)
+        times = to_unit(c.times, time_unit, "observation times").magnitude
+        colour = colours[list(analytes).index(analyte) % len(colours)]
+        for row in np.atleast_2d(c.values.magnitude):
+            ax.plot(times, row, "o", ms=4, mfc="white", mec=colour, mew=1.3, ls="none")
+        ax.plot([], [], "o", ms=4, mfc="white", mec=colour, ls="none", label=f"{analyte} observed")
 
 
 def _legend(ax: Any, flagged: bool, **kwargs: Any) -> None:
@@ -55,23 +115,26 @@ def _legend(ax: Any, flagged: bool, **kwargs: Any) -> None:
 
 def _log_axis(ax: Any) -> None:
     """Log scale over three decades below the highest curve."""
-    top = max(np.nanmax(line.get_ydata()) for line in ax.get_lines())
+    top = ax.dataLim.y1  # lines, bands and subject collections alike
     ax.set_yscale("log")
     ax.set_ylim(top * 1e-3, top * 1.5)
 
 
 def plot_comparison(comparison: Any, *, analytes: Sequence[str] | None = None, unit: str = "ng/mL",
                     time_unit: str = "h", log: bool = False, schedule: bool | None = None,
-                    title: str | None = None) -> Any:
+                    title: str | None = None, observations: Any = None) -> Any:
     """Overlay labelled curves (routes or regimens): one panel per analyte, shared time axis.
 
     Default panels: ketamine and norketamine (those the models have). ``schedule`` (default:
     on for regimen comparisons) adds a panel with each regimen's infusion rate (mg/h) and
     boluses under the concentrations. Curves resting on assumption-labelled values are dashed
-    and marked "*", explained in the legend title. Returns the Figure.
+    and marked "*", explained in the legend title. ``observations`` (as for
+    :func:`draw_observations`) are drawn on their analyte's panel. The default title names the
+    dose, the subject and the model. Returns the Figure.
     """
     import matplotlib.pyplot as plt
 
+    from .display import regimen_text
     from .regimen import dose_schedule
 
     names = list(analytes or comparison.main_analytes)
@@ -97,6 +160,11 @@ def plot_comparison(comparison: Any, *, analytes: Sequence[str] | None = None, u
         if schedule:
             _draw_schedule(axes[-1], dose_schedule(result.regimen, comparison.subject), time_unit,
                            times[-1], colour, label)
+    if observations is not None:
+        pairs = observations if isinstance(observations, Mapping) else {names[0]: observations}
+        for ax, analyte in zip(axes, names):
+            if analyte in pairs:
+                draw_observations(ax, {analyte: pairs[analyte]}, [analyte], unit, time_unit)
     for ax, analyte in zip(axes, names):
         ax.set_ylabel(f"{comparison.label(analyte)} [{unit}]")
         ax.grid(alpha=0.3)
@@ -109,7 +177,11 @@ def plot_comparison(comparison: Any, *, analytes: Sequence[str] | None = None, u
         axes[-1].set_ylabel("infusion rate [mg/h]")
         axes[-1].grid(alpha=0.3)
     models = sorted({r.model_id for r in comparison.results.values()})
-    fig.suptitle(title or f"{comparison.kind} compared — model {', '.join(models)}", fontsize=10)
+    first = next(iter(comparison.results.values()))
+    dose = (f"{regimen_text(first.regimen, route=False)} by route" if comparison.kind == "routes"
+            else "regimens")
+    who = str(comparison.subject) if comparison.subject is not None else first.metadata.get("subjects")
+    fig.suptitle(title or f"{dose}, {who} — model {', '.join(models)}", fontsize=10)
     return fig
 
 

@@ -563,6 +563,32 @@ class Posterior:
                          f"90% [{low.magnitude:.4g}, {high.magnitude:.4g}]  shrinkage {shrink[name]:.2f}")
         return "\n".join(lines)
 
+    def to_frame(self, level: float = 0.9) -> Any:
+        """The fitted parameters as a pandas DataFrame (``pip install "ketpk[pandas]"``): one row
+        per parameter with an eta: unit, typical, individual, the central ``level`` interval,
+        eta, its posterior SD and shrinkage (values in the parameter's own unit)."""
+        from .frames import columns_frame
+
+        typical, individual = self.typical_parameters, self.parameters
+        bounds = [self.interval(name, level) for name in self.names]
+        columns = {
+            "parameter": list(self.names),
+            "unit": [f"{individual[n].units:~P}" for n in self.names],
+            "typical": [float(typical[n].magnitude) for n in self.names],
+            "individual": [float(individual[n].magnitude) for n in self.names],
+            f"lower {level:.0%}": [float(lo.to(individual[n].units).magnitude)
+                                    for n, (lo, _) in zip(self.names, bounds)],
+            f"upper {level:.0%}": [float(hi.to(individual[n].units).magnitude)
+                                    for n, (_, hi) in zip(self.names, bounds)],
+            "eta": [self.etas[n] for n in self.names],
+            "sd": [self.sd[n] for n in self.names],
+            "shrinkage": [self.shrinkage[n] for n in self.names],
+        }
+        attrs = {"model_id": self.model.id, "citation": str(self.model.citation),
+                 "objective": self.objective, "converged": self.converged,
+                 "observations": len(self.observations)}
+        return columns_frame(columns, attrs)
+
     def plot(self, times: Any = None, analytes: Sequence[str] | None = None, *, unit: str = "ng/mL",
              level: float = 0.9, ax: Any = None) -> Any:
         """Observations, typical curve and individual curve with its band; returns the figure."""
@@ -590,6 +616,25 @@ class Forecast:
         q = (50 - 50 * self.level, 50 + 50 * self.level)
         edges = self.draws.percentiles(analyte, q, unit)
         return edges[0], edges[1]
+
+    def to_frame(self, *, unit: str = "ng/mL", time_unit: str = "h", wide: bool = False,
+                 analytes: Sequence[str] | None = None) -> Any:
+        """A pandas DataFrame (``pip install "ketpk[pandas]"``): ``statistic`` (individual,
+        lower, upper, typical), ``time``, then long (analyte, value, unit) or ``wide``."""
+        from .frames import curves_frame
+
+        names = list(analytes or [a for a in self.individual.analytes if a in SPECIES])
+        times = convert(self.individual.times_min, "min", None, time_unit, name="time_unit").magnitude
+        labels = ("individual", "lower", "upper", "typical")
+        series = []
+        for a in names:
+            low, high = self.band(a, unit)
+            series.append((a, unit, np.concatenate([
+                self.individual.concentration(a, unit).magnitude[0], low.magnitude, high.magnitude,
+                self.typical.concentration(a, unit).magnitude[0]])))
+        keys = {"statistic": np.repeat(labels, times.size), "time": np.tile(times, len(labels))}
+        attrs = {**self.individual.frame_attrs(time_unit), "band_level": self.level}
+        return curves_frame(keys, series, attrs, wide)
 
     def to_csv(self, path: Any, *, unit: str = "ng/mL", analytes: Sequence[str] | None = None) -> None:
         """Write time, then per analyte: individual, lower, upper and typical (``unit``)."""

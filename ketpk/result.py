@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .display import Card, CardData, time_span
+from .display import Card, CardData, regimen_text, time_span
 from .errors import ParameterError
 from .fileio import write_csv
 from .metrics import check_levels, percentiles
@@ -118,19 +118,21 @@ class SimulationResult(Card):
         return convert(self._squeeze(self.amounts_umol[:, index]), "umol", self.species[index], unit,
                        expected="an amount unit, molar or mass (e.g. 'umol', 'mg')")
 
-    def to_csv(self, path: str | os.PathLike, *, unit: str = "ng/mL",
+    def to_csv(self, path: str | os.PathLike, *, unit: str = "ng/mL", time_unit: str = "h",
                analytes: Sequence[str] | None = None) -> None:
-        """Write a long-format CSV: subject, time [min], one column per analyte in ``unit``.
+        """Write a long-format CSV: subject, time [time_unit], one column per analyte in ``unit``.
 
-        The provenance (``metadata``: ketpk version, model id, solver, seed, ...) comes first as
-        ``# key: value`` comment lines; read with ``pandas.read_csv(path, comment="#")``.
+        Time is in hours by default, as in tables, plots and frames. The provenance
+        (``metadata``: ketpk version, model id, solver, seed, ..., and the citation) comes first
+        as ``# key: value`` comment lines; read with ``pandas.read_csv(path, comment="#")``.
         Written to a temporary file then renamed, so a failure leaves no partial file.
         """
         names = list(analytes or self.analytes)
         columns = [np.atleast_2d(self.concentration(a, unit).magnitude) for a in names]
-        rows = ([s, f"{time:.10g}", *(f"{c[s, t]:.10g}" for c in columns)]
-                for s in range(columns[0].shape[0]) for t, time in enumerate(self.times_min))
-        write_csv(path, ["subject", "time [min]", *(f"{self.label(a)} [{unit}]" for a in names)], rows,
+        times = convert(self.times_min, "min", None, time_unit, name="time_unit").magnitude
+        rows = ([s, f"{time:.12g}", *(f"{c[s, t]:.10g}" for c in columns)]
+                for s in range(columns[0].shape[0]) for t, time in enumerate(times))
+        write_csv(path, ["subject", f"time [{time_unit}]", *(f"{self.label(a)} [{unit}]" for a in names)], rows,
                   provenance={**self.metadata, "citation": self.citation})
 
     def label(self, analyte: str) -> str:
@@ -169,12 +171,10 @@ class SimulationResult(Card):
         for analyte in self.analytes:
             c = nca.curve(self, analyte, unit="ng/mL", time_unit="h")
             rows.append({"analyte": analyte, "Cmax": nca.cmax(c), "Tmax": nca.tmax(c), "AUC": nca.auc(c)})
-        doses = list(self.regimen) if self.regimen is not None else []
-        routes = ", ".join(dict.fromkeys(d.route for d in doses))
         return CardData(
             title=f"SimulationResult: model {self.model_id} ({self.model.drug})",
             facts=[("subjects", str(self.n_subjects)), ("times", time_span(self.times_min)),
-                   ("regimen", f"{len(doses)} dose(s) by {routes}" if doses else "none"),
+                   ("regimen", regimen_text(self.regimen)),
                    ("citation", str(self.citation)),
                    ("assumptions", f"{len(self.assumptions)} (see .assumptions)")],
             rows=rows, figure=self.plot,

@@ -69,5 +69,6 @@ def simulate(model: Any, regimen: Any, times: Any, *, subjects: Any = None,
         solver=req.solver.name,
         single=req.subjects.single,
         assumptions=assumptions,
-        metadata=provenance(req.model, req.solver.name, req.subjects.seed),
+        metadata={**provenance(req.model, req.solver.name, req.subjects.seed),
+                  "subjects": req.subjects.describe()},
     )

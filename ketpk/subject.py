@@ -91,6 +91,14 @@ class Subject:
                 self.dose_weight, covariates["weight"], covariates.get("height"), covariates.get("female")))
         object.__setattr__(self, "_covariates", covariates)
 
+    def __str__(self) -> str:
+        """``"subject 70 kg, 45 years, female"``: the covariates given (or ``"typical subject"``)."""
+        c = self._covariates
+        parts = [f"{c['weight']:g} kg" if "weight" in c else "", f"{c['age']:g} years" if "age" in c else "",
+                 self.sex or ""]
+        given = ", ".join(p for p in parts if p)
+        return f"subject {given}" if given else "typical subject"
+
     @property
     def covariates(self) -> dict[str, float]:
         """Covariates in canonical units: weight (kg), age (year), female (0/1), height (cm),
@@ -120,6 +128,17 @@ class SubjectBatch:
         if not self.weights_given:
             return None
         return np.asarray(self.covariates.get("dosing_weight", self.covariates["weight"]))
+
+    def describe(self) -> str:
+        """Who was simulated, for titles and provenance: ``"70 kg"``, ``"500 subjects, 48-112 kg"``
+        or ``"reference subject"`` (no weight given)."""
+        weights = self.weights
+        who = f"{self.n} subjects" if self.n > 1 else ""
+        if weights is not None and weights.size:
+            lo, hi = float(np.min(weights)), float(np.max(weights))
+            span = f"{lo:.3g} kg" if lo == hi else f"{lo:.3g}-{hi:.3g} kg"
+            return f"{who}, {span}" if who else span
+        return who or "reference subject"
 
     def subset(self, start: int, stop: int) -> SubjectBatch:
         """Subjects ``start:stop`` as a batch of their own."""

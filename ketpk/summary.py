@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .display import Card, CardData, time_span
+from .display import Card, CardData, regimen_text, time_span
 from .errors import ParameterError
 from .metrics import Running, check_levels, percentiles
 from .plan import Request, request
@@ -172,7 +172,7 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
               q: Sequence[float] = (5, 50, 95), analytes: Sequence[str] | None = None,
               solver: Any = "exact", chunk_subjects: int = 10_000, block_times: int | None = None,
               workers: int | None = None, client: Any = None,
-              auc_rule: str = "linear") -> PopulationSummary:
+              auc_rule: str = "linear", progress: bool | None = None) -> PopulationSummary:
     """Percentiles, means and per-subject Cmax/Tmax/AUC of a population in bounded memory.
 
     Parameters
@@ -194,10 +194,14 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
     auc_rule : ``"linear"`` (trapezoids, the default, kept from earlier versions) or
         ``"linear-up/log-down"`` (the default of :func:`ketpk.nca.auc`); with the same rule
         the summary's AUC, Cmax and Tmax equal :mod:`ketpk.nca`'s for the same curves.
+    progress : show a progress bar over the output times (``None``: only on a terminal, never
+        under pytest; tqdm if installed, ``pip install "ketpk[progress]"``, else a plain bar).
 
     Concentrations are summarised in µmol/L and times in min; read them in any unit through
     the :class:`PopulationSummary` methods.
     """
+    from .progress import bar
+
     if not (isinstance(chunk_subjects, int) and chunk_subjects >= 1):
         raise ParameterError(f"`chunk_subjects` must be a positive int; got {chunk_subjects!r}.")
     if workers is not None and not (isinstance(workers, int) and workers >= 1):
@@ -226,12 +230,17 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
     bands = {a: np.empty((len(q), minutes.size)) for a in analytes}
     means = {a: np.empty(minutes.size) for a in analytes}
     metrics = {a: Running(S, auc_rule) for a in analytes}
-    for (e0, e1), block in zip(zip(edges[:-1], edges[1:]), blocks):
-        for i, a in enumerate(analytes):
-            values = np.ascontiguousarray(block[:, i])
-            bands[a][:, e0:e1] = percentiles(values, q)
-            means[a][e0:e1] = values.mean(axis=0)
-            metrics[a].update(values, minutes[e0:e1])
+    meter = bar(minutes.size, f"{S} subjects", progress=progress, unit="times")
+    try:
+        for (e0, e1), block in zip(zip(edges[:-1], edges[1:]), blocks):
+            for i, a in enumerate(analytes):
+                values = np.ascontiguousarray(block[:, i])
+                bands[a][:, e0:e1] = percentiles(values, q)
+                means[a][e0:e1] = values.mean(axis=0)
+                metrics[a].update(values, minutes[e0:e1])
+            meter.update(int(e1 - e0))
+    finally:
+        meter.close()
     return PopulationSummary(
         times_min=minutes, q=q, percentiles_umol_per_l=bands, mean_umol_per_l=means,
         cmax_umol_per_l={a: m.cmax for a, m in metrics.items()},
@@ -239,7 +248,8 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
         auc_umol_min_per_l={a: m.auc for a, m in metrics.items()},
         model=req.model, n_subjects=S,
         metadata={**provenance(req.model, req.solver.name, req.subjects.seed), "auc_rule": auc_rule,
-                   "chunk_subjects": chunk_subjects,
+                  "subjects": req.subjects.describe(), "regimen": regimen_text(req.regimen),
+                  "chunk_subjects": chunk_subjects,
                   "block_times": block_times},
     )
 

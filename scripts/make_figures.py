@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 import runpy
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -28,6 +30,11 @@ def main() -> None:
         runpy.run_path(str(ROOT / "examples" / script), run_name="__main__")
         shutil.copyfile(ROOT / "examples" / "output" / produced, target / name)
         print(f"docs/figures/{name} <- examples/{script}")
+    # the page of `ketpk app`, as the browser test sees it (needs chromium and chromium-driver)
+    env = {**os.environ, "KETPK_APP_SCREENSHOT": "docs/figures/app.png", "PYTHONPATH": str(ROOT)}
+    subprocess.run([sys.executable, "-m", "pytest", "-q", "tests/test_app.py", "-k", "numbers"],
+                   cwd=ROOT, env=env, check=True)
+    print("docs/figures/app.png <- tests/test_app.py (headless chromium)")
 
 
 if __name__ == "__main__":

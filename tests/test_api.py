@@ -22,7 +22,7 @@ PUBLIC = {
     "Citation", "SimulationResult", "ExactSolver", "OdeSolver", "KetpkError", "UnitError",
     "ParameterError", "RegimenError", "ModelNotFoundError", "SolverError", "FileError",
     "MissingExtraError", "KetpkWarning", "CovariateRangeWarning", "ProtocolLimitWarning",
-    "UnphysicalValueWarning", "individualize", "Posterior", "find_dose", "Target",
+    "UnphysicalValueWarning", "individualize", "Posterior", "find_dose", "Target", "titration",
 }
 
 #: A unit (or the word Quantity) in a docstring: what a physical front door must state.

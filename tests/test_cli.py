@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 import os
 
+import numpy as np
 import pytest
 
 import ketpk
 from ketpk.cli import main
+from ketpk.fileio import read_csv
 
 SIM = ["simulate", "--drug", "esketamine", "--dose", "0.5 mg/kg", "--duration", "40 min",
        "--weight", "70 kg", "--end", "6 h", "--step", "10 min"]
@@ -51,7 +53,7 @@ def test_simulate_writes_csv_and_plot(tmp_path, capsys):
     assert code == 0, err
     assert "Cmax [ng/mL]" in out and "norketamine" in out
     rows = list(csv.reader(line for line in csv_path.open() if not line.startswith("#")))
-    assert rows[0][:3] == ["subject", "time [min]", "S-ketamine [ng/mL]"]
+    assert rows[0][:3] == ["subject", "time [h]", "S-ketamine [ng/mL]"]
     assert len(rows) == 1 + 37  # 0..360 min every 10 min
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.csv", "c.png"]  # no temp files left
@@ -108,7 +110,8 @@ def test_protocols_lists_the_library_and_describes_one(capsys):
     code, out, err = run(capsys, "protocols")
     assert code == 0, err
     for entry in ketpk.protocols.available():
-        assert f"\n{entry.name} " in out and entry.summary in out
+        assert f"\n{entry.name} " in out and entry.summary.replace("*", "") in out
+    assert "*" not in out  # no Markdown emphasis in a terminal
     code, out, err = run(capsys, "protocols", "--describe", "schwartzman2009", "--weight", "100 kg")
     assert code == 0, err
     assert ketpk.protocols.get("schwartzman2009").citation.doi in out
@@ -145,16 +148,57 @@ def test_population_writes_percentiles_and_bands(tmp_path, capsys):
                          "--step", "10 min", "--csv", str(csv_path), "--plot", str(png))
     assert code == 0, err
     assert "40 virtual subjects (seed 3" in out and "ketamine Cmax [ng/mL] across subjects: P5" in out
-    rows = list(csv.reader(csv_path.open()))
-    assert rows[0][:4] == ["time [min]", "ketamine P5 [ng/mL]", "ketamine P50 [ng/mL]", "ketamine P95 [ng/mL]"]
-    assert len(rows) == 1 + 25
-    p5, p50, p95 = (float(v) for v in rows[5][1:4])  # 40 min, end of infusion
+    provenance, header, table = read_csv(csv_path)
+    assert header[:4] == ["time [h]", "ketamine P5 [ng/mL]", "ketamine P50 [ng/mL]", "ketamine P95 [ng/mL]"]
+    assert provenance["seed"] == "3" and "Otto" in provenance["citation"]
+    assert provenance["model_id"] == "esketamine.multiroute" and provenance["ketpk_version"]
+    assert table.shape[0] == 25 and table[4, 0] == pytest.approx(40 / 60)  # hours
+    p5, p50, p95 = table[4, 1:4]  # 40 min, end of infusion
     assert 0 < p5 < p50 < p95
     assert png.read_bytes()[:4] == b"\x89PNG"
     code, again, _ = run(capsys, "population", "--drug", "esketamine", "--dose", "0.25 mg/kg",
                          "--duration", "40 min", "--n", "40", "--seed", "3", "--end", "4 h",
                          "--step", "10 min")
     assert again == out.replace(f"wrote {csv_path}\n", "").replace(f"wrote {png}\n", "")  # seeded
+
+
+def test_population_takes_a_protocol_analytes_age_and_sex(tmp_path, capsys):
+    csv_path = tmp_path / "p.csv"
+    code, out, err = run(capsys, "population", "--protocol", "olofsen2012", "--n", "20",
+                         "--analytes", "norketamine", "--age", "40 year", "--sex", "male",
+                         "--end", "3 h", "--step", "30 min", "--csv", str(csv_path))
+    assert code == 0, err
+    assert "norketamine Cmax" in out and "ketamine Cmax" not in out.replace("norketamine", "")
+    assert "age 40 year, male" in out
+    _, header, table = read_csv(csv_path)
+    assert header == ["time [h]", *(f"norketamine P{p} [ng/mL]" for p in (5, 50, 95))]
+    summary = ketpk.summarize("esketamine", ketpk.protocols.get("olofsen2012"),
+                              ketpk.Q_(np.arange(0, 181, 30.0), "min"), analytes=["norketamine"],
+                              subjects=ketpk.population.sample("esketamine", 20, seed=1, age="40 year",
+                                                               female=0.0))
+    assert table[:, 2] == pytest.approx(summary.percentile("norketamine", 50).magnitude, rel=1e-8)
+
+
+def test_compare_routes_takes_an_infusion_and_writes_the_citation(tmp_path, capsys):
+    csv_path = tmp_path / "r.csv"
+    code, out, err = run(capsys, "compare-routes", "--drug", "racemic", "--rate", "20 mg/h",
+                         "--duration", "1 h", "--routes", "iv,sc", "--end", "4 h",
+                         "--csv", str(csv_path))
+    assert code == 0, err
+    comparison = ketpk.compare_routes("racemic", ketpk.Infusion("0 min", rate="20 mg/h", duration="1 h"),
+                                      ["iv", "sc"], times=ketpk.Q_(np.arange(0, 241.0), "min"))
+    cmax = ketpk.nca.cmax(comparison.results["sc"], "ketamine").magnitude
+    assert f"{cmax:.4g}" in out
+    provenance, header, _ = read_csv(csv_path)
+    assert header[:2] == ["label", "time [h]"]
+    assert any(k.startswith("citation[") and "Otto" in v for k, v in provenance.items())
+
+
+def test_protocol_options_print_rounded_with_one_spelling_of_micrograms(capsys):
+    code, out, err = run(capsys, "protocols", "--describe", "sigtermans2009")
+    assert code == 0, err
+    assert "target=0.317 mg/kg/h" in out and "0.3171428" not in out
+    assert "ug/" not in out and "µg/kg/min" in out
 
 
 @pytest.mark.parametrize("argv, fragment", [

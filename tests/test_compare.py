@@ -98,7 +98,7 @@ def test_comparison_csv_is_long_format(tmp_path):
     path = tmp_path / "curves.csv"
     comp.to_csv(path)
     rows = list(csv.reader(line for line in path.open() if not line.startswith("#")))
-    assert rows[0] == ["label", "time [min]", "ketamine (R+S) [ng/mL]"]
+    assert rows[0] == ["label", "time [h]", "ketamine (R+S) [ng/mL]"]
     assert [r[0] for r in rows[1:]] == ["iv"] * 3 + ["oral"] * 3
     assert list(tmp_path.iterdir()) == [path]
 

@@ -120,3 +120,17 @@ def test_a_compartment_shared_by_two_routes_needs_an_explicit_mapping():
 def test_a_dose_into_the_central_compartment_is_iv_by_convention():
     # in the default models the inhaled fast pathway also enters the central compartment
     assert read_event_table([BASE], cmt={"iv": 1, "inhaled": 1}).doses[0].route == "iv"
+
+
+def test_written_table_says_what_its_cmt_numbers_and_units_are(tmp_path):
+    import ketpk
+
+    regimen = ketpk.Regimen([ketpk.Bolus("0 h", "50 mg", "oral")])
+    regimen.to_event_table(model=ketpk.models.get("racemic")).write(tmp_path / "m.csv")
+    regimen.to_event_table().write(tmp_path / "r.csv")
+    with_model = (tmp_path / "m.csv").read_text()
+    assert "# cmt_meaning: 1-based state number in model racemic.multiroute" in with_model
+    assert "# units: TIME, II, DUR in h; AMT in mg of free base; RATE in mg/h" in with_model
+    assert "ketpk route codes" in (tmp_path / "r.csv").read_text()
+    back = ketpk.read_event_table(tmp_path / "m.csv", model=ketpk.models.get("racemic"))
+    assert [d.route for d in back] == ["oral"]

@@ -103,3 +103,45 @@ def test_without_pandas_the_error_names_the_extra(monkeypatch, batch):
     single = ketpk.simulate("esketamine", Bolus("0 min", "10 mg"), TIMES)
     with pytest.raises(ImportError):  # also an ImportError for code that catches that
         single.to_frame()
+
+
+def test_tci_frame_holds_predictions_target_and_rate():
+    from ketpk import tci
+
+    result = tci.target_infusion("esketamine", {"0 min": "0.3 ug/mL"}, subject=Subject(weight="70 kg"),
+                                 until="20 min", interval="1 min")
+    frame = result.to_frame(wide=True)
+    assert list(frame.columns)[:2] == ["ID", "time"]
+    assert_allclose(frame["rate [mg/h]"].to_numpy()[:-1], result.rates("mg/h").magnitude)
+    assert np.isnan(frame["rate [mg/h]"].to_numpy()[-1])  # no interval starts at the end time
+    assert_allclose(frame["target [ng/mL]"].to_numpy()[:-1], result.target().magnitude)
+    assert_allclose(frame[f"{result.analyte} plasma [ng/mL]"], result.predicted("plasma").magnitude)
+    assert frame.attrs["time_unit"] == "min" and frame.attrs["site"] == result.site
+
+
+def test_posterior_and_forecast_frames():
+    from ketpk.posterior import individualize
+
+    posterior = individualize("esketamine.otto2021", Infusion("0 h", rate="0.3 mg/kg/h", duration="4 h"),
+                              [("2 h", "ketamine", "80 ng/mL")], subject=Subject(weight="80 kg"))
+    table = posterior.to_frame()
+    assert list(table.parameter) == list(posterior.names)
+    cl = table[table.parameter == "CL"].iloc[0]
+    assert cl.individual == pytest.approx(posterior.parameters["CL"].magnitude)
+    assert cl["lower 90%"] < cl.individual < cl["upper 90%"]
+    forecast = posterior.simulate(times=Q_(np.arange(0, 361, 30.0), "min"), n=50)
+    frame = forecast.to_frame()
+    upper = frame[(frame.statistic == "upper") & (frame.analyte == "ketamine")].value.to_numpy()
+    assert_allclose(upper, forecast.band("ketamine")[1].magnitude)
+
+
+def test_titration_is_reachable_after_import_ketpk():
+    import os
+    import subprocess
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parents[1])
+    out = subprocess.run([sys.executable, "-c", "import ketpk; print(ketpk.titration.__name__)"],
+                         capture_output=True, text=True, timeout=60, cwd=root,
+                         env={**os.environ, "PYTHONPATH": root})
+    assert out.stdout.strip() == "ketpk.titration", out.stderr

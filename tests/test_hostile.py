@@ -532,7 +532,7 @@ def test_labels_name_the_form_but_keys_stay(tmp_path):
     assert s.concentration("ketamine").shape == r.concentration("ketamine").shape  # keys unchanged
     s.to_csv(tmp_path / "s.csv")
     header = [line for line in (tmp_path / "s.csv").read_text().splitlines() if not line.startswith("#")][0]
-    assert header == "subject,time [min],S-ketamine [ng/mL],S-norketamine [ng/mL]"
+    assert header == "subject,time [h],S-ketamine [ng/mL],S-norketamine [ng/mL]"
     comparison = ketpk.compare_regimens(
         {"Sigtermans (S)": ("esketamine", protocols.get("sigtermans2009")),
          "Schwartzman (R+S)": ("racemic", protocols.get("schwartzman2009"))},

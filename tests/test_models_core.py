@@ -105,7 +105,7 @@ def test_csv_round_trip(tmp_path):
     path = tmp_path / "out.csv"
     res.to_csv(path)
     rows = [line for line in path.read_text().splitlines() if not line.startswith("#")]
-    assert rows[0] == "subject,time [min],S-ketamine [ng/mL],S-norketamine [ng/mL]"
+    assert rows[0] == "subject,time [h],S-ketamine [ng/mL],S-norketamine [ng/mL]"
     values = np.array([float(v) for v in rows[2].split(",")[2:]])
     assert values[0] == pytest.approx(res.concentration("ketamine").magnitude[1], rel=1e-9)
 

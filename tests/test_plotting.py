@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from ketpk import Bolus, Infusion, ParameterError, Q_, Subject, simulate  # noqa: E402
+from ketpk import Bolus, Infusion, ParameterError, Q_, Subject, population, simulate, summarize  # noqa: E402
 from ketpk.compare import compare_regimens, compare_routes  # noqa: E402
 from ketpk.plotting import plot_comparison, plot_schedule, save_figure  # noqa: E402
 
@@ -39,7 +39,8 @@ def test_importing_ketpk_does_not_import_matplotlib():
 
 def test_concentration_plot_labels_units_and_marks_assumptions():
     result = simulate(assumed_toy(), Bolus("0 min", "25 mg", route="oral"), TIMES)
-    ax = result.plot(unit="nmol/mL", time_unit="min")
+    fig = result.plot(unit="nmol/mL", time_unit="min")
+    ax = fig.axes[0]
     assert ax.get_xlabel() == "time [min]" and "[nmol/mL]" in ax.get_ylabel()
     assert all(line.get_linestyle() == "--" for line in ax.get_lines())
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["ketamine (R+S) *", "norketamine (R+S) *"]  # the form is named
@@ -79,3 +80,56 @@ def test_plot_schedule_alone_and_save_figure(tmp_path):
     with pytest.raises(ParameterError, match="suffix"):
         save_figure(plt.figure(), tmp_path / "s.docx")
     assert [p.name for p in tmp_path.iterdir()] == ["s.svg"]
+
+
+def test_population_result_plots_as_bands_one_colour_per_analyte():
+    pop = simulate("esketamine", Infusion("0 min", rate="20 mg/h", duration="1 h"), TIMES,
+                   subjects=population.sample("esketamine", 200, seed=1))
+    fig = pop.plot()
+    ax = fig.axes[0]
+    median = ax.get_lines()[0]
+    assert median.get_label() == "S-ketamine P50"
+    expected = pop.percentiles("ketamine", (50,)).magnitude[0]
+    assert np.allclose(median.get_ydata(), expected)
+    colours = {line.get_label(): line.get_color() for line in ax.get_lines()}
+    assert colours["S-ketamine P50"] != colours["S-norketamine P50"] and len(ax.get_lines()) == 2
+    assert len(ax.collections) == 2  # one 5-95 % band per analyte, not 400 lines
+    assert "200 subjects" in ax.get_title() and "20 mg/h iv over 1 h" in ax.get_title()
+    every = pop.plot(bands=False).axes[0]
+    assert len(every.collections) == 2 and len(every.collections[0].get_segments()) == 200
+
+
+def test_summary_plot_draws_every_computed_band_with_title_and_grid():
+    summary = summarize("esketamine", Infusion("0 min", rate="20 mg/h", duration="1 h"), TIMES,
+                        subjects=population.sample("esketamine", 100, seed=2), q=(5, 25, 50, 75, 95))
+    ax = summary.plot("norketamine").axes[0]
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["S-norketamine P50", "S-norketamine P5-P95", "S-norketamine P25-P75"]
+    assert "100 subjects" in ax.get_title() and "esketamine.multiroute" in ax.get_title()
+    assert ax.xaxis.get_gridlines()[0].get_visible()
+
+
+def test_observations_are_overlaid_in_the_analyte_colour():
+    result = simulate("esketamine", Bolus("0 min", "20 mg"), TIMES, subjects=Subject(weight="70 kg"))
+    measured = (Q_([0.5, 1, 2], "h"), Q_([0.2, 0.1, 0.05], "umol/L"))
+    ax = result.plot(observations={"ketamine": measured}).axes[0]
+    dots = [line for line in ax.get_lines() if line.get_marker() == "o" and len(line.get_xdata())]
+    assert len(dots) == 1 and np.allclose(dots[0].get_xdata(), [0.5, 1, 2])
+    assert np.allclose(dots[0].get_ydata(), Q_([0.2, 0.1, 0.05], "umol/L").to("nmol/mL").magnitude * 237.73,
+                       rtol=1e-3)  # ng/mL with ketamine's molar mass
+    assert dots[0].get_markeredgecolor() == ax.get_lines()[0].get_color()
+    assert "Bolus" not in ax.get_title() and "20 mg iv" in ax.get_title() and "70 kg" in ax.get_title()
+    comparison = compare_routes("esketamine", "20 mg", ["iv", "oral"], times=TIMES)
+    fig = comparison.plot(observations={"norketamine": measured})
+    assert any(line.get_marker() == "o" for line in fig.axes[1].get_lines())
+    assert "20 mg by route" in fig._suptitle.get_text()
+    with pytest.raises(ParameterError, match="not plotted"):
+        result.plot(analytes=["ketamine"], observations={"norketamine": measured})
+
+
+def test_every_plot_method_returns_a_figure():
+    from matplotlib.figure import Figure
+
+    result = simulate("esketamine", Bolus("0 min", "20 mg"), TIMES)
+    comparison = compare_routes("esketamine", "20 mg", ["iv", "oral"], times=TIMES)
+    assert isinstance(result.plot(), Figure) and isinstance(comparison.plot(), Figure)

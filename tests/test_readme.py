@@ -30,7 +30,7 @@ def test_first_command_installs_then_runs_the_cli_writing_csv_and_png(tmp_path, 
     assert main(argv[1:]) == 0, capsys.readouterr().err
     csv_name, png_name = argv[argv.index("--csv") + 1], argv[argv.index("--plot") + 1]
     lines = (tmp_path / csv_name).read_text().splitlines()
-    assert [x for x in lines if not x.startswith("#")][0].startswith("subject,time [min],S-ketamine [ng/mL]")
+    assert [x for x in lines if not x.startswith("#")][0].startswith("subject,time [h],S-ketamine [ng/mL]")
     assert (tmp_path / png_name).read_bytes()[:4] == b"\x89PNG"
     ignored = (ROOT / ".gitignore").read_text().split()
     assert csv_name in ignored and png_name in ignored
@@ -38,8 +38,11 @@ def test_first_command_installs_then_runs_the_cli_writing_csv_and_png(tmp_path, 
 
 def test_second_command_is_what_ci_runs():
     second = blocks("bash")[0].splitlines()[1]
-    assert second == 'python3 -m pip install -e ".[test]" && python3 -m pytest'
-    assert second in (ROOT / ".ci" / "run").read_text()
+    assert second == "bash scripts/setup-tests.sh"
+    assert (ROOT / ".ci" / "run").read_text().strip().splitlines()[-1] == second
+    setup = (ROOT / "scripts" / "setup-tests.sh").read_text()
+    assert "apt-get install" in setup and "chromium chromium-driver" in setup
+    assert 'pip install -q -e ".[test]"' in setup and "python3 -m pytest" in setup
 
 
 def test_quick_start_runs(tmp_path, monkeypatch, capsys):

@@ -204,9 +204,9 @@ def test_results_and_csv_carry_version_model_solver_and_seed(tmp_path):
     comments = [line for line in lines if line.startswith("#")]
     assert f"# ketpk_version: {ketpk.__version__}" in comments and "# seed: 5" in comments
     assert "# model_id: esketamine.multiroute" in comments and "# solver: ode" in comments
-    assert lines[len(comments)].startswith("subject,time [min]")  # comments first, then the header
+    assert lines[len(comments)].startswith("subject,time [h]")  # comments first, then the header
     provenance, header, table = read_csv(path)
     assert provenance["seed"] == "5" and provenance["model_id"] == "esketamine.multiroute"
-    assert header[:2] == ["subject", "time [min]"] and table.shape == (3 * len(T), len(header))
-    assert np.allclose(table[: len(T), 1], T.magnitude)
+    assert header[:2] == ["subject", "time [h]"] and table.shape == (3 * len(T), len(header))
+    assert np.allclose(table[: len(T), 1], T.to("h").magnitude)
     assert np.allclose(table[: len(T), 2], res.concentration("ketamine").magnitude[0], rtol=1e-9)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..citations import Citation
-from ..display import Card, CardData
+from ..display import Card, CardData, quantity_text, value_text
 from ..errors import ProtocolLimitWarning, RegimenError
 from ..regimen import Infusion, Regimen
 from ..units import as_quantity
@@ -44,7 +44,7 @@ class Protocol(Card, Regimen):
 
     def card(self) -> CardData:
         """Name, drug, routes, citation, options, steps and assumption count (one screen)."""
-        options = ", ".join(f"{k}={v}" for k, v in self.options.items()) or "none"
+        options = ", ".join(f"{k}={value_text(v)}" for k, v in self.options.items()) or "none"
         return CardData(
             title=f"Protocol {self.name} ({self.drug}; routes {', '.join(self.routes)})",
             facts=[("citation", str(self.citation)), ("options", options),
@@ -57,14 +57,16 @@ class Protocol(Card, Regimen):
         lines = [f"{self.name} ({self.drug}; routes {', '.join(self.routes)})",
                  f"  citation: {self.citation}"]
         if self.options:
-            lines.append("  options: " + ", ".join(f"{k}={v}" for k, v in self.options.items()))
+            lines.append("  options: " + ", ".join(f"{k}={value_text(v)}" for k, v in self.options.items()))
         lines += [f"  step: {s}" for s in self.steps]
         lines += [f"  ASSUMPTION: {a}" for a in self.assumptions]
         if subject is not None:
-            lines.append(f"  for {subject}: total {self.total_amount(subject):.4g~P}, "
-                         f"max rate {self.max_rate(subject):.4g~P}, duration {self.duration(subject):.4g~P}")
+            lines.append(f"  for {subject}: total {quantity_text(self.total_amount(subject), 4)}, "
+                         f"max rate {quantity_text(self.max_rate(subject), 4)}, "
+                         f"duration {quantity_text(self.duration(subject), 4)}")
             for dose, asked, given in self.capped_doses(subject):
-                lines.append(f"  CAP BINDS at {dose.start}: {asked:.4g~P} asked, {given:.4g~P} given")
+                lines.append(f"  CAP BINDS at {dose.start}: {quantity_text(asked, 4)} asked, "
+                             f"{quantity_text(given, 4)} given")
         return "\n".join(lines)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..display import value_text
 from ..errors import RegimenError
 from ..regimen import Bolus, Infusion
 from ..titration import rate_steps
@@ -52,11 +53,11 @@ def sigtermans2009(*, start: Any = "1.2 ug/kg/min", step: Any = "1.2 ug/kg/min",
                          interval=interval, night_interval=night_interval)
     return Protocol(
         line, name="sigtermans2009", drug="esketamine", citation=cit.SIGTERMANS_2009,
-        steps=(f"IV S(+)-ketamine from {start}, +{step} every {interval} by day (08-22 h) and every "
-               f"{night_interval} at night, up to {as_quantity(target, 'target').to('ug/kg/min'):.3g~P}, "
-               f"held until {duration}",),
+        steps=(f"IV S(+)-ketamine from {value_text(start)}, +{value_text(step)} every {interval} by "
+               f"day (08-22 h) and every {night_interval} at night, up to "
+               f"{value_text(as_quantity(target, 'target').to('ug/kg/min'))}, held until {duration}",),
         assumptions=(
-            "step size = start rate (1.2 ug/kg/min); not stated in the abstracts",
+            "step size = start rate (1.2 µg/kg/min); not stated in the abstracts",
             "checks every 2 h by day (08-22 h) and 8 h at night from a secondary review "
             "(CASA Bull Anesthesiol 2021); the infusion is taken to start at 08:00",
             "every check raises the rate (no holds or reductions); real patients were titrated "

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..display import value_text
 from ..regimen import Bolus, Infusion
 from ..units import Q_
 from . import citations as cit
@@ -39,8 +40,9 @@ def perioperative(*, bolus: Any = "0.5 mg/kg", rate: Any = "2 ug/kg/min",
     return Protocol(
         [Bolus("0 min", bolus), Infusion("0 min", rate=rate, duration=duration)],
         name="perioperative", drug="racemic", citation=cit.BRINCK_2018,
-        steps=(f"IV racemic ketamine bolus {bolus}, then {rate} for {duration}",),
-        assumptions=("lower end of the ranges (0.5 mg/kg; 2 ug/kg/min) and a 2-h infusion: the "
+        steps=(f"IV racemic ketamine bolus {value_text(bolus)}, then {value_text(rate)} for "
+               f"{value_text(duration)}",),
+        assumptions=("lower end of the ranges (0.5 mg/kg; 2 µg/kg/min) and a 2-h infusion: the "
                      "review gives ranges, not one regimen",),
         options=dict(bolus=bolus, rate=rate, duration=duration),
     )

@@ -151,6 +151,29 @@ class TCIResult:
                                                   "site": self.site, "interval [min]": self.interval_min,
                                                   "citation": self.model.citation})
 
+    def to_frame(self, *, unit: str = "ng/mL", time_unit: str = "min", wide: bool = False) -> Any:
+        """A pandas DataFrame (``pip install "ketpk[pandas]"``) at the update times: ``ID`` (1..n),
+        ``time``, and as analytes the predicted plasma (and effect-site) concentration, the
+        target and the rate (mg/h) over the interval that starts then (NaN at the end time).
+        Long, or ``wide``; provenance in ``frame.attrs``."""
+        from ..frames import curves_frame
+
+        n, size = self.n_subjects, self.times_min.size
+        tail = np.full((n, 1), np.nan)
+        series = [(f"{self.analyte} plasma", unit,
+                   np.atleast_2d(self.predicted("plasma", unit).magnitude).ravel())]
+        if self.effect_umol is not None:
+            series.append((f"{self.analyte} effect", unit,
+                           np.atleast_2d(self.predicted("effect", unit).magnitude).ravel()))
+        target = np.tile(self.target(unit).magnitude, (n, 1))
+        series += [("target", unit, np.hstack([target, tail]).ravel()),
+                   ("rate", "mg/h", np.hstack([self.rates_mg_per_min * 60.0, tail]).ravel())]
+        times = convert(self.times_min, "min", None, time_unit, name="time_unit").magnitude
+        keys = {"ID": np.repeat(np.arange(1, n + 1), size), "time": np.tile(times, n)}
+        attrs = {**provenance(self.model, "tci", None), "citation": str(self.model.citation),
+                 "site": self.site, "interval_min": self.interval_min, "time_unit": time_unit}
+        return curves_frame(keys, series, attrs, wide)
+
     def plot(self, *, unit: str = "ng/mL", time_unit: str = "min", index: int = 0) -> Any:
         """Target, predicted plasma and effect-site concentrations, and the rate underneath."""
         from .plot import plot_tci
