@@ -185,8 +185,16 @@ def _by_route(dose: Any, route: str) -> Regimen:
     return Regimen([Bolus("0 min", dose, route=route)])
 
 
+def _subject(subject: Any, subjects: Any) -> Any:
+    """The one subject given as ``subject=`` or ``subjects=`` (simulate's name); not both."""
+    if subject is not None and subjects is not None:
+        raise ParameterError("give `subject=` or `subjects=` (the same argument), not both.")
+    return subjects if subject is None else subject
+
+
 def compare_routes(model_or_drug: Any, dose: Any, routes: Sequence[str] | None = None, *,
-                   subject: Any = None, times: Any = None, solver: Any = "exact") -> Comparison:
+                   subject: Any = None, times: Any = None, solver: Any = "exact",
+                   subjects: Any = None) -> Comparison:
     """Simulate one dose by several routes of one model for one subject.
 
     Parameters
@@ -199,10 +207,12 @@ def compare_routes(model_or_drug: Any, dose: Any, routes: Sequence[str] | None =
     routes : sequence of str, optional
         Default: every route the model has (``model.routes``).
     subject : Subject, optional
-        Who is dosed (per-weight doses need a weight).
+        Who is dosed (per-weight doses need a weight); ``subjects=`` is the same argument under
+        the name :func:`ketpk.simulate` uses.
     times : Quantity [time], optional
         Output times; default 0–24 h every minute.
     """
+    subject = _subject(subject, subjects)
     model = models.resolve(model_or_drug)
     routes = tuple(model.routes) if routes is None else tuple(routes)
     if not routes:
@@ -214,14 +224,15 @@ def compare_routes(model_or_drug: Any, dose: Any, routes: Sequence[str] | None =
 
 
 def compare_regimens(regimens: Mapping[str, Any], model: Any = None, *, subject: Any = None,
-                     times: Any = None, solver: Any = "exact") -> Comparison:
+                     times: Any = None, solver: Any = "exact", subjects: Any = None) -> Comparison:
     """Simulate several labelled regimens for the same subject on one time axis (``times`` a
-    Quantity [time]; default 0–24 h every min).
+    Quantity [time]; default 0–24 h every min); ``subjects=`` is accepted for ``subject=``.
 
     ``regimens`` maps a label to a Regimen (simulated with ``model``) or to a
     ``(model, Regimen)`` pair, so that e.g. an S(+)-ketamine and a racemic protocol can be
     compared, each with its own model.
     """
+    subject = _subject(subject, subjects)
     if not isinstance(regimens, Mapping):
         raise ParameterError(f"`regimens` must be a mapping {{label: regimen or (model, regimen)}}; "
                              f"got {type(regimens).__name__}. E.g. {{'A': ('racemic', regimen_a)}}.")

@@ -123,3 +123,20 @@ def test_table_analytes_filter_and_default_panels():
     assert "s_ketamine" not in comp.format_table(analytes=comp.main_analytes)
     parent_only = compare_routes(one_compartment(), "25 mg", ("iv",), times=Q_([0.0, 10.0], "min"))
     assert parent_only.main_analytes == ("ketamine",)
+
+
+def test_comparisons_take_subjects_like_simulate():
+    model, who = one_compartment(), Subject(weight="80 kg")
+    times = Q_([0.0, 10.0, 20.0], "min")
+    old = compare_routes(model, "0.3 mg/kg", times=times, subject=who)
+    new = compare_routes(model, "0.3 mg/kg", times=times, subjects=who)
+    for route in old.results:
+        np.testing.assert_array_equal(new.results[route].concentrations_umol_per_l["ketamine"],
+                                      old.results[route].concentrations_umol_per_l["ketamine"])
+    dose = Bolus("0 min", "0.3 mg/kg")
+    by_name = compare_regimens({"a": dose}, model, times=times, subjects=who)
+    np.testing.assert_array_equal(by_name.results["a"].concentrations_umol_per_l["ketamine"],
+                                  compare_regimens({"a": dose}, model, times=times, subject=who)
+                                  .results["a"].concentrations_umol_per_l["ketamine"])
+    with pytest.raises(ParameterError, match="not both"):
+        compare_routes(model, "25 mg", times=times, subject=who, subjects=who)
