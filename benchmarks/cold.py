@@ -2,11 +2,14 @@
 
     python3 benchmarks/cold.py pair --repeats 5   # W1 and the numpy-only baseline, alternated
     /usr/bin/time -v python3 benchmarks/cold.py w2  # W2: wall, CPU and peak RSS
+    python3 benchmarks/cold.py load                 # the library load, in steps
 
 ``w1``: import ketpk, sample 1,000 subjects of ``esketamine`` (seed 2009), protocol
 ``sigtermans2009``, simulate 100.8 h at 1 min, read both concentrations in ng/mL (2 × 48 MB).
 ``baseline``: import numpy only and make two arrays of the same shape and dtype (the same
 97 MB of outputs): what any Python process producing these outputs must pay at least.
+``load``: wall times (s) of ``import ketpk``, then ``models.get("esketamine")``, then importing
+pint and building ketpk's registry (whether ``models.get`` imported pint is printed too).
 ``w2``: 100,000 subjects of ``racemic``, protocol ``schwartzman2009``, 10 days at 5 min,
 ``summarize`` of ketamine and norketamine (as W2 of run.py).
 """
@@ -63,6 +66,20 @@ def w2() -> None:
           f"{np.median(summary.cmax('ketamine').magnitude):.4g} ng/mL")
 
 
+def load() -> None:
+    sys.path.insert(0, str(ROOT))
+    start = time.perf_counter()
+    import ketpk
+
+    imported = time.perf_counter()
+    ketpk.models.get("esketamine")
+    loaded, had_pint = time.perf_counter(), "pint" in sys.modules
+    ketpk.units.Q_(1.0, "mg")  # imports pint and builds the registry if not done yet
+    done = time.perf_counter()
+    print(f"import ketpk {imported - start:.4f} s, models.get {loaded - imported:.4f} s "
+          f"(pint imported: {had_pint}), pint + registry afterwards {done - loaded:.4f} s")
+
+
 def pair(repeats: int) -> None:
     """Run the W1 and baseline processes alternately; print wall and CPU (user + sys) times,
     each run and the medians (s). On a loaded machine the CPU times are the steadier figure."""
@@ -86,10 +103,10 @@ def pair(repeats: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=("w1", "baseline", "w2", "pair"))
+    parser.add_argument("what", choices=("w1", "baseline", "w2", "load", "pair"))
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
-    {"w1": w1, "baseline": baseline, "w2": w2}.get(args.what, lambda: pair(args.repeats))()
+    {"w1": w1, "baseline": baseline, "w2": w2, "load": load}.get(args.what, lambda: pair(args.repeats))()
 
 
 if __name__ == "__main__":
