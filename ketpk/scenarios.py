@@ -331,6 +331,11 @@ def _modify(model: DrugModel, h: float, g: float, label: str) -> DrugModel:
             f"model {model.id!r} has no hepatic reading for an interaction; use one of "
             f"esketamine.ashraf2018, esketamine.perezruixo2021 or {', '.join(sorted(_CLEARANCE))}."
         )
+    if any("CLint,H" in label for label in model.scenarios):
+        raise ParameterError(
+            f"model {model.id!r} already has a liver scenario; its well-stirred reading starts from "
+            "the published F_oral, so apply one interaction or hepatic impairment to it (with "
+            "esketamine.ashraf2018 or esketamine.perezruixo2021 they stack: their folds multiply).")
     e, f_g, source = well_stirred_reading(model)
     e_new = h * e / (1 - e + h * e)
     values = {_CLEARANCE[model.id]: _typical(model, _CLEARANCE[model.id]) * e_new / e}

@@ -51,6 +51,8 @@ AUC ratio = E/E'. The folds then act on other models through their own structure
   all parent clearance hepatic; CL' = CL·E'/E with E' = hE/(1 − E + hE); F_oral' = F_G'(1 − E');
   the presystemic norketamine fraction scales with the extracted fraction; the swallowed share of
   mucosal routes follows F_oral. Racemic use is labelled an extrapolation (S-ketamine studies).
+  A well-stirred reading starts from the published F_oral, so it takes one liver scenario;
+  through the Ashraf and Perez-Ruixo structures scenarios stack (their folds multiply).
 
 Where one oral study cannot separate gut wall from liver, the same fold is assumed on both
 (labelled ASSUMPTION); ticlopidine (CYP2B6) acts on the liver only; rifampicin's IV arm fixes h

@@ -86,6 +86,16 @@ def test_label_and_evidence_travel_into_the_result():
     assert result.concentrations_umol_per_l["ketamine"].ravel()[-1] > 2 * plain.concentrations_umol_per_l["ketamine"].ravel()[-1]
 
 
+def test_scenarios_stack_through_a_hepatic_structure_only():
+    clari, sjw = scenarios.interaction("clarithromycin"), scenarios.interaction("st_johns_wort")
+    both = ketpk.models.get("esketamine.ashraf2018").with_scenario(clari, sjw)
+    h = clari.folds[0] * sjw.folds[0]
+    assert both.parameter("CLINT_H_SK").value.magnitude == pytest.approx(301 * h)
+    assert len(both.scenarios) == 2
+    with pytest.raises(ParameterError, match="already has a liver scenario"):
+        ketpk.models.get("esketamine").with_scenario(clari, scenarios.HepaticImpairment("A"))
+
+
 def test_racemic_use_is_labelled_an_extrapolation():
     model = ketpk.models.get("racemic").with_scenario(scenarios.interaction("clarithromycin"))
     assert "EXTRAPOLATION" in model.scenarios[0]
