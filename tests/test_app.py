@@ -179,6 +179,16 @@ def test_page_numbers_equal_the_api_after_changing_route_and_dose(server, browse
     for key, row in expected.items():
         assert table[key][2:5] == [f"{row[m].magnitude:.4g}" for m in ("Cmax", "Tmax", "AUC")], key
     assert "Otto" in browser.find_element(By.ID, "citation").text
+    link = browser.find_element(By.ID, "download").get_attribute("href")
+    with urllib.request.urlopen(link, timeout=WAIT) as response:  # the page's own CSV download
+        lines = response.read().decode("utf-8").splitlines()
+    header = next(line for line in lines if not line.startswith("#"))
+    assert header.startswith("label,time [h],") and any("Otto" in line for line in lines if line[0] == "#")
+    oral = [line.split(",") for line in lines if line.startswith("oral,")]
+    api = ketpk.compare_routes("esketamine", "0.3 mg/kg", ["iv", "oral"], subject=Subject(weight="70 kg"),
+                               times=output_times("12 h")).results["oral"]
+    column = header.split(",").index(f"{KETAMINE} [ng/mL]")
+    assert np.allclose([float(row[column]) for row in oral], api.concentration("ketamine").magnitude)
 
     _wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#curves img").size["height"] > 100,
           "the curves plot")
