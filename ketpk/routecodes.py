@@ -8,9 +8,9 @@ are the model's (:mod:`ketpk.routes`).
 
 from __future__ import annotations
 
-import difflib
 
 from .errors import RegimenError
+from .registry import did_you_mean
 
 __all__ = ["ROUTE_CMT", "ROUTES", "check_route"]
 
@@ -27,7 +27,6 @@ ROUTES: tuple[str, ...] = tuple(ROUTE_CMT)
 def check_route(route: str) -> str:
     """Return ``route`` if it is a known route name, else raise with close matches."""
     if not isinstance(route, str) or route not in ROUTES:
-        close = difflib.get_close_matches(str(route), ROUTES, n=3)
-        hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        hint = did_you_mean(route, ROUTES)
         raise RegimenError(f"`route` must be one of {', '.join(ROUTES)}; got {route!r}.{hint}")
     return route

@@ -19,10 +19,9 @@ analgesia.
 
 from __future__ import annotations
 
-import difflib
 
 from ..citations import Citation
-from ..errors import ModelNotFoundError
+from ..registry import lookup
 from ..model import Parameter
 from .emax import EffectModel
 
@@ -141,13 +140,8 @@ def get(effect_id: str | EffectModel) -> EffectModel:
     """The effect model ``effect_id`` (an :class:`EffectModel` passes through)."""
     if isinstance(effect_id, EffectModel):
         return effect_id
-    try:
-        return EFFECT_MODELS[effect_id]
-    except (KeyError, TypeError):
-        close = difflib.get_close_matches(str(effect_id), list(EFFECT_MODELS), n=3, cutoff=0.5)
-        hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-        raise ModelNotFoundError(
-            f"no effect model {effect_id!r}.{hint} Known: {', '.join(EFFECT_MODELS)}.") from None
+    return lookup(EFFECT_MODELS, effect_id,
+                  "no effect model {name!r}.{hint} Known: " + ", ".join(EFFECT_MODELS) + ".", cutoff=0.5)
 
 
 def available() -> list[str]:

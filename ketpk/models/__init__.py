@@ -11,13 +11,13 @@ for adult, venous, multi-route use (see :data:`DEFAULTS`).
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import pkgutil
 from functools import lru_cache
 from typing import NamedTuple
 
 from ..errors import ModelNotFoundError, ParameterError
+from ..registry import lookup
 from ..model import DrugModel
 from ..usermodels import from_dict, from_toml
 
@@ -97,16 +97,9 @@ def available() -> list[ModelSummary]:
 def get(model_id: str) -> DrugModel:
     """The model registered as ``model_id`` (or a default: ``"esketamine"``, ``"racemic"``)."""
     registry = _all()
-    key = DEFAULTS.get(model_id, model_id)
-    try:
-        return registry[key]
-    except (KeyError, TypeError):
-        names = [*DEFAULTS, *registry]
-        close = difflib.get_close_matches(str(model_id), names, n=3, cutoff=0.5)
-        hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-        raise ModelNotFoundError(
-            f"no model {model_id!r}.{hint} See ketpk.models.available() for the list."
-        ) from None
+    key = DEFAULTS.get(model_id, model_id) if isinstance(model_id, str) else model_id
+    return lookup(registry, key, "no model {name!r}.{hint} See ketpk.models.available() for the list.",
+                  names=[*DEFAULTS, *registry], cutoff=0.5)
 
 
 def resolve(model: object) -> DrugModel:

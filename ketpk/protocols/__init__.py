@@ -12,11 +12,11 @@ the paper) and :meth:`Protocol.describe`. Options are keyword arguments of :func
 
 from __future__ import annotations
 
-import difflib
 import inspect
 from typing import Any
 
-from ..errors import ModelNotFoundError, RegimenError
+from ..errors import RegimenError
+from ..registry import lookup
 from . import chronic_pain, depression, experimental  # noqa: F401  (registers the protocols)
 from ._base import REGISTRY, Protocol, ProtocolSummary
 from .targets import TargetProtocol, target_protocol, target_protocols
@@ -51,9 +51,4 @@ def get(name: str, **kwargs: Any) -> Protocol:
 
 
 def _builder(name: str) -> Any:
-    try:
-        return REGISTRY[name]
-    except (KeyError, TypeError):
-        close = difflib.get_close_matches(str(name), REGISTRY, n=3)
-        hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
-        raise ModelNotFoundError(f"no protocol {name!r}; available: {', '.join(sorted(REGISTRY))}.{hint}") from None
+    return lookup(REGISTRY, name, "no protocol {name!r}; available: " + ", ".join(sorted(REGISTRY)) + ".{hint}")

@@ -7,11 +7,10 @@ citation, the drug form, the targeted analyte and site, and every part not in th
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
 from ..citations import Citation
-from ..errors import ModelNotFoundError
+from ..registry import lookup
 from . import citations as cit
 
 __all__ = ["TargetProtocol", "TARGET_PROTOCOLS", "target_protocol", "target_protocols"]
@@ -71,13 +70,8 @@ TARGET_PROTOCOLS: dict[str, TargetProtocol] = {p.name: p for p in (SIGTERMANS200
 
 def target_protocol(name: str) -> TargetProtocol:
     """The target protocol ``name`` (see :func:`target_protocols`)."""
-    try:
-        return TARGET_PROTOCOLS[name]
-    except (KeyError, TypeError):
-        close = difflib.get_close_matches(str(name), TARGET_PROTOCOLS, n=3)
-        hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
-        raise ModelNotFoundError(f"no target protocol {name!r}; available: "
-                                 f"{', '.join(TARGET_PROTOCOLS)}.{hint}") from None
+    return lookup(TARGET_PROTOCOLS, name,
+                  "no target protocol {name!r}; available: " + ", ".join(TARGET_PROTOCOLS) + ".{hint}")
 
 
 def target_protocols() -> list[str]:
