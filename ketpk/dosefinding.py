@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from . import models
+from . import metrics, models
 from .errors import ParameterError, RegimenError
 from .plan import as_regimen
 from .population import Population, sample
@@ -166,15 +166,9 @@ def _metric(target: Target, times: np.ndarray, c: np.ndarray, level: float | Non
     if target.metric == "trough":
         return c.min(axis=1)
     if target.metric in ("auc", "steady_state"):
-        auc = np.trapezoid(c, times, axis=1)
+        auc = metrics.auc(times, c, rule="linear")
         return auc / (times[-1] - times[0]) if target.metric == "steady_state" else auc
-    above = c - level  # time above: linear interpolation of each crossing
-    a, b = above[:, :-1], above[:, 1:]
-    dt = np.diff(times)
-    both = (a > 0) & (b > 0)
-    cross = (a > 0) != (b > 0)
-    frac = np.where(cross, np.where(a > 0, a, b) / np.where(cross, np.abs(a - b), 1.0), 0.0)
-    return np.sum(np.where(both, dt, 0.0) + frac * dt, axis=1)
+    return metrics.time_above(times, c, level, rule="linear")
 
 
 def find_dose(model: Any, target: Target, *, regimen_shape: Callable[[Any], Any], reference: Any,

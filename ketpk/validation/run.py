@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import models
+from .. import metrics, models
 from ..regimen import Bolus, Infusion, Regimen
 from ..subject import Subject
 from .registry import STUDIES
@@ -122,8 +122,8 @@ def _auc(t_min: np.ndarray, c: np.ndarray, end_min: float | None) -> float:
     """AUC in ng·h/mL from 0 to ``end_min`` (None: to infinity, log-linear tail)."""
     if end_min is not None:
         keep = t_min <= end_min + 1e-9
-        return float(np.trapezoid(c[keep], t_min[keep])) / 60
-    total = float(np.trapezoid(c, t_min))
+        return float(metrics.auc(t_min[keep], c[keep], rule="linear")) / 60
+    total = float(metrics.auc(t_min, c, rule="linear"))
     if c[-1] > 0 and c[-2] > c[-1]:
         lam = math.log(c[-2] / c[-1]) / (t_min[-1] - t_min[-2])
         total += c[-1] / lam
