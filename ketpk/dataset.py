@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from . import models
-from .errors import ParameterError, RegimenError
+from .errors import ParameterError, RegimenError, SolverError
 from .eventtable import dataset_rows, format_cell, minutes_per, routes_by_cmt, row_number
 from .fileio import write_csv
 from .model import DrugModel, FromColumn
@@ -234,6 +234,8 @@ def simulate_dataset(source: Any, model: Any, *, solver: Any = "exact", time_uni
         keep = list(range(len(rows)))
     scale_t = _scale(time_unit, "min", "time_unit")
     scale_a = _scale(amount_unit, "mg", "amount_unit")
+    convert(1.0, "umol/L", "ketamine", conc_unit, name="conc_unit",  # checked before any work
+            expected="a concentration such as 'ng/mL' or 'umol/L'")
     routes = routes_by_cmt(model, cmt, declared)
     mapping = dict(DEFAULT_COVARIATES if covariates is None else covariates)
     columns_needed = {name: col.upper() for name, col in mapping.items() if col.upper() in rows[0]}
@@ -272,8 +274,10 @@ def simulate_dataset(source: Any, model: Any, *, solver: Any = "exact", time_uni
                 continue
             params = m.individual(covs, {}, len(rec))
             system = m.system(params)
-            states = subject_states(m, params, system, rec, routes, engine, carry)
-            preds[kind] = {name: np.einsum("rs,rs->r", row, states) for name, row in system.observe.items()}
+            with np.errstate(over="ignore", invalid="ignore"):
+                states = subject_states(m, params, system, rec, routes, engine, carry)
+                preds[kind] = {name: np.einsum("rs,rs->r", row, states) for name, row in system.observe.items()}
+            _check_finite(preds[kind], rec, f"{ids[a]:g}", scale_a, amount_unit)
         analytes = tuple(preds["PRED"])
         if analyte not in analytes:
             raise ParameterError(f"`analyte` must be one of {analytes}; got {analyte!r}.")
@@ -292,6 +296,18 @@ def simulate_dataset(source: Any, model: Any, *, solver: Any = "exact", time_uni
     data = {key: np.concatenate(parts) for key, parts in outputs.items()}
     meta = dict(provenance(model, engine.name, None), conc_unit=conc_unit, time_unit=time_unit, carry=carry)
     return DatasetResult(tuple(data), data, meta)
+
+
+def _check_finite(preds: Mapping[str, np.ndarray], rec: Records, ident: str, scale_a: float,
+                  amount_unit: str) -> None:
+    """A SolverError, never an inf or NaN column that looks like a prediction (doses too large
+    for floating point)."""
+    if all(np.isfinite(v).all() for v in preds.values()):
+        return
+    largest = float(np.nanmax(rec.amt, initial=0.0)) / scale_a
+    raise SolverError(f"ID {ident}: the predictions are not finite (inf or NaN); the largest AMT is "
+                      f"{largest:.3g} {amount_unit}. Doses this large overflow floating point: give "
+                      "doses of a physical size (results are linear in the dose).")
 
 
 def _mdv(rows, rec: Records) -> np.ndarray:

@@ -7,6 +7,7 @@ working) and the message (what was wrong and how to write it). No case simulates
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -146,3 +147,72 @@ def test_cmax_over_a_long_window_sees_the_infusion_peak():
     long = _dose(Target("cmax", "100 ng/mL", end="1e9 h"))
     assert long.limited_by is None
     assert long.dose.magnitude == pytest.approx(short.dose.magnitude, rel=1e-9)
+
+
+# --- doses that overflow floating point: the SolverError comes alone --------------------------
+
+_OVERFLOW = r"gave non-finite concentrations \(inf or NaN\).*Doses this large overflow floating point"
+T = Q_(np.linspace(0, 60, 5), "min")
+OVERFLOW = [
+    pytest.param(lambda: ketpk.simulate("esketamine", Bolus("0 min", "1e308 mg"), T, solver="ode"),
+                 id="ode solver (scipy refused an infinite y0 in its own words)"),
+    pytest.param(lambda: ketpk.simulate("esketamine", Bolus("0 min", "1e308 mg/kg"), T,
+                                        subjects=Subject(weight="70 kg")),
+                 id="per-kg dose (mg/kg x kg overflowed with a numpy warning)"),
+    pytest.param(lambda: ketpk.simulate("racemic", Bolus("0 min", "1e308 mg", route="oral"), T),
+                 id="oral racemic"),
+]
+
+
+@pytest.mark.parametrize("call", OVERFLOW)
+def test_an_overflowing_dose_raises_one_solver_error_and_no_numpy_warning(call):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ketpk.SolverError, match=_OVERFLOW) as info:
+            call()
+    assert isinstance(info.value, RuntimeError)
+
+
+# --- command line: one error line, nothing printed or written before it ----------------------
+
+_TCI = ["tci", "--model", TCI_MODEL, "--target", "0 min=1 ug/mL", "--until", "10 min"]
+
+
+def _dataset(tmp_path, amount="20"):
+    path = tmp_path / "data.csv"
+    path.write_text(f"ID,TIME,EVID,AMT,DV,CMT\n1,0,1,{amount},.,1\n1,2,0,.,50,1\n")
+    return ["dataset", str(path), "--model", MAP_MODEL]
+
+
+CLI = [
+    (lambda tmp: _TCI + ["--unit", "mg"],
+     r"`--unit` must be a concentration such as 'ng/mL' or 'umol/L'; got 'mg'"),
+    (lambda tmp: _TCI + ["--unit", "ng/mL,"],
+     r"`--unit` must be a unit such as 'ng/mL'.*got 'ng/mL,', which has ',', not part of any unit"),
+    (lambda tmp: _TCI + ["--max-rate", "100 mL/h", "--concentration", "0 mg/mL"],
+     r"`concentration` \(the syringe\) must be finite and positive"),
+    (lambda tmp: _TCI[:4] + ["30 min=1 ug/mL", "--until", "10 min"],
+     r"`targets` has a step at 30 min, at or after `until`"),
+    (lambda tmp: _dataset(tmp, "1e308"),
+     r"ID 1: the predictions are not finite \(inf or NaN\); the largest AMT is 1e\+308 mg"),
+    (lambda tmp: _dataset(tmp) + ["--conc-unit", "mg"],
+     r"`conc_unit` must be a concentration such as 'ng/mL' or 'umol/L'; got 'mg'"),
+    (lambda tmp: _dataset(tmp) + ["--conc-unit", "ng/mL!"],
+     r"`conc_unit` must be a unit such as 'ng/mL'.*which has '!'"),
+]
+
+
+@pytest.mark.parametrize("argv, pattern", CLI, ids=["tci --unit mg", "tci --unit 'ng/mL,'",
+                                                   "tci syringe 0 mg/mL", "tci step after --until",
+                                                   "dataset AMT 1e308", "dataset --conc-unit mg",
+                                                   "dataset --conc-unit 'ng/mL!'"])
+def test_cli_refuses_with_one_line_before_any_output(argv, pattern, tmp_path, capsys):
+    from ketpk.cli import main
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert main(argv(tmp_path)) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert re.search(pattern, err), err
