@@ -461,9 +461,10 @@ def parse_unit(unit: Any, name: str) -> Any:
     if isinstance(unit, str) and not unit.strip():
         raise UnitError(f"`{name}` must be a unit such as 'ng/mL', 'h' or 'mg'; got the empty "
                         f"string {unit!r}.")
-    if isinstance(unit, str) and _stray(unit):
+    stray = "".join(c for c in _stray(unit) if c.isascii()) if isinstance(unit, str) else ""
+    if stray:  # pint drops these silently; its own pretty forms ('h·ng/ml', 'm²') are kept
         raise UnitError(f"`{name}` must be a unit such as 'ng/mL', 'h' or 'mg'; got {unit!r}, which has "
-                        f"{_stray(unit)!r}, not part of any unit. Remove it.")
+                        f"{stray!r}, not part of any unit. Remove it.")
     try:
         parsed = _registry().Unit(str(unit))
     except (pint.errors.PintError, ValueError, TypeError, AttributeError, AssertionError) as err:
