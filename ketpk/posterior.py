@@ -174,6 +174,11 @@ def read_observations(source: Any, model: Any, *, id: Any = None, time_unit: str
         raise ParameterError(f"the dataset has IDs {', '.join(ids)}; pass `id=` to choose one.")
     wanted = str(id).strip() if id is not None else ids[0]
     own = [(line, r) for line, r in enumerate(rows, start=2) if str(r.get("ID", "1")).strip() == wanted]
+    if not own:  # else an unknown id would fit no data and return the prior as if measured
+        raise ParameterError(f"the dataset has no ID {id!r}; it has IDs {', '.join(ids)}.")
+    if cmt is not None and not isinstance(cmt, Mapping):
+        raise ParameterError(f"`cmt` must be a mapping of CMT -> analyte, e.g. {{2: 'ketamine'}}; got "
+                             f"{cmt!r} of type {type(cmt).__name__}.")
     return _Reader(model, time_unit, dv_unit, cmt).observations(own)
 
 

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import ketpk
+import ketpk.posterior
 from ketpk import (Bolus, Infusion, KetpkError, ParameterError, Q_, RegimenError, Subject, UnitError)
 from ketpk.dosefinding import Target, find_dose
 from ketpk.posterior import individualize
@@ -216,3 +217,51 @@ def test_cli_refuses_with_one_line_before_any_output(argv, pattern, tmp_path, ca
     assert out == ""
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert re.search(pattern, err), err
+
+
+# --- datasets, observations from datasets, validation, the app -------------------------------
+
+_ROW = {"ID": 1, "TIME": 0, "EVID": 1, "AMT": 20, "CMT": 1}
+
+
+def _simulate_rows(rows=(_ROW,), **kw):
+    from ketpk.dataset import simulate_dataset
+
+    return simulate_dataset(list(rows), MAP_MODEL, **kw)
+
+
+def _validate(studies):
+    from ketpk.validation import validate
+
+    return validate(TCI_MODEL, studies=studies)
+
+
+case("dataset ADDL 1e9 (expanded one by one: hung)", lambda: _simulate_rows([dict(_ROW, ADDL=10**9, II=1)]),
+     RegimenError, r"row 2: ADDL 1e\+09 asks for more than 100000 doses")
+case("dataset weight column negative", lambda: _simulate_rows([dict(_ROW, WT=-70)]), ParameterError,
+     r"`weight` must be finite and positive; got \[-70\.\] kg")
+case("dataset covariates naming an absent column", lambda: _simulate_rows(covariates={"weight": "WEIGHT"}),
+     RegimenError, r"`covariates` names column\(s\) WEIGHT, which the dataset lacks; it has ID, TIME")
+for arg, value in (("cmt", ["iv"]), ("cmt", "iv=1"), ("covariates", "WT"), ("individual", ["CL"])):
+    case(f"dataset {arg}={value!r} (not a mapping)", lambda a=arg, v=value: _simulate_rows(**{a: v}),
+         ParameterError, rf"`{arg}` must be a mapping, e\.g\. .*got {re.escape(repr(value))} of type")
+case("dataset time_unit with a stray comma (pint read 'h,' as h)", lambda: _simulate_rows(time_unit="h,"),
+     ParameterError, r"`time_unit` must be a unit convertible to min; got 'h,'")
+case("observations of an ID the dataset lacks (fitted nothing, returned the prior)",
+     lambda: ketpk.posterior.read_observations([dict(_ROW), dict(_ROW, TIME=2, EVID=0, AMT=".", DV=50)],
+                                               MAP_MODEL, id=7),
+     ParameterError, r"the dataset has no ID 7; it has IDs 1")
+for studies in ("kamp2020", None, [1, 2]):
+    case(f"validate studies={studies!r}", lambda v=studies: _validate(v), ParameterError,
+         r"`studies` must be a list of ketpk\.validation Study records")
+
+
+@pytest.mark.parametrize("settings, message", [
+    (dict(end="inf h"), "`end` must be a finite positive time such as '12 h'; got 'inf h'."),
+    (dict(subjects="5"), "`subjects` must be from 0 (no band) to 2000; got '5'."),
+    (dict(subjects=2.5), "`subjects` must be from 0 (no band) to 2000; got 2.5."),
+])
+def test_the_app_shows_a_clear_message(settings, message):
+    from ketpk.app import Settings, compute
+
+    assert compute(Settings(**settings)).error == message
