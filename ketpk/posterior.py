@@ -552,8 +552,8 @@ class Posterior:
 
         if name not in self.names:
             raise ParameterError(f"`name` must be a parameter with an eta: {', '.join(self.names)}; got {name!r}.")
-        if not 0 < level < 1:
-            raise ParameterError(f"`level` must be in (0, 1); got {level!r}.")
+        if isinstance(level, bool) or not isinstance(level, (int, float, np.number)) or not 0 < level < 1:
+            raise ParameterError(f"`level` must be a number in (0, 1), e.g. 0.9; got {level!r}.")
         i = self.names.index(name)
         half = norm.ppf(0.5 + level / 2) * math.sqrt(self.covariance[i, i])
         bounds = []

@@ -15,6 +15,7 @@ import pytest
 
 import ketpk
 import ketpk.posterior
+import ketpk.tci
 from ketpk import (Bolus, Infusion, KetpkError, ParameterError, Q_, RegimenError, Subject, UnitError)
 from ketpk.dosefinding import Target, find_dose
 from ketpk.posterior import individualize
@@ -129,6 +130,26 @@ case("subject dose_weight a list", lambda: Subject(weight="70 kg", height="170 c
      ParameterError, r"`dose_weight` must be one of total, ideal, lean; got \['ideal'\]")
 case("subject height an array", lambda: Subject(weight="70 kg", height=Q_([170, 180], "cm")),
      UnitError, r"`height` must be one value; got 2 values")
+
+
+# --- TCI performance and plots, posterior intervals ------------------------------------------
+
+
+def _schedule():
+    return _tci()
+
+
+case("tci performance of a non-result", lambda: ketpk.tci.performance("x", [ADULT]), ParameterError,
+     r"`result` must be a TCIResult from ketpk\.tci\.target_infusion; got str")
+case("tci performance percentiles '50'", lambda: ketpk.tci.performance(_schedule(), [ADULT], q="50"),
+     ParameterError, r"`q` must be a number or a non-empty sequence of numbers; got '50'")
+case("tci performance percentile 150", lambda: ketpk.tci.performance(_schedule(), [ADULT], q=(150,)),
+     ParameterError, r"`q` must be in 0-100; got 150")
+case("tci plot of subject 5 of 1", lambda: _schedule().plot(index=5), ParameterError,
+     r"`index` must be a subject number from 0 to 0; got 5")
+case("posterior interval level '0.9'",
+     lambda: _map([("2 h", "ketamine", "50 ng/mL")]).interval("CL", level="0.9"), ParameterError,
+     r"`level` must be a number in \(0, 1\), e\.g\. 0\.9; got '0\.9'")
 
 
 @pytest.mark.parametrize("call, error, pattern", CASES)

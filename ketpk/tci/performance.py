@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import metrics
 from ..errors import ParameterError
 from ..units import convert
 
@@ -103,6 +104,12 @@ def performance(result: Any, population: Any, *, q: Sequence[float] = (5, 50, 95
     from .algorithm import interval_response, propagate
     from .system import batch_system
 
+    from .result import TCIResult
+
+    if not isinstance(result, TCIResult):
+        raise ParameterError(f"`result` must be a TCIResult from ketpk.tci.target_infusion; got "
+                             f"{type(result).__name__}.")
+    q = metrics.check_levels(q)
     if result.n_subjects != 1:
         raise ParameterError("`performance` gives one schedule to a population; compute the TCI "
                              "for one (typical) subject.")

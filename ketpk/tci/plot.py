@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import ParameterError
 from ..units import Q_, to_unit
 
 __all__ = ["plot_tci"]
@@ -14,6 +15,10 @@ __all__ = ["plot_tci"]
 def plot_tci(result: Any, *, unit: str = "ng/mL", time_unit: str = "min", index: int = 0) -> Any:
     """A two-panel matplotlib Figure for subject ``index`` of ``result``; returns the Figure."""
     import matplotlib.pyplot as plt
+
+    if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or not 0 <= index < result.n_subjects:
+        raise ParameterError(f"`index` must be a subject number from 0 to {result.n_subjects - 1}; "
+                             f"got {index!r}.")
 
     times = to_unit(Q_(result.times_min, "min"), time_unit, "time_unit").magnitude
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(7.5, 5.6), sharex=True, layout="constrained",
