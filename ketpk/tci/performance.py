@@ -104,9 +104,7 @@ def performance(result: Any, population: Any, *, q: Sequence[float] = (5, 50, 95
     from .algorithm import interval_response, propagate
     from .system import batch_system
 
-    from .result import TCIResult
-
-    if not isinstance(result, TCIResult):
+    if not all(hasattr(result, a) for a in ("n_subjects", "rates_mg_per_min", "interval_min")):  # a TCIResult
         raise ParameterError(f"`result` must be a TCIResult from ketpk.tci.target_infusion; got "
                              f"{type(result).__name__}.")
     q = metrics.check_levels(q)
