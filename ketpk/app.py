@@ -60,8 +60,8 @@ def output_times(end: str) -> Any:
     from .units import Q_, to_canonical
 
     minutes = float(to_canonical(end, "[time]", "end"))
-    if not minutes > 0:
-        raise ParameterError(f"`end` must be a positive time such as '12 h'; got {end!r}.")
+    if not (np.isfinite(minutes) and minutes > 0):
+        raise ParameterError(f"`end` must be a finite positive time such as '12 h'; got {end!r}.")
     step = max(1.0, float(np.ceil(minutes / _MAX_OUTPUTS)))
     return Q_(np.arange(0.0, minutes + step / 2, step), "min")
 
@@ -103,9 +103,9 @@ def compute(settings: Settings) -> Outcome:
                                                   times=times)
         summary = None
         if settings.subjects:
-            if not 0 < settings.subjects <= _MAX_SUBJECTS:
+            if not (isinstance(settings.subjects, int) and 0 < settings.subjects <= _MAX_SUBJECTS):
                 raise KetpkError(f"`subjects` must be from 0 (no band) to {_MAX_SUBJECTS}; got "
-                                 f"{settings.subjects}.")
+                                 f"{settings.subjects!r}.")
             first = next(iter(comparison.results.values()))
             pop = population.sample(model, settings.subjects, seed=1,
                                     weight=settings.weight if settings.weight.strip() else None)

@@ -50,7 +50,7 @@ def lean_body_weight(weight_kg: Any, height_cm: Any, female: Any) -> np.ndarray:
 
 def dosing_weight(scalar: str, weight_kg: Any, height_cm: Any = None, female: Any = None) -> np.ndarray:
     """The weight (kg) a per-kg dose uses: ``"total"``, ``"ideal"`` or ``"lean"``."""
-    if scalar not in SCALARS:
+    if not isinstance(scalar, str) or scalar not in SCALARS:
         raise ParameterError(f"`dose_weight` must be one of {', '.join(SCALARS)}; got {scalar!r}.")
     if scalar == "total":
         return np.asarray(weight_kg, dtype=float)

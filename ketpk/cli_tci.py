@@ -73,7 +73,10 @@ def _run(args: argparse.Namespace) -> int:
     from .plotting import save_figure
     from .subject import Subject
     from .tci import target_infusion
+    from .units import convert
 
+    convert(1.0, "umol/L", "ketamine", args.unit, name="--unit",  # checked before any output
+            expected="a concentration such as 'ng/mL' or 'umol/L'")
     model = models.get(args.model or args.drug or "racemic")
     subject = Subject(weight=args.weight, age=args.age) if (args.weight or args.age) else None
     res = target_infusion(model, _targets(args), subject=subject, until=args.until, site=args.site,

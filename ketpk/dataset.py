@@ -22,17 +22,17 @@ from typing import Any
 import numpy as np
 
 from . import models
-from .errors import ParameterError, RegimenError
+from .errors import ParameterError, RegimenError, SolverError
 from .eventtable import dataset_rows, format_cell, minutes_per, routes_by_cmt, row_number
 from .fileio import write_csv
 from .model import DrugModel, FromColumn
-from .regimen import Bolus, Infusion, Regimen
+from .regimen import MAX_DOSES, Bolus, Infusion, Regimen
 from .nmevents import Records, subject_states
 from .plan import warn_covariates
 from .result import provenance
 from .solvers import get_solver
-from .subject import SubjectBatch
-from .units import Q_, convert
+from .subject import SubjectBatch, check_covariate
+from .units import COVARIATE_UNITS, Q_, convert, parse_unit
 
 __all__ = ["simulate_dataset", "DatasetResult", "CARRY", "read_event_table"]
 
@@ -76,7 +76,7 @@ class DatasetResult:
 
 def _scale(unit: str, to: str, what: str) -> float:
     try:
-        return float(Q_(1.0, unit).to(to).magnitude)
+        return float(Q_(1.0, parse_unit(unit, what)).to(to).magnitude)
     except Exception as err:
         raise ParameterError(f"`{what}` must be a unit convertible to {to}; got {unit!r}.") from err
 
@@ -153,6 +153,21 @@ def _records(rows, idx, lines, scale_t, scale_a) -> Records:
                    lines=lines)
 
 
+def _check_addl(addl: float, line: int) -> None:
+    """ADDL copies are expanded one by one: at most a regimen's :data:`MAX_DOSES`."""
+    if addl >= MAX_DOSES:
+        raise RegimenError(f"row {line}: ADDL {addl:g} asks for more than {MAX_DOSES} doses; give at "
+                           "most that many, or model a long course at steady state (SS 1).")
+
+
+def _mapping(value: Any, name: str, example: str) -> Mapping[str, Any] | None:
+    """``value`` if None or a mapping, else a ParameterError showing the form wanted."""
+    if value is not None and not isinstance(value, Mapping):
+        raise ParameterError(f"`{name}` must be a mapping, e.g. {example}; got {value!r} of type "
+                             f"{type(value).__name__}.")
+    return value
+
+
 def _check(rec: Records, ident: str) -> None:
     """Reject records NONMEM would reject, naming the row and the fix."""
     for k in range(len(rec)):
@@ -181,6 +196,7 @@ def _check(rec: Records, ident: str) -> None:
                                "a steady state).")
         if ii < 0 or (addl and ii <= 0):
             raise RegimenError(f"row {line}: ADDL {addl:g} needs II > 0; got II {ii:g}.")
+        _check_addl(addl, line)
         if not (rate >= 0 or rate in (-1, -2)):
             raise RegimenError(f"row {line}: RATE {rate:g} must be 0 (bolus), > 0 (rate), -1 (modelled "
                                "rate R) or -2 (modelled duration D).")
@@ -223,6 +239,9 @@ def simulate_dataset(source: Any, model: Any, *, solver: Any = "exact", time_uni
     """
     model = models.resolve(model)
     engine = get_solver(solver)
+    _mapping(cmt, "cmt", "{'oral': 1, 'iv': 2} (route -> CMT)")
+    _mapping(covariates, "covariates", "{'weight': 'WT'} (model covariate -> column)")
+    _mapping(individual, "individual", "{'CL': 'ICL'} (parameter -> column)")
     if carry not in CARRY:
         raise ParameterError(f"`carry` must be one of {CARRY}; got {carry!r}.")
     rows, declared, numbers = dataset_rows(source)
@@ -234,8 +253,14 @@ def simulate_dataset(source: Any, model: Any, *, solver: Any = "exact", time_uni
         keep = list(range(len(rows)))
     scale_t = _scale(time_unit, "min", "time_unit")
     scale_a = _scale(amount_unit, "mg", "amount_unit")
+    convert(1.0, "umol/L", "ketamine", conc_unit, name="conc_unit",  # checked before any work
+            expected="a concentration such as 'ng/mL' or 'umol/L'")
     routes = routes_by_cmt(model, cmt, declared)
     mapping = dict(DEFAULT_COVARIATES if covariates is None else covariates)
+    absent = [col for col in (covariates or {}).values() if str(col).upper() not in rows[0]]
+    if absent:  # the defaults may be absent; a column the user names must be there
+        raise RegimenError(f"`covariates` names column(s) {', '.join(map(str, absent))}, which the "
+                           f"dataset lacks; it has {', '.join(rows[0])}.")
     columns_needed = {name: col.upper() for name, col in mapping.items() if col.upper() in rows[0]}
     columns_needed.update({c: c for c in _model_columns(model) if c in rows[0]})
     ipred_model = _individual_model(model, individual) if individual else None
@@ -263,6 +288,8 @@ def simulate_dataset(source: Any, model: Any, *, solver: Any = "exact", time_uni
             values = _carry(_columns(sub, col, lines), carry)
             if np.isnan(values).all() and name in mapping:
                 raise RegimenError(f"ID {ids[a]:g}: column {col} (the model's {name}) has no value.")
+            if name in COVARIATE_UNITS:  # weight, age, height: the one check of user covariates
+                check_covariate(name, values[~np.isnan(values)])
             covs[name] = values
             seen.setdefault(name, []).append(values)
         covs["tafd"] = _time_after_first_dose(rec)
@@ -272,8 +299,10 @@ def simulate_dataset(source: Any, model: Any, *, solver: Any = "exact", time_uni
                 continue
             params = m.individual(covs, {}, len(rec))
             system = m.system(params)
-            states = subject_states(m, params, system, rec, routes, engine, carry)
-            preds[kind] = {name: np.einsum("rs,rs->r", row, states) for name, row in system.observe.items()}
+            with np.errstate(over="ignore", invalid="ignore"):
+                states = subject_states(m, params, system, rec, routes, engine, carry)
+                preds[kind] = {name: np.einsum("rs,rs->r", row, states) for name, row in system.observe.items()}
+            _check_finite(preds[kind], rec, f"{ids[a]:g}", scale_a, amount_unit)
         analytes = tuple(preds["PRED"])
         if analyte not in analytes:
             raise ParameterError(f"`analyte` must be one of {analytes}; got {analyte!r}.")
@@ -292,6 +321,18 @@ def simulate_dataset(source: Any, model: Any, *, solver: Any = "exact", time_uni
     data = {key: np.concatenate(parts) for key, parts in outputs.items()}
     meta = dict(provenance(model, engine.name, None), conc_unit=conc_unit, time_unit=time_unit, carry=carry)
     return DatasetResult(tuple(data), data, meta)
+
+
+def _check_finite(preds: Mapping[str, np.ndarray], rec: Records, ident: str, scale_a: float,
+                  amount_unit: str) -> None:
+    """A SolverError, never an inf or NaN column that looks like a prediction (doses too large
+    for floating point)."""
+    if all(np.isfinite(v).all() for v in preds.values()):
+        return
+    largest = float(np.nanmax(rec.amt, initial=0.0)) / scale_a
+    raise SolverError(f"ID {ident}: the predictions are not finite (inf or NaN); the largest AMT is "
+                      f"{largest:.3g} {amount_unit}. Doses this large overflow floating point: give "
+                      "doses of a physical size (results are linear in the dose).")
 
 
 def _mdv(rows, rec: Records) -> np.ndarray:
@@ -322,6 +363,7 @@ def read_event_table(source: Any, *, model: Any = None, cmt: Mapping[str, int] |
     on the TIME-0 dose starts the regimen at that dose's steady state. A table with several IDs
     needs ``id``.
     """
+    _mapping(cmt, "cmt", "{'oral': 1, 'iv': 2} (route -> CMT)")
     rows, declared, numbers = dataset_rows(source)
     missing = [c for c in ("TIME", "EVID", "AMT", "CMT") if c not in rows[0]]
     if missing:
@@ -355,6 +397,7 @@ def read_event_table(source: Any, *, model: Any = None, cmt: Mapping[str, int] |
         ii, addl = row_number(row, "II", line, 0.0), int(row_number(row, "ADDL", line, 0.0, whole=True))
         if addl < 0 or (addl and ii <= 0):
             raise RegimenError(f"row {line}: ADDL {addl} needs a positive II; got II {ii:g}.")
+        _check_addl(addl, line)
         ss = int(row_number(row, "SS", line, 0.0, whole=True))
         if ss:
             if ss != 1 or ii <= 0 or dose.start_minutes != 0 or steady is not None:

@@ -68,6 +68,9 @@ class Target:
     percentile: float | None = None
 
     def __post_init__(self) -> None:
+        if self.percentile is not None and not isinstance(self.percentile, (int, float, np.integer, np.floating)):
+            raise ParameterError(f"`percentile` must be a number in (0, 100), e.g. 50; got "
+                                 f"{self.percentile!r} of type {type(self.percentile).__name__}.")
         if self.metric not in METRICS:
             raise ParameterError(f"`metric` must be one of {METRICS}; got {self.metric!r}.")
         if self.metric == "time_above" and self.level is None:
@@ -154,7 +157,19 @@ def _window(target: Target, regimen: Any) -> tuple[Any, np.ndarray]:
         raise ParameterError(f"the target window needs 0 <= start < end; got {target.start} to {target.end}.")
     if target.metric == "concentration":
         return regimen, np.array([end])
-    return regimen, np.linspace(start, end, _GRID)
+    return regimen, np.union1d(np.linspace(start, end, _GRID), _dose_times(regimen, start, end))
+
+
+def _dose_times(regimen: Any, start: float, end: float) -> np.ndarray:
+    """Dose starts and given infusion ends (min) inside [start, end]: where IV peaks lie, so a
+    long window's coarse grid cannot step over them."""
+    edges = []
+    for d in as_regimen(regimen):
+        edges.append(d.start_minutes)
+        if getattr(d, "duration", None) is not None:
+            edges.append(d.start_minutes + float(to_canonical(d.duration, "[time]", "duration")))
+    edges = np.array(edges)
+    return edges[(edges >= start) & (edges <= end)]
 
 
 def _metric(target: Target, times: np.ndarray, c: np.ndarray, level: float | None) -> np.ndarray:
@@ -199,6 +214,17 @@ def find_dose(model: Any, target: Target, *, regimen_shape: Callable[[Any], Any]
     from scipy import optimize  # loaded on first use
 
     model = models.resolve(model)
+    if not isinstance(target, Target):
+        raise ParameterError(f"`target` must be a ketpk.dosefinding.Target, e.g. "
+                             f"Target('concentration', '100 ng/mL', end='2 h'); got {type(target).__name__}.")
+    if not callable(regimen_shape):
+        raise ParameterError(f"`regimen_shape` must be a function of the dose, e.g. "
+                             f"lambda d: Bolus('0 h', d); got {regimen_shape!r}.")
+    if not isinstance(target.analyte, str) or target.analyte not in model.analytes:
+        raise ParameterError(f"`analyte` must be one of {model.analytes}; got {target.analyte!r}.")
+    if bounds is not None and not (isinstance(bounds, (tuple, list)) and len(bounds) == 2):
+        raise ParameterError(f"`bounds` must be a pair (low, high) in the reference's unit, e.g. "
+                             f"('0 mg/h', '50 mg/h'); got {bounds!r}.")
     if sum(x is not None for x in (subject, posterior, population)) > 1:
         raise ParameterError("give at most one of `subject`, `posterior` and `population`.")
     reference = as_quantity(reference, "reference")
@@ -213,8 +239,10 @@ def find_dose(model: Any, target: Target, *, regimen_shape: Callable[[Any], Any]
     report_unit, dimension = _unit_of(target)
     wanted = _to_molar(target, target.value, dimension)
     level = None if target.level is None else _to_molar(target, target.level, "concentration")
-    if target.analyte not in model.analytes:
-        raise ParameterError(f"`analyte` must be one of {model.analytes}; got {target.analyte!r}.")
+    for name, number in (("value", wanted), ("level", level)):
+        if number is not None and not (math.isfinite(number) and number > 0):
+            raise ParameterError(f"the target's `{name}` must be finite and positive; got "
+                                 f"{getattr(target, name)!r}.")
     evaluations = 0
 
     def measure(dose: float) -> float:

@@ -211,8 +211,9 @@ def check_finite(outputs: np.ndarray, req: Request) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         finite = np.isfinite(outputs).all()
     if not finite:
-        largest = max((float(np.max(d.resolve(req.subjects.weights, req.subjects.n).amount))
-                       for d in req.regimen), default=0.0)
+        with np.errstate(over="ignore", invalid="ignore"):  # mg/kg × kg may overflow: the error says so
+            largest = max((float(np.max(d.resolve(req.subjects.weights, req.subjects.n).amount))
+                           for d in req.regimen), default=0.0)
         raise SolverError(
             f"the simulation of model {req.model.id!r} gave non-finite concentrations (inf or NaN); "
             f"the largest dose is {largest:.3g} mg. Doses this large overflow floating point: give "
@@ -254,9 +255,17 @@ class Plan:
     outputs: tuple[str, ...]
     groups: tuple[tuple[np.ndarray, Schedule], ...]
 
+    def check_inputs(self) -> None:
+        """The same SolverError as for non-finite outputs when a dose already overflowed in µmol
+        (e.g. 1e308 mg), before any solver sees it (an ODE solver would refuse it in its own words)."""
+        for _, schedule in self.groups:
+            for inputs in (schedule.jumps, schedule.rates, schedule.x0):
+                check_finite(inputs, self.request)
+
     def solve(self) -> np.ndarray:
         """Outputs (S, O, T): concentrations µmol/L (then amounts µmol) at the request's times."""
         solver, minutes = self.request.solver, self.request.times_min
+        self.check_inputs()
         with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported by check_finite
             if len(self.groups) == 1:  # one group holds everyone in order: keep the solver's array
                 return check_finite(solver.solve(self.A, self.groups[0][1], minutes, self.C), self.request)
@@ -268,6 +277,7 @@ class Plan:
     def streams(self) -> list[tuple[np.ndarray, Iterator[tuple[int, int, np.ndarray]]]]:
         """Per schedule group: (subject indices, the solver's pieces ``(i0, i1, y)`` in time order)."""
         solver, minutes = self.request.solver, self.request.times_min
+        self.check_inputs()
         return [(idx, solver.stream(self.A[idx], schedule, minutes, self.C[idx]))
                 for idx, schedule in self.groups]
 

@@ -134,6 +134,10 @@ def observations(data: Any, model: Any) -> tuple[Observation, ...]:
 def _any_observations(data: Any, model: Any) -> tuple[Observation, ...]:
     """Tuples or Observations (:func:`observations`), or a one-ID dataset: a CSV path or row
     dicts whose EVID-0 rows hold DV (:func:`read_observations`, TIME in h, DV in ng/mL)."""
+    if isinstance(data, Mapping) or not isinstance(data, (str, os.PathLike, Iterable)):
+        raise ParameterError(f"observations must be a list of (time, analyte, value) tuples, e.g. "
+                             f"[('2 h', 'ketamine', '150 ng/mL')], Observation records or a dataset "
+                             f"(CSV path or row dicts); got {type(data).__name__}.")
     rows = list(data) if not isinstance(data, (str, os.PathLike)) else None
     if rows is None or (rows and all(isinstance(r, Mapping) for r in rows)):
         return read_observations(data if rows is None else rows, model)
@@ -170,6 +174,11 @@ def read_observations(source: Any, model: Any, *, id: Any = None, time_unit: str
         raise ParameterError(f"the dataset has IDs {', '.join(ids)}; pass `id=` to choose one.")
     wanted = str(id).strip() if id is not None else ids[0]
     own = [(line, r) for line, r in enumerate(rows, start=2) if str(r.get("ID", "1")).strip() == wanted]
+    if not own:  # else an unknown id would fit no data and return the prior as if measured
+        raise ParameterError(f"the dataset has no ID {id!r}; it has IDs {', '.join(ids)}.")
+    if cmt is not None and not isinstance(cmt, Mapping):
+        raise ParameterError(f"`cmt` must be a mapping of CMT -> analyte, e.g. {{2: 'ketamine'}}; got "
+                             f"{cmt!r} of type {type(cmt).__name__}.")
     return _Reader(model, time_unit, dv_unit, cmt).observations(own)
 
 
@@ -383,6 +392,29 @@ def _mode(problem: _Problem, k: int) -> tuple[np.ndarray, float, np.ndarray, boo
                                       f"gradient {np.max(np.abs(gradient)):.2g})")
 
 
+def _check_predictable(problem: _Problem, k: int) -> None:
+    """Refuse a measured value where the typical prediction is 0 µmol/L (before the first dose, or
+    so long after it that it underflows) under an error model with no additive part: such a
+    measurement has no likelihood, and the search would run on NaN."""
+    if not problem.data:
+        return
+    with np.errstate(all="ignore"):
+        f0 = problem.predictions(np.zeros((1, k)))[0]
+    for analyte, rows in problem.groups.items():
+        error = problem.errors[analyte]
+        if error.additive and not error.exponential:
+            continue
+        bad = [i for i in rows if f0[i] <= 0 and not problem.blq[i]]
+        if bad:
+            o = problem.data[bad[0]]
+            first = min(d.start_minutes for d in problem.regimen.doses)
+            raise ParameterError(
+                f"observation {bad[0]} ({o.analyte} at {o.time_min / 60:g} h) is where the model "
+                f"predicts 0 (the first dose starts at {first / 60:g} h), and its {error.kind} "
+                "residual error cannot explain a measured value there. Check the observation "
+                "times and the regimen, or give it as below quantification: (time, analyte, None, lloq).")
+
+
 def _covariance_z(H: np.ndarray) -> np.ndarray:
     w, v = np.linalg.eigh((H + H.T) / 2)
     w = np.clip(w, 1e-9, None)  # the prior alone contributes 2: only round-off can go below
@@ -421,6 +453,7 @@ def individualize(model: Any, regimen: Any, observations_: Any = (), *, subject:
     data = _any_observations(observations_, model)
     problem = _Problem(model, regimen, covariates, data)
     k = len(problem.names)
+    _check_predictable(problem, k)
     if not data or k == 0:
         z, H, converged, objective = np.zeros(k), 2 * np.eye(k), True, (
             float(problem.objective(np.zeros((1, k)))[0]) if data else 0.0)

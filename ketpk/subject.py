@@ -83,7 +83,7 @@ class Subject:
             covariates["female"] = 1.0 if self.sex == "female" else 0.0
         if self.height is not None:
             object.__setattr__(self, "height", as_quantity(self.height, "height"))
-            covariates["height"] = float(check_covariate("height", to_covariate(self.height, "height")))
+            covariates["height"] = float(check_covariate("height", scalar(to_covariate(self.height, "height"), "height")))
         if self.dose_weight != "total":
             if "weight" not in covariates:
                 raise ParameterError("`dose_weight` needs the subject's weight; give weight='70 kg'.")

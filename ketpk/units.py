@@ -248,7 +248,7 @@ def _comma_fix(text: str) -> str:
 def _parse_unit_text(unit_text: str, name: str, text: str) -> Any:
     """The pint Unit of ``unit_text``; wrong-case large prefixes and undefined names refused."""
     registry = _registry()
-    stray = re.sub(r"[A-Za-zµμ°%0-9_/*^(). -]", "", unit_text)
+    stray = _stray(unit_text)
     if stray:
         raise UnitError(f"`{name}` could not be read as a quantity: {text!r} has {stray!r} in its "
                         "unit, which is not a unit. Write e.g. '25 mg', '0.35 mg/kg/h' or '40 min'.")
@@ -266,6 +266,11 @@ def _parse_unit_text(unit_text: str, name: str, text: str) -> Any:
             f"which is not a unit ({err}).{hint} "
             "Write e.g. '25 mg', '0.35 mg/kg/h' or '40 min'."
         ) from None
+
+
+def _stray(unit_text: str) -> str:
+    """The characters of ``unit_text`` that belong to no unit (pint would silently drop them)."""
+    return re.sub(r"[A-Za-zµμ°%0-9_/*^(). -]", "", unit_text)
 
 
 def _defined(unit_text: str, registry: Any) -> bool:
@@ -456,6 +461,10 @@ def parse_unit(unit: Any, name: str) -> Any:
     if isinstance(unit, str) and not unit.strip():
         raise UnitError(f"`{name}` must be a unit such as 'ng/mL', 'h' or 'mg'; got the empty "
                         f"string {unit!r}.")
+    stray = "".join(c for c in _stray(unit) if c.isascii()) if isinstance(unit, str) else ""
+    if stray:  # pint drops these silently; its own pretty forms ('h·ng/ml', 'm²') are kept
+        raise UnitError(f"`{name}` must be a unit such as 'ng/mL', 'h' or 'mg'; got {unit!r}, which has "
+                        f"{stray!r}, not part of any unit. Remove it.")
     try:
         parsed = _registry().Unit(str(unit))
     except (pint.errors.PintError, ValueError, TypeError, AttributeError, AssertionError) as err:

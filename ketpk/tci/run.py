@@ -12,7 +12,7 @@ from .. import models
 from ..errors import ParameterError, UnitError
 from ..model import DrugModel
 from ..species import molar_mass
-from ..units import Q_, as_quantity, parse_dose, to_canonical
+from ..units import Q_, as_quantity, parse_dose, scalar, to_canonical
 from .algorithm import effect_rates, interval_response, plasma_rates
 from .result import TCIResult
 from .system import batch_system
@@ -28,6 +28,7 @@ _TCI_SITE = "tci"
 def concentration_umol(value: Any, name: str) -> float:
     """A ketamine concentration (``"0.5 ug/mL"``, ``"2 nmol/mL"``) in µmol/L, >= 0."""
     quantity = as_quantity(value, name)
+    scalar(quantity.magnitude, name)
     if quantity.check("[mass] / [length] ** 3"):
         quantity = quantity / Q_(molar_mass("ketamine"), "g/mol")
     if not quantity.check("[substance] / [length] ** 3"):
@@ -41,6 +42,10 @@ def concentration_umol(value: Any, name: str) -> float:
 
 def _schedule(targets: Any) -> tuple[tuple[float, float], ...]:
     """Target steps as sorted ``(time min, target µmol/L)`` pairs."""
+    if not isinstance(targets, (Mapping, list, tuple)):
+        raise ParameterError(f"`targets` must be a mapping of times to concentrations, e.g. "
+                             f"{{'0 min': '0.5 ug/mL'}}, or a list of (time, target) pairs; got "
+                             f"{targets!r} of type {type(targets).__name__}.")
     items = list(targets.items()) if isinstance(targets, Mapping) else list(targets)
     if not items:
         raise ParameterError("`targets` is empty; give e.g. {'0 min': '0.5 ug/mL'}.")
@@ -50,7 +55,7 @@ def _schedule(targets: Any) -> tuple[tuple[float, float], ...]:
             raise ParameterError(f"`targets` must map times to concentrations, e.g. "
                                  f"{{'0 min': '0.5 ug/mL', '30 min': '1 ug/mL'}} or a list of "
                                  f"(time, target) pairs; got the item {item!r}.")
-        time = float(to_canonical(item[0], "[time]", "target time"))
+        time = scalar(to_canonical(item[0], "[time]", "target time"), "target time")
         if not (math.isfinite(time) and time >= 0):
             raise ParameterError(f"target times must be finite and >= 0; got {item[0]!r}.")
         steps.append((time, concentration_umol(item[1], "target")))
@@ -117,8 +122,7 @@ def _max_rate(max_rate: Any, concentration: Any, weights: Any, n: int) -> np.nda
         if concentration is None:
             raise ParameterError(f"`max_rate` {max_rate!r} is a volume rate; give the syringe "
                                  "`concentration` too, e.g. concentration='10 mg/mL'.")
-        to_canonical(concentration, "[mass] / [length] ** 3", "concentration")  # checks the unit
-        mg_per_ml = float(as_quantity(concentration, "concentration").to("mg/mL").magnitude)
+        mg_per_ml = _syringe_mg_per_ml(concentration)
         rate = float(quantity.to("mL/min").magnitude) * mg_per_ml
         values, per_weight = np.full(n, rate), False
     else:
@@ -131,6 +135,17 @@ def _max_rate(max_rate: Any, concentration: Any, weights: Any, n: int) -> np.nda
     if not np.all(values > 0):
         raise ParameterError(f"`max_rate` must be positive; got {max_rate!r}.")
     return values
+
+
+def _syringe_mg_per_ml(concentration: Any) -> float:
+    """The syringe concentration in mg/mL: one finite value > 0."""
+    mg_per_l = scalar(to_canonical(concentration, "[mass] / [length] ** 3", "concentration"),
+                      "concentration")
+    mg_per_ml = mg_per_l / 1000.0
+    if not (math.isfinite(mg_per_ml) and mg_per_ml > 0):
+        raise ParameterError(f"`concentration` (the syringe) must be finite and positive, e.g. "
+                             f"'10 mg/mL'; got {concentration!r}.")
+    return mg_per_ml
 
 
 def target_infusion(model: Any, targets: Any, *, subject: Any = None, until: Any = None,
@@ -184,16 +199,22 @@ def target_infusion(model: Any, targets: Any, *, subject: Any = None, until: Any
         raise ParameterError("`until` is required: the end of the schedule, e.g. until='60 min'.")
     model = models.resolve(model)
     steps = _schedule(targets)
-    h = float(to_canonical(interval, "[time]", "interval"))
-    end = float(to_canonical(until, "[time]", "until"))
+    h = scalar(to_canonical(interval, "[time]", "interval"), "interval")
+    end = scalar(to_canonical(until, "[time]", "until"), "until")
     if not (math.isfinite(h) and h > 0):
         raise ParameterError(f"`interval` must be positive; got {interval!r}.")
     if not (math.isfinite(end) and end >= h):
         raise ParameterError(f"`until` must be finite and at least one `interval` ({interval}); got {until!r}.")
+    late = [t for t, _ in steps if t >= end]
+    if late:
+        raise ParameterError(f"`targets` has a step at {late[0]:g} min, at or after `until` ({until}); "
+                             "it would never take effect. Move it before `until` or extend `until`.")
     K = math.ceil(end / h - 1e-9)
     if K > _MAX_UPDATES:
         raise ParameterError(f"{K} pump updates asked ({until} at {interval}); at most {_MAX_UPDATES}. "
                              "Use a longer `interval` or a shorter `until`.")
+    if concentration is not None:
+        _syringe_mg_per_ml(concentration)  # checked before any work, even when no mL/h limit uses it
     observed = model.system(model.individual({}, {}, 1)).observe
     name = _analyte(model, analyte, observed)
     model, effect = _effect_analyte(model, name, ke0, site)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import metrics, models
+from ..errors import ParameterError
 from ..regimen import Bolus, Infusion, Regimen
 from ..subject import Subject
 from .registry import STUDIES
@@ -180,6 +181,10 @@ def validate(model, studies=STUDIES) -> Validation:
     concentration metrics when the study's sampling site differs from the model's.
     """
     model = models.resolve(model)
+    if isinstance(studies, (str, Study)) or not isinstance(studies, (list, tuple)) or not all(
+            isinstance(s, Study) for s in studies):
+        raise ParameterError("`studies` must be a list of ketpk.validation Study records (default: "
+                             f"the whole registry, ketpk.validation.STUDIES); got {studies!r:.80}.")
     rows, skipped = [], []
     for study in studies:
         why = _why_not(model, study)
