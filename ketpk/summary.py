@@ -187,8 +187,8 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
         that does not stream (``"ode"``) holds one chunk's full time course at a time.
     chunk_subjects : subjects simulated together (bounds the solver's working memory).
     block_times : output times reduced together (default: a block of all subjects <= 32 MB).
-    workers : threads computing chunks in process (default: ``os.cpu_count()``); the result
-        does not depend on it.
+    workers : threads computing chunks in process, and as many reducing the blocks (default:
+        ``os.cpu_count()``); the result does not depend on it.
     client : a ``dask.distributed.Client`` to compute the chunks on a Dask cluster
         (``pip install ketpk[dask]``); results are identical to the in-process path.
     auc_rule : ``"linear-up/log-down"`` (the default, as :func:`ketpk.nca.auc`'s) or
@@ -229,23 +229,35 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
     analytes = req.analytes
     bands = {a: np.empty((len(q), minutes.size)) for a in analytes}
     means = {a: np.empty(minutes.size) for a in analytes}
-    metrics = {a: Running(S, auc_rule) for a in analytes}
+    metrics = {a: [Running(b - a0, auc_rule) for a0, b in bounds] for a in analytes}
+
+    def bands_of(a: str, values: np.ndarray, e0: int, e1: int) -> None:
+        bands[a][:, e0:e1] = percentiles(values, q)
+        means[a][e0:e1] = values.mean(axis=0)
+
     meter = bar(minutes.size, f"{S} subjects", progress=progress, unit="times")
-    try:
-        for (e0, e1), block in zip(zip(edges[:-1], edges[1:]), blocks):
-            for i, a in enumerate(analytes):
-                values = np.ascontiguousarray(block[:, i])
-                bands[a][:, e0:e1] = percentiles(values, q)
-                means[a][e0:e1] = values.mean(axis=0)
-                metrics[a].update(values, minutes[e0:e1])
-            meter.update(int(e1 - e0))
-    finally:
-        meter.close()
+    # The reduction of a block runs in threads too (numpy releases the GIL in the partitions
+    # and ufuncs): per analyte the bands over all subjects, and the per-subject metrics chunk
+    # by chunk (rows are independent, so the results do not depend on the split).
+    with ThreadPoolExecutor(workers or os.cpu_count() or 1) as pool:
+        try:
+            for (e0, e1), block in zip(zip(edges[:-1], edges[1:]), blocks):
+                tasks = []
+                for i, a in enumerate(analytes):
+                    values = np.ascontiguousarray(block[:, i])
+                    tasks.append(pool.submit(bands_of, a, values, e0, e1))
+                    tasks += [pool.submit(m.update, values[a0:b], minutes[e0:e1])
+                              for m, (a0, b) in zip(metrics[a], bounds)]
+                for task in tasks:
+                    task.result()
+                meter.update(int(e1 - e0))
+        finally:
+            meter.close()
     return PopulationSummary(
         times_min=minutes, q=q, percentiles_umol_per_l=bands, mean_umol_per_l=means,
-        cmax_umol_per_l={a: m.cmax for a, m in metrics.items()},
-        tmax_min={a: m.tmax for a, m in metrics.items()},
-        auc_umol_min_per_l={a: m.auc for a, m in metrics.items()},
+        cmax_umol_per_l={a: np.concatenate([m.cmax for m in ms]) for a, ms in metrics.items()},
+        tmax_min={a: np.concatenate([m.tmax for m in ms]) for a, ms in metrics.items()},
+        auc_umol_min_per_l={a: np.concatenate([m.auc for m in ms]) for a, ms in metrics.items()},
         model=req.model, n_subjects=S,
         metadata={**provenance(req.model, req.solver.name, req.subjects.seed), "auc_rule": auc_rule,
                   "subjects": req.subjects.describe(), "regimen": regimen_text(req.regimen),

@@ -78,9 +78,12 @@ class _Propagator:
         """``(E, G)`` for step ``h``: (S, n, n) and (S, n, k)."""
         cached = self._transitions.get(h)
         if cached is None:
-            E, G = _augmented(self.A, self.rated, np.array([h]))
-            cached = self._transitions[h] = (E[:, 0], G[:, 0])
+            cached = self._transitions[h] = self._step(h)
         return cached
+
+    def _step(self, h: float) -> tuple[np.ndarray, np.ndarray]:
+        E, G = _augmented(self.A, self.rated, np.array([h]))
+        return E[:, 0], G[:, 0]
 
     def advance(self, x: np.ndarray, u: np.ndarray, h: float) -> np.ndarray:
         """State after ``h`` minutes from ``x`` (S, n) under constant input ``u`` (S, k)."""
@@ -92,8 +95,8 @@ class _Propagator:
     def table(self, h: float) -> np.ndarray:
         """``[C E(jh), C G(jh)]`` for j < chunk, shape (S, O, chunk, n + k)."""
         cached = self._tables.get(h)
-        if cached is None:
-            E, G = self.transition(h)
+        if cached is None:  # E(h), G(h) are not kept: only the table and E(mh), G(mh) are reused
+            E, G = self._transitions.get(h) or self._step(h)
             R = self.C[:, :, None, :]  # C E(jh), j < m: (S, O, m, n)
             Q = np.zeros((*R.shape[:3], G.shape[2]))  # C G(jh): (S, O, m, k)
             P, Gm = E, G  # E(mh), G(mh) for the current m
