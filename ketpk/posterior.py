@@ -39,7 +39,7 @@ import numpy as np
 
 from . import models
 from .errors import KetpkWarning, ParameterError
-from .eventtable import dataset_rows
+from .eventtable import dataset_rows, row_number
 from .fileio import write_csv
 from .population import Population
 from .result import SimulationResult
@@ -48,7 +48,7 @@ from .regimen import as_regimen
 from .simulate import simulate
 from .species import SPECIES
 from .subject import as_batch
-from .units import Q_, as_quantity, convert, to_canonical, to_unit
+from .units import Q_, as_quantity, convert, to_canonical
 
 __all__ = ["Observation", "observations", "read_observations", "individualize",
            "individualize_dataset", "Posterior", "Forecast"]
@@ -200,17 +200,17 @@ class _Reader:
         """Observations of ``(line number, row)`` pairs (EVID 0, MDV 0 rows only)."""
         found = []
         for line, row in rows:
-            if _cell(row, "EVID", 0.0, line) != 0 or _cell(row, "MDV", 0.0, line) != 0:
+            if row_number(row, "EVID", line, 0.0) != 0 or row_number(row, "MDV", line, 0.0) != 0:
                 continue
-            number = int(_cell(row, "CMT", None, line))
+            number = int(row_number(row, "CMT", line, None))
             if number not in self.mapping:
                 raise ParameterError(f"row {line}: CMT {number} is not an observed compartment of model "
                                      f"{self.model.id!r} ({self.mapping}); pass `cmt={{number: analyte}}`.")
             analyte = self.mapping[number]
-            minutes = _cell(row, "TIME", None, line) * self.per_minute
-            lloq = _cell(row, "LLOQ", math.nan, line)
-            blq = _cell(row, "BLQ", 0.0, line) == 1
-            value = math.nan if blq else _cell(row, "DV", None, line)
+            minutes = row_number(row, "TIME", line, None) * self.per_minute
+            lloq = row_number(row, "LLOQ", line, math.nan)
+            blq = row_number(row, "BLQ", line, 0.0) == 1
+            value = math.nan if blq else row_number(row, "DV", line, None)
             if minutes < 0 or value < 0 or lloq < 0:
                 raise ParameterError(f"row {line}: TIME, DV and LLOQ must be >= 0; got {dict(row)}.")
             if blq and math.isnan(lloq):
@@ -243,7 +243,7 @@ def individualize_dataset(source: Any, model: Any, *, time_unit: str = "h", dv_u
     for key, own in by_id.items():
         covariates = {}
         for column, name, unit in (("WT", "weight", "kg"), ("AGE", "age", "year")):
-            values = [_cell(r, column, None, line) for line, r in own
+            values = [row_number(r, column, line, None) for line, r in own
                       if str(r.get(column, "")).strip() not in ("", ".")]
             if values:
                 covariates[name] = Q_(values[0], unit)
@@ -251,21 +251,6 @@ def individualize_dataset(source: Any, model: Any, *, time_unit: str = "h", dv_u
         data = reader.observations(own)
         out[key] = individualize(model, regimen, data, subject=Subject(**covariates))
     return out
-
-
-def _cell(row: Mapping[str, Any], column: str, default: float | None, line: int) -> float:
-    value = row.get(column)
-    if value is None or (isinstance(value, str) and value.strip() in ("", ".")):
-        if default is None:
-            raise ParameterError(f"row {line}: column {column} is empty; it needs a number.")
-        return default
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ParameterError(f"row {line}: column {column} must be a number; got {value!r}.") from None
-    if not math.isfinite(number):
-        raise ParameterError(f"row {line}: column {column} must be finite; got {value!r}.")
-    return number
 
 
 # -- the estimation problem -------------------------------------------------------------------
