@@ -25,8 +25,8 @@ import numpy as np
 from .errors import ParameterError, RegimenError
 from .model import OCCASION_PREFIX, DrugModel
 
-__all__ = ["GAP_MIN", "ASSUMPTION", "kappa_key", "occasion_of", "split", "draw", "for_occasion",
-           "count", "solve"]
+__all__ = ["GAP_MIN", "ASSUMPTION", "kappa_key", "occasion_of", "of_records", "split", "draw",
+           "for_occasion", "count", "solve"]
 
 #: Minimum time (min) between the starts of two doses of different occasions.
 GAP_MIN = 12 * 60.0
@@ -49,6 +49,27 @@ def occasion_of(regimen: Any) -> np.ndarray:
     if len(starts):
         jumps = np.diff(starts[order]) >= GAP_MIN
         occasion[order] = np.concatenate([[0], np.cumsum(jumps)])
+    return occasion
+
+
+def of_records(time: np.ndarray, evid: np.ndarray, ii: np.ndarray, addl: np.ndarray) -> np.ndarray:
+    """Occasion (1, 2, …) of each record of one individual's dataset records, in record order.
+
+    The default rule for datasets without an OCC column: a dose record (EVID 1 or 4) opens a
+    new occasion when it starts at least :data:`GAP_MIN` after the previous dose (the last
+    ADDL copy included) or after a reset that restarted the clock; ADDL copies stay in their
+    record's occasion; every other record belongs to the occasion of the last dose record
+    before it (occasion 1 before any dose). ``time`` and ``ii`` in min.
+    """
+    occasion = np.ones(len(time), dtype=int)
+    current, last, restarted = 1, None, False
+    for k in range(len(time)):
+        restarted = restarted or bool(k and time[k] < time[k - 1])
+        if evid[k] in (1, 4):
+            if last is not None and (restarted or time[k] - last >= GAP_MIN):
+                current += 1
+            last, restarted = time[k] + ii[k] * addl[k], False
+        occasion[k] = current
     return occasion
 
 
