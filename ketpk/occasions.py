@@ -26,7 +26,7 @@ from .errors import ParameterError, RegimenError
 from .model import OCCASION_PREFIX, DrugModel
 
 __all__ = ["GAP_MIN", "ASSUMPTION", "kappa_key", "occasion_of", "of_records", "split", "draw",
-           "for_occasion", "count", "solve"]
+           "for_occasion", "count", "applies", "requests", "solve", "blocks"]
 
 #: Minimum time (min) between the starts of two doses of different occasions.
 GAP_MIN = 12 * 60.0
@@ -112,9 +112,14 @@ def for_occasion(etas: Mapping[str, np.ndarray], occasion: int) -> dict[str, np.
     return current
 
 
-def solve(req: Any) -> tuple[Any, np.ndarray]:
-    """(plan of occasion 0, summed outputs (S, O, T)) of a :class:`ketpk.plan.Request` whose
-    subjects carry kappas for at least as many occasions as its regimen has."""
+def applies(req: Any) -> bool:
+    """Whether a :class:`ketpk.plan.Request` is solved occasion by occasion: its model has IOV
+    and its subjects carry kappas of more than one occasion."""
+    return bool(req.model.occasion_variability) and count(req.subjects.etas) > 1
+
+
+def requests(req: Any) -> list[Any]:
+    """One request per occasion of ``req``'s regimen, with that occasion's doses and kappas."""
     regimens = split(req.regimen)
     drawn = count(req.subjects.etas)
     if len(regimens) > drawn:
@@ -122,10 +127,24 @@ def solve(req: Any) -> tuple[Any, np.ndarray]:
             f"the regimen has {len(regimens)} occasions (doses >= 12 h apart) but the population "
             f"drew kappas for {drawn}; draw it with ketpk.population.sample(..., occasions="
             f"{len(regimens)}).")
+    return [dataclasses.replace(req, regimen=regimen, subjects=dataclasses.replace(
+                req.subjects, etas=for_occasion(req.subjects.etas, j)))
+            for j, regimen in enumerate(regimens)]
+
+
+def solve(req: Any) -> tuple[Any, np.ndarray]:
+    """(plan of occasion 0, summed outputs (S, O, T)) of a request that :func:`applies`."""
     first, total = None, None
-    for j, regimen in enumerate(regimens):
-        batch = dataclasses.replace(req.subjects, etas=for_occasion(req.subjects.etas, j))
-        plan = dataclasses.replace(req, regimen=regimen, subjects=batch).plan()
+    for occasion in requests(req):
+        plan = occasion.plan()
         out = plan.solve()
         first, total = (plan, out) if first is None else (first, total + out)
     return first, total
+
+
+def blocks(req: Any, start: int, stop: int, edges: np.ndarray) -> Any:
+    """:meth:`ketpk.plan.Request.blocks` of a request that :func:`applies`: each block the sum
+    of the occasions' blocks (the occasions' solvers stream side by side)."""
+    streams = [occasion.blocks(start, stop, edges) for occasion in requests(req)]
+    for parts in zip(*streams):
+        yield sum(parts[1:], parts[0])

@@ -21,6 +21,7 @@ import numpy as np
 
 from .display import Card, CardData, regimen_text, time_span
 from .errors import ParameterError
+from . import occasions
 from .metrics import Running, check_levels, percentiles
 from .plan import Request, request
 from .result import provenance
@@ -262,6 +263,7 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
         metadata={**provenance(req.model, req.solver.name, req.subjects.seed), "auc_rule": auc_rule,
                   "subjects": req.subjects.describe(), "regimen": regimen_text(req.regimen),
                   "chunk_subjects": chunk_subjects,
-                  "block_times": block_times},
+                  "block_times": block_times,
+                  **({"occasions": occasions.ASSUMPTION} if occasions.applies(req) else {})},
     )
 

@@ -150,7 +150,7 @@ def test_dataset_ipred_with_drawn_effects_equals_simulate_with_the_same_effects(
 
 def test_dataset_draws_have_the_published_iiv_per_id_and_iov_per_occasion():
     model = ketpk.models.get(SIMONS)
-    n, k = 500, 4
+    n, k = 250, 8  # 250 etas per parameter, 2000 kappas
     rows = [dict(ID=i, TIME=j, EVID=2, OCC=j + 1) for i in range(1, n + 1) for j in range(k)]
     out = ketpk.simulate_dataset(rows, SIMONS, variability=True, seed=8)
     per_id = np.arange(0, n * k, k)
@@ -181,3 +181,41 @@ def test_dataset_occ_column_is_used_and_checked():
             ketpk.simulate_dataset(bad, SIMONS, variability=True, seed=1)
     with pytest.raises(ParameterError, match="use one of the two"):
         ketpk.simulate_dataset(rows, SIMONS, variability=True, individual={"KA1": "OCC"})
+
+
+# -- summaries: each occasion's kappas for its doses -------------------------------------------
+
+def test_summaries_of_populations_with_occasions_equal_the_simulation():
+    pop = population.sample(SIMONS, 60, seed=4, occasions=2)
+    times = ketpk.Q_(np.arange(0, 48 * 60 + 1, 60.0), "min")
+    full = ketpk.simulate(SIMONS, _sessions(0, 24), times, subjects=pop).concentration("ketamine").magnitude
+    summary = ketpk.summarize(SIMONS, _sessions(0, 24), times, subjects=pop, chunk_subjects=25, block_times=7)
+    np.testing.assert_allclose(summary.percentile("ketamine", 95).magnitude, np.percentile(full, 95, axis=0),
+                               rtol=1e-12)
+    assert summary.metadata["occasions"] == occasions.ASSUMPTION
+    one = population.sample(SIMONS, 60, seed=4, occasions=1)
+    assert "occasions" not in ketpk.summarize(SIMONS, _sessions(0, 24), times, subjects=one).metadata
+    with pytest.raises(ParameterError, match="has 3 occasions .* drew kappas for 2"):
+        ketpk.summarize(SIMONS, _sessions(0, 24, 48), times, subjects=pop)
+
+
+def test_summaries_reproduce_the_published_iov_of_the_film_bioavailability():
+    """Systemic S-ketamine from the film comes only from the mucosal path: AUC = F1 dose / CLK1,
+    so within a subject log(AUC day 2 / AUC day 1) = kappa_F1(2) - kappa_F1(1), variance 2 nu^2.
+    The other IOV terms are dropped from this copy of the model so that the ratio is exact on a
+    coarse grid (their shape changes would only add grid error); nu^2(F1) as published."""
+    model = ketpk.models.get(SIMONS)
+    (block,) = model.occasion_variability
+    nu2 = block.omega[block.names.index("F1")][block.names.index("F1")]
+    f1_only = dataclasses.replace(model, occasion_variability=(
+        dataclasses.replace(block, names=("F1",), omega=((nu2,),), transforms=("log",)),))
+    n = 600
+    pop = population.sample(f1_only, n, seed=4, occasions=2)
+    grid = np.array([0, 10, 20, 30, 45, 60, 90, 120, 180, 240, 360, 480, 720, 1440, 2880, 4300.0])
+    regimen = _sessions(0, 72)
+    auc = [ketpk.summarize(f1_only, regimen, ketpk.Q_(grid + start, "min"), subjects=pop,
+                           analytes=["ketamine"]).auc("ketamine").magnitude for start in (0, 72 * 60)]
+    ratio = np.log(auc[1] / auc[0])
+    kappa = pop.etas[occasions.kappa_key("F1", 1)] - pop.etas[occasions.kappa_key("F1", 0)]
+    np.testing.assert_allclose(ratio, kappa, atol=1e-4)  # day 1's tail in day 2's window
+    assert np.var(ratio, ddof=1) == pytest.approx(2 * nu2, rel=4 * np.sqrt(2 / (n - 1)))
