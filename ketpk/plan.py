@@ -30,7 +30,7 @@ from .subject import SubjectBatch, as_batch
 from .units import COVARIATE_UNITS, to_canonical
 
 __all__ = ["RECORDS", "MAX_RESULT_BYTES", "Request", "Plan", "request", "as_times", "warn_covariates",
-           "check_drug_form", "check_size"]
+           "check_drug_form", "check_etas_model", "check_size"]
 
 #: What a simulation keeps: plasma concentrations only, or also every compartment's amount.
 RECORDS = ("all", "plasma")
@@ -190,8 +190,20 @@ def request(model: Any, regimen: Any, times: Any, *, subjects: Any = None, solve
         raise ParameterError(f"`analytes` must be among {known}; got {sorted(unknown)}.")
     check_drug_form(model, regimen)
     batch = as_batch(subjects)
+    check_etas_model(model, batch)
     warn_covariates(model, batch)
     return Request(model, regimen, minutes, batch, engine, record, chosen)
+
+
+def check_etas_model(model: DrugModel, batch: SubjectBatch) -> None:
+    """Random effects drawn for one model are meaningless in another (other variances, other
+    parameters of the same name): refuse them rather than apply or drop them silently."""
+    if batch.etas and batch.drawn_for not in (None, model.id):
+        raise ParameterError(
+            f"the population was drawn for model {batch.drawn_for!r} (its random effects are that "
+            f"model's), but the simulation uses model {model.id!r}. Draw one for this model: "
+            f"ketpk.population.sample({model.id!r}, n), or sample covariates only with "
+            "variability=False.")
 
 
 def check_drug_form(model: DrugModel, regimen: Regimen) -> None:
@@ -219,9 +231,11 @@ def check_finite(outputs: np.ndarray, req: Request) -> np.ndarray:
         with np.errstate(over="ignore", invalid="ignore"):  # mg/kg × kg may overflow: the error says so
             largest = max((float(np.max(d.resolve(req.subjects.weights, req.subjects.n).amount))
                            for d in req.regimen), default=0.0)
+        dose = (f"{largest:.3g} mg" if np.isfinite(largest) else
+                "beyond floating point (a per-kg dose times the weight overflows)")
         raise SolverError(
             f"the simulation of model {req.model.id!r} gave non-finite concentrations (inf or NaN); "
-            f"the largest dose is {largest:.3g} mg. Doses this large overflow floating point: give "
+            f"the largest dose is {dose}. Doses this large overflow floating point: give "
             "doses of a physical size (results are linear in the dose).")
     return outputs
 

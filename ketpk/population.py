@@ -216,7 +216,8 @@ class Population:
 
     def _as_batch(self) -> SubjectBatch:
         return SubjectBatch(len(self), dict(self.covariates), dict(self.etas), single=False,
-                            weights_given="weight" in self.covariates, seed=self.seed)
+                            weights_given="weight" in self.covariates, seed=self.seed,
+                            drawn_for=self.model.id)
 
     @property
     def weight(self):
@@ -296,7 +297,7 @@ def sample(model: Any, n: int | None = None, *, seed: Any = None, weight: Any = 
         raise ParameterError(f"`female` must be a probability in [0, 1]; got {female!r}. "
                              "E.g. female=0.5 for half women.")
     if n is not None:
-        _check_size(_count(n), model)
+        check_population_size(_count(n), model)
     rng, recorded = generator(seed)
     if covariates is not None:
         table = _table(covariates)
@@ -333,7 +334,7 @@ def sample(model: Any, n: int | None = None, *, seed: Any = None, weight: Any = 
 MAX_POPULATION_BYTES = 2e9
 
 
-def _check_size(n: int, model: DrugModel) -> None:
+def check_population_size(n: int, model: DrugModel) -> None:
     """Refuse, before drawing, a population whose covariates and etas alone exceed the budget."""
     columns = 3 + sum(len(block.names) for block in model.variability)
     size = 8.0 * n * columns
