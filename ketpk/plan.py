@@ -27,6 +27,7 @@ from .schedule import Schedule, build_schedules
 from .solvers import Solver, get_solver
 from .steady_state import steady_start
 from .subject import SubjectBatch, as_batch
+from .timegrid import TimeGrid
 from .units import COVARIATE_UNITS, to_canonical
 
 __all__ = ["RECORDS", "MAX_RESULT_BYTES", "Request", "Plan", "request", "as_times", "warn_covariates",
@@ -37,7 +38,10 @@ RECORDS = ("all", "plasma")
 
 
 def as_times(times: Any) -> np.ndarray:
-    """Output times (Quantity or string [time]) as a sorted, finite, >= 0 array in min."""
+    """Output times (Quantity, string [time] or :class:`~ketpk.TimeGrid`) as a sorted, finite,
+    >= 0 array in min."""
+    if isinstance(times, TimeGrid):
+        return times.minutes.copy()
     minutes = np.atleast_1d(np.asarray(to_canonical(times, "[time]", "times"), dtype=float))
     if minutes.ndim != 1 or minutes.size == 0:
         raise ParameterError(f"`times` must be a non-empty 1-D array of times; got shape {minutes.shape}.")

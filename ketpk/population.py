@@ -69,12 +69,19 @@ class LogNormal:
                 f"LogNormal needs median > 0, sd_log >= 0 and low <= median <= high; got {self}. "
                 "E.g. LogNormal('70 kg', 0.15, '40 kg', '150 kg')."
             )
-        values = median * np.exp(self.sd_log * rng.standard_normal(n))
+        return _log_normal(rng, n, median, self.sd_log, low, high)
+
+
+def _log_normal(rng: np.random.Generator, n: int, median: float, sd_log: float, low: float,
+                high: float) -> np.ndarray:
+    """``n`` draws of ``median · exp(sd_log · z)`` (floats in the covariate's unit), each one
+    outside ``[low, high]`` drawn again."""
+    values = median * np.exp(sd_log * rng.standard_normal(n))
+    outside = (values < low) | (values > high)
+    while outside.any():
+        values[outside] = median * np.exp(sd_log * rng.standard_normal(outside.sum()))
         outside = (values < low) | (values > high)
-        while outside.any():
-            values[outside] = median * np.exp(self.sd_log * rng.standard_normal(outside.sum()))
-            outside = (values < low) | (values > high)
-        return values
+    return values
 
 
 def generator(seed: Any) -> tuple[np.random.Generator, Any]:
@@ -96,18 +103,19 @@ def _used_covariates(model: DrugModel) -> set[str]:
     return {e.covariate for p in model.parameters for e in p.covariates}
 
 
-def _default_weight(model: DrugModel) -> LogNormal:
+def _default_weights(model: DrugModel, rng: np.random.Generator, n: int) -> np.ndarray:
+    """Weights (kg) log-normal about the model's reference weight, within its validated range."""
     low, high = model.covariate_range.get("weight", (None, None))
     low = _WEIGHT_BOUNDS[0] if low is None else low
     high = _WEIGHT_BOUNDS[1] if high is None else high
     median = min(max(model.reference_covariates.get("weight", 70.0), low), high)
-    return LogNormal(Q_(median, "kg"), _WEIGHT_SD_LOG, Q_(low, "kg"), Q_(high, "kg"))
+    return _log_normal(rng, n, float(median), _WEIGHT_SD_LOG, float(low), float(high))
 
 
 def _weights(value: Any, model: DrugModel, rng: np.random.Generator, n: int) -> np.ndarray:
     """Weights in kg: drawn from a distribution, or a given Quantity (scalar or n values)."""
     if value is None:
-        value = _default_weight(model)
+        return _default_weights(model, rng, n)
     if isinstance(value, LogNormal):
         return value.draw(rng, n, "weight")
     kg = np.asarray(to_covariate(value, "weight"), dtype=float)
