@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 import re
 import sys
+from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 __all__ = ["ureg", "Q_", "CANONICAL", "COVARIATE_UNITS", "to_covariate", "as_quantity", "parse_quantity",
            "to_canonical", "parse_dose", "parse_unit", "to_unit", "scalar", "convert", "KNOWN_UNITS",
            "read_known", "read_dose", "umol_per_mg", "from_minutes", "KNOWN_CONCENTRATIONS",
-           "concentration_factor", "convert_values"]
+           "concentration_factor", "convert_values", "lazy_quantity"]
 
 #: Canonical unit per dimensionality, the single table every conversion uses.
 CANONICAL: dict[str, str] = {
@@ -273,6 +274,22 @@ def read_dose(text: str, kind: str) -> tuple[float, bool] | None:
     if known is None or known[0] <= 0 or known[1] != ("[mass]" if kind == "amount" else "[mass] / [time]"):
         return None
     return known[0], per_weight
+
+
+def lazy_quantity(cls: type, name: str, label: Callable[[Any], str]) -> None:
+    """Make field ``name`` of the frozen dataclass ``cls`` read as a Quantity: a string kept as
+    given (one read without pint) becomes a Quantity, through :func:`as_quantity` named
+    ``label(instance)``, on first access and is cached in the instance's ``__dict__``."""
+    def get(self: Any) -> Any:
+        raw = self.__dict__[name]
+        if isinstance(raw, str):
+            raw = self.__dict__[name] = as_quantity(raw, label(self))
+        return raw
+
+    def put(self: Any, value: Any) -> None:
+        self.__dict__[name] = value  # only __init__ and __post_init__ set it: the class is frozen
+
+    setattr(cls, name, property(get, put, doc=f"``{name}`` as a Quantity."))
 
 
 def _number(text: str) -> int | float:
