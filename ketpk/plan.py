@@ -22,6 +22,7 @@ import numpy as np
 from . import models, scenarios
 from .errors import CovariateRangeWarning, ParameterError, RegimenError, SolverError
 from .model import DrugModel, Params
+from .named import NamedRegimen
 from .regimen import Regimen, as_regimen
 from .schedule import Schedule, build_schedules
 from .solvers import Solver, get_solver
@@ -119,15 +120,22 @@ class Request:
     solver: Solver
     record: str
     analytes: tuple[str, ...]
+    named: NamedRegimen | None = None
+
+    @property
+    def given(self) -> Regimen | NamedRegimen:
+        """The regimen as the caller gave it (a protocol keeps its name), for results and titles."""
+        return self.regimen if self.named is None else self.named
 
     @property
     def assumptions(self) -> tuple[str, ...]:
         """Assumption labels of the model, of each route used and of the regimen (a protocol's)."""
         used = sorted({dose.route for dose in self.regimen})
+        named = () if self.named is None else tuple(
+            f"protocol {self.named.name}: {a}" for a in self.named.assumptions)
         return (self.model.assumptions
                 + tuple(f"route {r}: {a}" for r in used for a in self.model.route(r).assumptions)
-                + tuple(f"protocol {self.regimen.name}: {a}"
-                        for a in getattr(self.regimen, "assumptions", ())))
+                + named)
 
     def plan(self, subjects: SubjectBatch | None = None) -> Plan:
         """Resolve for ``subjects`` (default: all of the request's): parameters, system, schedules."""
@@ -177,6 +185,7 @@ def request(model: Any, regimen: Any, times: Any, *, subjects: Any = None, solve
     Warns when covariates lie outside the model's validated range.
     """
     model = models.resolve(model).with_scenario(*scenarios.resolve(scenario))
+    named = regimen if isinstance(regimen, NamedRegimen) else None
     regimen = as_regimen(regimen)
     minutes = as_times(times)
     engine = get_solver(solver)
@@ -187,11 +196,11 @@ def request(model: Any, regimen: Any, times: Any, *, subjects: Any = None, solve
     unknown = set(chosen) - set(known)
     if unknown:
         raise ParameterError(f"`analytes` must be among {known}; got {sorted(unknown)}.")
-    check_drug_form(model, regimen)
+    check_drug_form(model, regimen, named)
     batch = as_batch(subjects)
     check_etas_model(model, batch)
     warn_covariates(model, batch)
-    return Request(model, regimen, minutes, batch, engine, record, chosen)
+    return Request(model, regimen, minutes, batch, engine, record, chosen, named)
 
 
 def check_etas_model(model: DrugModel, batch: SubjectBatch) -> None:
@@ -205,10 +214,11 @@ def check_etas_model(model: DrugModel, batch: SubjectBatch) -> None:
             "variability=False.")
 
 
-def check_drug_form(model: DrugModel, regimen: Regimen) -> None:
-    """A regimen that declares its drug form (a protocol does) must match the model's."""
+def check_drug_form(model: DrugModel, regimen: Regimen, named: NamedRegimen | None = None) -> None:
+    """A regimen that declares its drug form (a protocol does) must match the model's;
+    ``named`` (the protocol the regimen came from, if any) names it in the error."""
     if regimen.drug is not None and regimen.drug != model.drug:
-        what = f"protocol {regimen.name!r}" if getattr(regimen, "name", None) else "the regimen"
+        what = "the regimen" if named is None else f"protocol {named.name!r}"
         raise RegimenError(
             f"{what} doses {_FORMS[regimen.drug]}, but model {model.id!r} is a {_FORMS[model.drug]} "
             f"model: the whole dose would be read as {_FORMS[model.drug]}. Choose a "

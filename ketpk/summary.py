@@ -260,7 +260,7 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
         auc_umol_min_per_l={a: np.concatenate([m.auc for m in ms]) for a, ms in metrics.items()},
         model=req.model, n_subjects=S,
         metadata={**provenance(req.model, req.solver.name, req.subjects.seed), "auc_rule": auc_rule,
-                  "subjects": req.subjects.describe(), "regimen": regimen_text(req.regimen),
+                  "subjects": req.subjects.describe(), "regimen": regimen_text(req.given),
                   "chunk_subjects": chunk_subjects,
                   "block_times": block_times},
     )
