@@ -407,6 +407,8 @@ def _cmd_population(args: argparse.Namespace) -> int:
 
 
 def _cmd_app(args: argparse.Namespace) -> int:
+    if not 1 <= args.port <= 65535:
+        raise CliError(f"--port must be from 1 to 65535; got {args.port}.")
     from .app import run
 
     run(args.host, args.port, args.browser)

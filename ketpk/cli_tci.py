@@ -75,6 +75,10 @@ def _run(args: argparse.Namespace) -> int:
     from .tci import target_infusion
     from .units import convert
 
+    if args.rows < 0:
+        from .errors import CliError
+
+        raise CliError(f"--rows must be 0 or more (rate-table rows to print); got {args.rows}.")
     convert(1.0, "umol/L", "ketamine", args.unit, name="--unit",  # checked before any output
             expected="a concentration such as 'ng/mL' or 'umol/L'")
     model = models.get(args.model or args.drug or "racemic")
@@ -88,7 +92,7 @@ def _run(args: argparse.Namespace) -> int:
     rows = res.table(unit=args.unit)
     keys = list(rows[0])
     print("  " + "  ".join(f"{k:>14}" for k in keys))
-    for row in rows[:max(args.rows, 0)]:
+    for row in rows[:args.rows]:
         print("  " + "  ".join(f"{row[k]:14.4f}" for k in keys))
     if len(rows) > args.rows:
         print(f"  ... {len(rows) - args.rows} more rows (all in --csv)")

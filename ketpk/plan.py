@@ -19,25 +19,30 @@ from typing import Any
 
 import numpy as np
 
-from . import models, scenarios
+from . import models, occasions, scenarios
 from .errors import CovariateRangeWarning, ParameterError, RegimenError, SolverError
 from .model import DrugModel, Params
+from .named import NamedRegimen
 from .regimen import Regimen, as_regimen
 from .schedule import Schedule, build_schedules
 from .solvers import Solver, get_solver
 from .steady_state import steady_start
 from .subject import SubjectBatch, as_batch
+from .timegrid import TimeGrid
 from .units import COVARIATE_UNITS, to_canonical
 
 __all__ = ["RECORDS", "MAX_RESULT_BYTES", "Request", "Plan", "request", "as_times", "warn_covariates",
-           "check_drug_form", "check_size"]
+           "check_drug_form", "check_etas_model", "check_size"]
 
 #: What a simulation keeps: plasma concentrations only, or also every compartment's amount.
 RECORDS = ("all", "plasma")
 
 
 def as_times(times: Any) -> np.ndarray:
-    """Output times (Quantity or string [time]) as a sorted, finite, >= 0 array in min."""
+    """Output times (Quantity, string [time] or :class:`~ketpk.TimeGrid`) as a sorted, finite,
+    >= 0 array in min."""
+    if isinstance(times, TimeGrid):
+        return times.minutes.copy()
     minutes = np.atleast_1d(np.asarray(to_canonical(times, "[time]", "times"), dtype=float))
     if minutes.ndim != 1 or minutes.size == 0:
         raise ParameterError(f"`times` must be a non-empty 1-D array of times; got shape {minutes.shape}.")
@@ -115,15 +120,22 @@ class Request:
     solver: Solver
     record: str
     analytes: tuple[str, ...]
+    named: NamedRegimen | None = None
+
+    @property
+    def given(self) -> Regimen | NamedRegimen:
+        """The regimen as the caller gave it (a protocol keeps its name), for results and titles."""
+        return self.regimen if self.named is None else self.named
 
     @property
     def assumptions(self) -> tuple[str, ...]:
         """Assumption labels of the model, of each route used and of the regimen (a protocol's)."""
         used = sorted({dose.route for dose in self.regimen})
+        named = () if self.named is None else tuple(
+            f"protocol {self.named.name}: {a}" for a in self.named.assumptions)
         return (self.model.assumptions
                 + tuple(f"route {r}: {a}" for r in used for a in self.model.route(r).assumptions)
-                + tuple(f"protocol {self.regimen.name}: {a}"
-                        for a in getattr(self.regimen, "assumptions", ())))
+                + named)
 
     def plan(self, subjects: SubjectBatch | None = None) -> Plan:
         """Resolve for ``subjects`` (default: all of the request's): parameters, system, schedules."""
@@ -148,7 +160,12 @@ class Request:
     def blocks(self, start: int, stop: int, edges: np.ndarray) -> Iterator[np.ndarray]:
         """Outputs of subjects ``start:stop`` in blocks of times between consecutive ``edges``
         (indices into the times): arrays (stop - start, O, block). The plan (system, schedules)
-        is dropped once the solver's streams are open: they hold only what the solver kept."""
+        is dropped once the solver's streams are open: they hold only what the solver kept.
+        Subjects with kappas of several occasions: the occasions' blocks summed
+        (:func:`ketpk.occasions.blocks`)."""
+        if occasions.applies(self):
+            yield from occasions.blocks(self, start, stop, edges)
+            return
         plan = self.plan(self.subjects.subset(start, stop))
         n_outputs = len(plan.outputs)
         streams = [(idx, _reblock(pieces, edges, (len(idx), n_outputs))) for idx, pieces in plan.streams()]
@@ -173,6 +190,7 @@ def request(model: Any, regimen: Any, times: Any, *, subjects: Any = None, solve
     Warns when covariates lie outside the model's validated range.
     """
     model = models.resolve(model).with_scenario(*scenarios.resolve(scenario))
+    named = regimen if isinstance(regimen, NamedRegimen) else None
     regimen = as_regimen(regimen)
     minutes = as_times(times)
     engine = get_solver(solver)
@@ -183,16 +201,29 @@ def request(model: Any, regimen: Any, times: Any, *, subjects: Any = None, solve
     unknown = set(chosen) - set(known)
     if unknown:
         raise ParameterError(f"`analytes` must be among {known}; got {sorted(unknown)}.")
-    check_drug_form(model, regimen)
+    check_drug_form(model, regimen, named)
     batch = as_batch(subjects)
+    check_etas_model(model, batch)
     warn_covariates(model, batch)
-    return Request(model, regimen, minutes, batch, engine, record, chosen)
+    return Request(model, regimen, minutes, batch, engine, record, chosen, named)
 
 
-def check_drug_form(model: DrugModel, regimen: Regimen) -> None:
-    """A regimen that declares its drug form (a protocol does) must match the model's."""
+def check_etas_model(model: DrugModel, batch: SubjectBatch) -> None:
+    """Random effects drawn for one model are meaningless in another (other variances, other
+    parameters of the same name): refuse them rather than apply or drop them silently."""
+    if batch.etas and batch.drawn_for not in (None, model.id):
+        raise ParameterError(
+            f"the population was drawn for model {batch.drawn_for!r} (its random effects are that "
+            f"model's), but the simulation uses model {model.id!r}. Draw one for this model: "
+            f"ketpk.population.sample({model.id!r}, n), or sample covariates only with "
+            "variability=False.")
+
+
+def check_drug_form(model: DrugModel, regimen: Regimen, named: NamedRegimen | None = None) -> None:
+    """A regimen that declares its drug form (a protocol does) must match the model's;
+    ``named`` (the protocol the regimen came from, if any) names it in the error."""
     if regimen.drug is not None and regimen.drug != model.drug:
-        what = f"protocol {regimen.name!r}" if getattr(regimen, "name", None) else "the regimen"
+        what = "the regimen" if named is None else f"protocol {named.name!r}"
         raise RegimenError(
             f"{what} doses {_FORMS[regimen.drug]}, but model {model.id!r} is a {_FORMS[model.drug]} "
             f"model: the whole dose would be read as {_FORMS[model.drug]}. Choose a "
@@ -214,9 +245,11 @@ def check_finite(outputs: np.ndarray, req: Request) -> np.ndarray:
         with np.errstate(over="ignore", invalid="ignore"):  # mg/kg × kg may overflow: the error says so
             largest = max((float(np.max(d.resolve(req.subjects.weights, req.subjects.n).amount))
                            for d in req.regimen), default=0.0)
+        dose = (f"{largest:.3g} mg" if np.isfinite(largest) else
+                "beyond floating point (a per-kg dose times the weight overflows)")
         raise SolverError(
             f"the simulation of model {req.model.id!r} gave non-finite concentrations (inf or NaN); "
-            f"the largest dose is {largest:.3g} mg. Doses this large overflow floating point: give "
+            f"the largest dose is {dose}. Doses this large overflow floating point: give "
             "doses of a physical size (results are linear in the dose).")
     return outputs
 

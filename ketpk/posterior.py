@@ -41,7 +41,7 @@ from . import models
 from .errors import KetpkWarning, ParameterError
 from .eventtable import dataset_rows, row_number
 from .fileio import write_csv
-from .population import Population
+from .population import Population, check_population_size
 from .result import SimulationResult
 from .plan import request
 from .regimen import as_regimen
@@ -81,7 +81,21 @@ def _to_umol_per_l(value: Any, analyte: str, name: str) -> float:
                               expected=kind).magnitude)
     if not (math.isfinite(magnitude) and magnitude >= 0):
         raise ParameterError(f"`{name}` must be a finite concentration >= 0; got {value!r}.")
+    _check_level(magnitude, analyte, f"`{name}` is {value!r}")
     return magnitude
+
+
+def _check_level(umol_per_l: float, analyte: str, what: str) -> None:
+    """Refuse a measured level (µmol/L) above MAX_LEVEL_MG_PER_ML: a unit mistake, not a level."""
+    ceiling = float(convert(MAX_LEVEL_MG_PER_ML, "mg/mL", analyte, "umol/L").magnitude)
+    if umol_per_l > ceiling:
+        raise ParameterError(
+            f"{what}, above {MAX_LEVEL_MG_PER_ML:g} mg/mL: no plasma level is that high (it would be "
+            "the strength of the vial). Check the unit, e.g. '150 ng/mL' rather than '150 mg/mL'.")
+
+
+#: The highest plasma level accepted as a measurement (mg/mL); vials hold 10-100 mg/mL.
+MAX_LEVEL_MG_PER_ML = 1.0
 
 
 def _one(entry: Any, k: int, analytes: Sequence[str]) -> Observation:
@@ -194,6 +208,7 @@ class _Reader:
             raise ParameterError(f"`cmt` maps to {unknown}, which model {model.id!r} does not "
                                  f"measure; it has {', '.join(analytes)}.")
         self.per_minute = float(to_canonical(Q_(1.0, time_unit), "[time]", "time_unit"))
+        self.dv_unit = dv_unit
         self.factor = {a: _to_umol_per_l(Q_(1.0, dv_unit), a, "dv_unit") for a in set(self.mapping.values())}
 
     def observations(self, rows: Iterable[tuple[int, Mapping[str, Any]]]) -> tuple[Observation, ...]:
@@ -215,6 +230,10 @@ class _Reader:
                 raise ParameterError(f"row {line}: TIME, DV and LLOQ must be >= 0; got {dict(row)}.")
             if blq and math.isnan(lloq):
                 raise ParameterError(f"row {line}: BLQ = 1 needs the LLOQ (an LLOQ column).")
+            for number in (value, lloq):
+                if not math.isnan(number):
+                    _check_level(number * self.factor[analyte], analyte, f"row {line}: DV or LLOQ is "
+                                 f"{number:g} {self.dv_unit}")
             if blq or (not math.isnan(lloq) and value < lloq):
                 found.append(Observation(minutes, analyte, lloq * self.factor[analyte], True))
             else:
@@ -509,6 +528,7 @@ class Posterior:
         else:
             if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
                 raise ParameterError(f"`n` must be a positive integer; got {n!r}.")
+            check_population_size(int(n), self.model)
             rng = np.random.default_rng(seed)
             w, v = np.linalg.eigh(self.covariance_z)
             z = self.z + rng.standard_normal((int(n), len(self.z))) @ (v * np.sqrt(np.clip(w, 0, None))).T

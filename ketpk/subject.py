@@ -111,7 +111,8 @@ class SubjectBatch:
     """Subjects as arrays: covariates and etas (inter-individual random effects) per subject.
 
     ``weights_given`` is False when no weight was given by the user, so per-weight doses fail
-    clearly instead of silently using a reference weight.
+    clearly instead of silently using a reference weight. ``drawn_for`` is the id of the model
+    whose variability drew the etas (a population's), so they are not given to another model.
     """
 
     n: int
@@ -120,6 +121,7 @@ class SubjectBatch:
     single: bool = False
     weights_given: bool = True
     seed: Any = None
+    drawn_for: str | None = None
 
     @property
     def weights(self) -> np.ndarray | None:

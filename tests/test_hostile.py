@@ -390,6 +390,8 @@ case("a full result of tens of GB", lambda: _sim(times=Q_(np.arange(0.0, 2e5), "
 
 case("1e308 mg dose overflows in the solver", lambda: _sim(Bolus("0 min", "1e308 mg")), ketpk.SolverError,
      r"gave non-finite concentrations \(inf or NaN\); the largest dose is 1e\+308 mg")
+case("1e308 mg/kg dose overflows with the weight", lambda: _sim(Bolus("0 min", "1e308 mg/kg"), subjects=Subject(weight="70 kg")),
+     ketpk.SolverError, r"the largest dose is beyond floating point \(a per-kg dose times the weight")
 case("empty concentration unit", lambda: _sim().concentration("ketamine", ""), UnitError,
      r"`unit` must be a unit such as 'ng/mL'.*got the empty string")
 case("blank concentration unit", lambda: _sim().concentration("ketamine", "  "), UnitError,

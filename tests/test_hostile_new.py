@@ -147,9 +147,26 @@ case("tci performance percentile 150", lambda: ketpk.tci.performance(_schedule()
      ParameterError, r"`q` must be in 0-100; got 150")
 case("tci plot of subject 5 of 1", lambda: _schedule().plot(index=5), ParameterError,
      r"`index` must be a subject number from 0 to 0; got 5")
+case("tci performance on a population of another model",
+     lambda: ketpk.tci.performance(_schedule(), ketpk.population.sample("esketamine.perezruixo2021", 5, seed=1)),
+     ParameterError, r"the population was drawn for model 'esketamine\.perezruixo2021'.*Draw one for this model")
+case("simulate a population of another model",
+     lambda: ketpk.simulate("racemic", Bolus("0 min", "10 mg"), Q_([0, 60], "min"),
+                            subjects=ketpk.population.sample("esketamine.perezruixo2021", 5, seed=1)),
+     ParameterError, r"drawn for model 'esketamine\.perezruixo2021'.*uses model 'racemic\.multiroute'")
 case("posterior interval level '0.9'",
      lambda: _map([("2 h", "ketamine", "50 ng/mL")]).interval("CL", level="0.9"), ParameterError,
      r"`level` must be a number in \(0, 1\), e\.g\. 0\.9; got '0\.9'")
+case("posterior observation 1e300 ng/mL", lambda: _map([("2 h", "ketamine", "1e300 ng/mL")]),
+     ParameterError, r"above 1 mg/mL: no plasma level is that high.*Check the unit")
+case("posterior observation 150 mg/mL", lambda: _map([("2 h", "ketamine", "150 mg/mL")]),
+     ParameterError, r"is '150 mg/mL', above 1 mg/mL")
+case("posterior dataset DV 1e300", lambda: ketpk.posterior.read_observations(
+         [dict(_ROW), dict(_ROW, TIME=2, EVID=0, AMT=".", DV=1e300)], MAP_MODEL), ParameterError,
+     r"row 3: DV or LLOQ is 1e\+300 ng/mL, above 1 mg/mL")
+case("posterior population of 10**10 draws",
+     lambda: _map([("2 h", "ketamine", "50 ng/mL")]).population(10**10), ParameterError,
+     r"a population of 10000000000 subjects needs about .* GB")
 
 
 @pytest.mark.parametrize("call, error, pattern", CASES)
@@ -221,13 +238,16 @@ CLI = [
      r"`conc_unit` must be a concentration such as 'ng/mL' or 'umol/L'; got 'mg'"),
     (lambda tmp: _dataset(tmp) + ["--conc-unit", "ng/mL!"],
      r"`conc_unit` must be a unit such as 'ng/mL'.*which has '!'"),
+    (lambda tmp: _TCI + ["--rows", "-5"], r"--rows must be 0 or more .*got -5"),
+    (lambda tmp: ["app", "--port", "70000"], r"--port must be from 1 to 65535; got 70000"),
 ]
 
 
 @pytest.mark.parametrize("argv, pattern", CLI, ids=["tci --unit mg", "tci --unit 'ng/mL,'",
                                                    "tci syringe 0 mg/mL", "tci step after --until",
                                                    "dataset AMT 1e308", "dataset --conc-unit mg",
-                                                   "dataset --conc-unit 'ng/mL!'"])
+                                                   "dataset --conc-unit 'ng/mL!'",
+                                                   "tci --rows -5", "app --port 70000"])
 def test_cli_refuses_with_one_line_before_any_output(argv, pattern, tmp_path, capsys):
     from ketpk.cli import main
 

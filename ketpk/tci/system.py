@@ -8,7 +8,7 @@ import numpy as np
 
 from ..errors import RegimenError
 from ..model import DrugModel
-from ..plan import warn_covariates
+from ..plan import check_etas_model, warn_covariates
 from ..subject import as_batch
 from ..units import umol_per_mg
 
@@ -34,6 +34,7 @@ def batch_system(model: DrugModel, subjects: Any) -> tuple[Any, Any, np.ndarray]
     """``(batch, system, b)`` of ``subjects`` for ``model``: the subject batch (covariates
     checked against the model's range), its linear system and the IV input ``b`` (µmol/mg)."""
     batch = as_batch(subjects)
+    check_etas_model(model, batch)
     warn_covariates(model, batch)
     params = model.individual(batch.covariates, batch.etas, batch.n)
     system = model.system(params)
