@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from . import models, scenarios
+from . import models, occasions, scenarios
 from .errors import CovariateRangeWarning, ParameterError, RegimenError, SolverError
 from .model import DrugModel, Params
 from .named import NamedRegimen
@@ -160,7 +160,12 @@ class Request:
     def blocks(self, start: int, stop: int, edges: np.ndarray) -> Iterator[np.ndarray]:
         """Outputs of subjects ``start:stop`` in blocks of times between consecutive ``edges``
         (indices into the times): arrays (stop - start, O, block). The plan (system, schedules)
-        is dropped once the solver's streams are open: they hold only what the solver kept."""
+        is dropped once the solver's streams are open: they hold only what the solver kept.
+        Subjects with kappas of several occasions: the occasions' blocks summed
+        (:func:`ketpk.occasions.blocks`)."""
+        if occasions.applies(self):
+            yield from occasions.blocks(self, start, stop, edges)
+            return
         plan = self.plan(self.subjects.subset(start, stop))
         n_outputs = len(plan.outputs)
         streams = [(idx, _reblock(pieces, edges, (len(idx), n_outputs))) for idx, pieces in plan.streams()]

@@ -40,7 +40,7 @@ from .model import UNCERTAINTY_PREFIX, DrugModel
 from .subject import Subject, SubjectBatch, as_batch, check_covariate
 from .units import CANONICAL, Q_, to_covariate
 
-__all__ = ["LogNormal", "Population", "sample", "add_residual_error"]
+__all__ = ["LogNormal", "Population", "sample", "add_residual_error", "generator", "draw_etas"]
 
 _WEIGHT_SD_LOG = 0.15
 _WEIGHT_BOUNDS = (40.0, 150.0)  # kg, used when the model states no range
@@ -84,7 +84,7 @@ def _log_normal(rng: np.random.Generator, n: int, median: float, sd_log: float, 
     return values
 
 
-def _generator(seed: Any) -> tuple[np.random.Generator, Any]:
+def generator(seed: Any) -> tuple[np.random.Generator, Any]:
     """A Generator and the seed to record (fresh entropy is recorded so it can be replayed)."""
     if isinstance(seed, np.random.Generator):
         return seed, None
@@ -176,8 +176,9 @@ def _table(table: Any) -> SubjectBatch:
     )
 
 
-def _etas(model: DrugModel, rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
-    """Correlated etas per omega block: z @ L.T with L L^T = omega (PSD-safe square root)."""
+def draw_etas(model: DrugModel, rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+    """Etas of ``n`` subjects, one (n, k) block of standard normals per omega block of
+    ``model`` (in its order), correlated as z @ L.T with L L^T = omega (PSD-safe square root)."""
     etas: dict[str, np.ndarray] = {}
     for block in model.variability:
         omega = np.asarray(block.omega, dtype=float)
@@ -305,7 +306,7 @@ def sample(model: Any, n: int | None = None, *, seed: Any = None, weight: Any = 
                              "E.g. female=0.5 for half women.")
     if n is not None:
         check_population_size(_count(n), model)
-    rng, recorded = _generator(seed)
+    rng, recorded = generator(seed)
     if covariates is not None:
         table = _table(covariates)
         cov = dict(table.covariates)
@@ -325,7 +326,7 @@ def sample(model: Any, n: int | None = None, *, seed: Any = None, weight: Any = 
             cov["age"] = _ages(age, model, rng, n)
         if "female" in used:
             cov["female"] = (rng.random(n) < female).astype(float)
-    etas = _etas(model, rng, n) if variability else {}
+    etas = draw_etas(model, rng, n) if variability else {}
     replicate = None
     if uncertainty:
         replicate = np.repeat(np.arange(replicates), n // replicates)
@@ -368,7 +369,7 @@ def add_residual_error(result: Any, seed: Any = None) -> Any:
     unchanged. Returns a new result; ``metadata["residual_error"]`` lists the analytes perturbed
     and the seed.
     """
-    rng, recorded = _generator(seed)
+    rng, recorded = generator(seed)
     concentrations = dict(result.concentrations_umol_per_l)
     perturbed = []
     for error in result.model.residual_error:

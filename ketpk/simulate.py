@@ -52,7 +52,7 @@ def simulate(model: Any, regimen: Any, times: Any, *, subjects: Any = None,
     n_outputs = len(req.analytes) + (len(req.model.states) if req.record == "all" else 0)
     check_size(req.subjects.n, n_outputs, req.times_min.size)
     assumptions = req.assumptions
-    if req.model.occasion_variability and occasions.count(req.subjects.etas) > 1:
+    if occasions.applies(req):
         plan, outputs = occasions.solve(req)
         assumptions += (occasions.ASSUMPTION,)
     else:
