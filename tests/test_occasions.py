@@ -219,3 +219,18 @@ def test_summaries_reproduce_the_published_iov_of_the_film_bioavailability():
     kappa = pop.etas[occasions.kappa_key("F1", 1)] - pop.etas[occasions.kappa_key("F1", 0)]
     np.testing.assert_allclose(ratio, kappa, atol=1e-4)  # day 1's tail in day 2's window
     assert np.var(ratio, ddof=1) == pytest.approx(2 * nu2, rel=4 * np.sqrt(2 / (n - 1)))
+
+
+def test_dataset_cli_draws_random_effects_with_a_seed(tmp_path, capsys):
+    from ketpk.cli import main
+
+    data = tmp_path / "film.csv"
+    cmt = _film_cmt()
+    data.write_text(f"ID,TIME,EVID,AMT,RATE,CMT\n1,0,1,50,-2,{cmt}\n1,1,0,.,.,.\n1,24,1,50,-2,{cmt}\n1,25,0,.,.,.\n")
+    out = tmp_path / "sim.csv"
+    assert main(["dataset", str(data), "--model", SIMONS, "--seed", "4", "--csv", str(out)]) == 0
+    assert "IPRED" in capsys.readouterr().out
+    header = next(line for line in out.read_text().splitlines() if not line.startswith("#")).split(",")
+    assert {"IPRED", "OCC", "KAPPA_KA1", "ETA_CLK1"} <= set(header)
+    expected = ketpk.simulate_dataset(data, SIMONS, variability=True, seed=4)
+    assert expected["OCC"].tolist() == [1, 1, 2, 2]
