@@ -319,22 +319,33 @@ def test_herd2008_carries_the_abstract_values():
 
 
 @pytest.mark.filterwarnings("ignore:age 30")  # Dallimore 2008 extrapolated the model to an adult too
-def test_herd2008_adult_bolus_reproduces_dallimore_2008_fifteen_minutes():
+@pytest.mark.parametrize(("age", "weight", "dose"), [
+    ("30 year", "70 kg", "1.5 mg/kg"), ("12 year", "40 kg", "1.75 mg/kg"),
+    ("6 year", "20 kg", "2 mg/kg"), ("2 year", "12 kg", "2.125 mg/kg")])
+def test_herd2008_reproduces_dallimore_2008_fifteen_minutes(age, weight, dose):
     """Dallimore D, Herd DW, Short T, Anderson BJ. Dosing ketamine for pediatric procedural
     sedation in the emergency department. Pediatr Emerg Care 2008;24(8):529-533
     (doi:10.1097/PEC.0b013e318180fdb5), abstract: with the published paediatric PK and PD
-    estimates, a single IV bolus of 1.5 mg/kg (adult) achieves a sedation level < 2 for 15 min.
-    Herd 2007 PK + Herd 2008 PD, typical 70-kg subject: score < 2 for 14.5 min (±10 % allowed)."""
-    minutes = np.arange(0, 90.01, 0.25)
-    res, score = _herd_score(Bolus("0 min", "1.5 mg/kg"), minutes)
+    estimates, single IV boluses of 1.5, 1.75, 2 and 2.125 mg/kg (adult, 12, 6 and 2 years) achieve
+    a sedation level < 2 for 15 min. Herd 2007 PK + Herd 2008 PD, typical subjects: 14.5, 15.25,
+    15.25 and 14.5 min (±10 % allowed). The weights for age are ASSUMED (not in the abstract);
+    within ±15 % of them the duration stays 14.0-15.75 min."""
+    minutes = np.arange(0, 60.01, 0.25)
+    res, score = _herd_score(Bolus("0 min", dose), minutes, weight=weight, age=age)
     deep = minutes[score < 2]
     assert deep.min() <= 1 and deep.max() == pytest.approx(15, rel=0.10)
     assert np.all(np.diff(deep) == 0.25)  # one unbroken period
     assert res.effect().analyte == "ketamine"
-    # the effect site follows plasma within seconds (t½ 11 s): ≤ 5 % apart after 2 min, 1 % after 30
+
+
+def test_herd2008_effect_site_follows_plasma_within_seconds():
+    minutes = np.arange(0, 60.01, 0.25)
+    res, _ = _herd_score(Bolus("0 min", "1 mg/kg"), minutes, weight="30 kg", age="8 year")
+    # t½ke0 11 s: ≤ 5 % apart after 2 min, 1 % after 30 min
     cp, ce = (res.concentration(a, "mg/L").magnitude for a in ("ketamine", "ketamine@herd2008_sedation"))
     assert_allclose(ce[minutes >= 2], cp[minutes >= 2], rtol=0.05)
     assert_allclose(ce[minutes >= 30], cp[minutes >= 30], rtol=0.01)
+    assert ce[1] < cp[1] and np.all(ce[4:] > cp[4:])  # rises behind plasma, then lags its fall
 
 
 @pytest.mark.parametrize("solver", ["exact", "ode"])

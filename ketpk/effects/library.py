@@ -13,7 +13,11 @@ Sources and what was retrieved (from each paper's abstract or thesis, as named b
   equation was not retrieved; the effect-compartment + sigmoid Emax form here is an assumption.
 * Herd 2008 [abstract]: sedation of children (0-5 score, 5 = spontaneously awake) on serum
   racemic ketamine: effect compartment t½ 11 s, Emax model with E0 = 5, fractional Emax 0.939,
-  EC50 0.56 mg/L, Hill 3.71. Every parameter of the sedation model was retrieved.
+  EC50 0.56 mg/L, Hill 3.71. Every parameter of the sedation model was retrieved. With
+  racemic.herd2007 it reproduces Dallimore 2008's simulated 15 min of sedation < 2 after
+  1.5-2.125 mg/kg (14.5-15.25 min, tests/test_effects.py); Dallimore's "level 4 only after 70 min"
+  (1.5 mg/kg, adult) is not reproduced by the typical subject (30 min), perhaps because it
+  describes a population with EC50 CV 136 %.
 
 R-ketamine: every model here follows Olofsen 2022 (no R-ketamine contribution). Dahan 2024
 (ACS Pharmacol Transl Sci; research_gaps.md §6.1) found R-ketamine ~52% less potent than S but not
