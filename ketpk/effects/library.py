@@ -13,7 +13,8 @@ Sources and what was retrieved (from each paper's abstract or thesis, as named b
   equation was not retrieved; the effect-compartment + sigmoid Emax form here is an assumption.
 * Herd 2008 [abstract]: sedation of children (0-5 score, 5 = spontaneously awake) on serum
   racemic ketamine: effect compartment t½ 11 s, Emax model with E0 = 5, fractional Emax 0.939,
-  EC50 0.56 mg/L, Hill 3.71. Every parameter of the sedation model was retrieved. With
+  EC50 0.56 mg/L, Hill 3.71. Every parameter of the sedation model was retrieved (its logistic
+  models for arousal, recall and remembering are not built: their slopes were not). With
   racemic.herd2007 it reproduces Dallimore 2008's simulated 15 min of sedation < 2 after
   1.5-2.125 mg/kg (14.5-15.25 min, tests/test_effects.py); Dallimore's "level 4 only after 70 min"
   (1.5 mg/kg, adult) is not reproduced by the typical subject (30 min), perhaps because it
@@ -160,13 +161,10 @@ HERD2008 = EffectModel(
                    "abstract (BSV CV 24%)"),
     validity="43 children in a paediatric emergency department (PD subset of 60), 8.15 (SD 3.5) y, "
              "34.9 (SD 15.8) kg, 1-1.5 mg/kg racemic ketamine IV; serum sampled 14-152 min; "
-             "paired with the Herd 2007 PK model (racemic.herd2007) of the same children",
+             "paired with the Herd 2007 PK model (racemic.herd2007) of the same children; typical "
+             "values (the EC50 CV 136% and Emax CV 24% between children are not simulated)",
     r_ketamine="estimated on total racemic (R+S) ketamine; enantiomers not resolved, so it needs a "
                "racemic model and does not apply to S-ketamine regimens",
-    notes=("typical-subject model: the between-subject variability of EC50 (CV 136%) and Emax "
-           "(CV 24%) is not simulated",
-           "the abstract's logistic models (EC50 0.52 mg/L for arousal, 0.44 and 0.38 mg/L for recall "
-           "and remembering) are not built: their slopes were not retrieved"),
     driver="ketamine",
 )
 

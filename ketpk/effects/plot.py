@@ -59,6 +59,7 @@ def plot_effects(comparison: Any, *, unit: str = "ng/mL", time_unit: str = "h", 
     engine = fig.get_layout_engine()
     if engine is not None and hasattr(engine, "set"):
         engine.set(rect=(0, 0.018 * len(citations), 1, 1 - 0.018 * len(citations)))  # footer room
-    fig.text(0.01, 0.005, "\n".join(f"{k}: {c.authors.split(',')[0]} {c.year}, doi:{c.doi}"
+    fig.text(0.01, 0.005, "\n".join(f"{k}: {c.authors.split(',')[0]} {c.year}, "
+                                  + (f"doi:{c.doi}" if c.doi else f"PMID {c.pmid}")
                                   for k, c in citations.items()), fontsize=6, va="bottom")
     return fig
