@@ -30,7 +30,7 @@ from .subject import SubjectBatch, as_batch
 from .units import COVARIATE_UNITS, to_canonical
 
 __all__ = ["RECORDS", "MAX_RESULT_BYTES", "Request", "Plan", "request", "as_times", "warn_covariates",
-           "check_drug_form", "check_etas_model", "check_size"]
+           "check_drug_form", "check_etas_model", "check_size", "sampling_assumption"]
 
 #: What a simulation keeps: plasma concentrations only, or also every compartment's amount.
 RECORDS = ("all", "plasma")
@@ -120,7 +120,7 @@ class Request:
     def assumptions(self) -> tuple[str, ...]:
         """Assumption labels of the model, of each route used and of the regimen (a protocol's)."""
         used = sorted({dose.route for dose in self.regimen})
-        return (self.model.assumptions
+        return (self.model.assumptions + sampling_assumption(self.model)
                 + tuple(f"route {r}: {a}" for r in used for a in self.model.route(r).assumptions)
                 + tuple(f"protocol {self.regimen.name}: {a}"
                         for a in getattr(self.regimen, "assumptions", ())))
@@ -165,14 +165,17 @@ class Request:
 
 def request(model: Any, regimen: Any, times: Any, *, subjects: Any = None, solver: Any = "exact",
             record: str = "plasma", analytes: Sequence[str] | None = None,
-            scenario: Any = None) -> Request:
+            scenario: Any = None, sampling: str | None = None) -> Request:
     """Check a front door's arguments once and return a :class:`Request`.
 
     Arguments as for :func:`ketpk.simulate`; ``analytes`` (default: all of the model's) picks
-    the concentrations to output; ``scenario`` what-ifs are applied to the model first.
+    the concentrations to output; ``scenario`` what-ifs are applied to the model first;
+    ``sampling`` (``"arterial"``/``"venous"``, default the model's own) the plasma simulated.
     Warns when covariates lie outside the model's validated range.
     """
     model = models.resolve(model).with_scenario(*scenarios.resolve(scenario))
+    if sampling is not None:
+        model = model.at_site(sampling)
     regimen = as_regimen(regimen)
     minutes = as_times(times)
     engine = get_solver(solver)
@@ -199,6 +202,16 @@ def check_etas_model(model: DrugModel, batch: SubjectBatch) -> None:
             f"model's), but the simulation uses model {model.id!r}. Draw one for this model: "
             f"ketpk.population.sample({model.id!r}, n), or sample covariates only with "
             "variability=False.")
+
+
+def sampling_assumption(model: DrugModel) -> tuple[str, ...]:
+    """The sampling-site label of a model with an arterio-venous link (it travels into results)."""
+    if model.venous_link is None:
+        return ()
+    link = model.parameter(model.venous_link)
+    how = ("the model's compartments" if model.sampling == "arterial" else
+           f"a first-order delay of arterial plasma, {link.name} = {link.value:~P} ({link.source})")
+    return (f"sampling: {model.sampling} plasma = {how}; the same link for every analyte",)
 
 
 def check_drug_form(model: DrugModel, regimen: Regimen) -> None:
