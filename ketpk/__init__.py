@@ -39,6 +39,7 @@ from .simulate import simulate
 from .summary import PopulationSummary, summarize
 from .solvers import ExactSolver, OdeSolver
 from .subject import Subject
+from .timegrid import TimeGrid
 from .units import Q_, ureg
 
 try:
@@ -69,6 +70,7 @@ __all__ = (
     "scenarios",
     "uncertainty",
     "Subject",
+    "TimeGrid",
     "Bolus",
     "Infusion",
     "Regimen",

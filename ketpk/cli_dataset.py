@@ -37,6 +37,9 @@ def add_parser(sub) -> None:
     p.add_argument("--cmt", metavar="ROUTE=N,...", help='route -> CMT, e.g. "oral=1,iv=2"')
     p.add_argument("--individual", metavar="PARAM=COLUMN,...",
                    help="columns with each subject's own parameter values (adds IPRED)")
+    p.add_argument("--seed", type=int, metavar="N",
+                   help="draw random effects with this seed (etas per ID, kappas per ID and OCC, "
+                        "as NONMEM's $SIMULATION; adds IPRED, OCC, ETA_ and KAPPA_ columns)")
     p.add_argument("--carry", choices=("nocb", "locf"), default="nocb", help="covariate rule (default nocb)")
     p.add_argument("--solver", choices=("exact", "ode"), default="exact")
     p.add_argument("--time-unit", default="h", help="unit of TIME, II, DUR (default h)")
@@ -55,7 +58,8 @@ def _run(args: argparse.Namespace) -> int:
     result = simulate_dataset(args.data, model, solver=args.solver, time_unit=args.time_unit,
                               amount_unit=args.amount_unit, conc_unit=args.conc_unit, carry=args.carry,
                               cmt=_pairs(args.cmt, "--cmt", True),
-                              individual=_pairs(args.individual, "--individual", False))
+                              individual=_pairs(args.individual, "--individual", False),
+                              variability=args.seed is not None, seed=args.seed)
     ids = len(set(result["ID"].tolist()))
     print(f"{len(result)} records, {ids} individual(s), model {model.id}, {args.solver} solver, "
           f"concentrations in {args.conc_unit}")

@@ -16,7 +16,8 @@ from . import models, nca
 from .display import Card, CardData
 from .errors import ParameterError
 from .fileio import write_csv
-from .regimen import Bolus, DoseSchedule, Infusion, Regimen, dose_schedule
+from .named import NamedRegimen
+from .regimen import Bolus, DoseSchedule, Infusion, Regimen, as_regimen, dose_schedule
 from .result import SimulationResult
 from .simulate import simulate
 from .species import analyte_label
@@ -177,11 +178,9 @@ class Comparison(Card):
 
 
 def _by_route(dose: Any, route: str) -> Regimen:
-    """The dose (an amount, or a Bolus/Infusion/Regimen shape) given by ``route``."""
-    if isinstance(dose, (Bolus, Infusion)):
-        dose = Regimen([dose])
-    if isinstance(dose, Regimen):
-        return Regimen(replace(d, route=route) for d in dose)
+    """The dose (an amount, or a Bolus/Infusion/Regimen/protocol shape) given by ``route``."""
+    if isinstance(dose, (Bolus, Infusion, Regimen, NamedRegimen)):
+        return Regimen(replace(d, route=route) for d in as_regimen(dose))
     return Regimen([Bolus("0 min", dose, route=route)])
 
 

@@ -3,7 +3,9 @@
 :func:`simulate_dataset` reads a dataset (CSV path, :class:`~ketpk.eventtable.EventTable` or
 row dicts), runs each individual's records through the NONMEM event rules of
 :mod:`ketpk.nmevents` with the model's typical parameters (PRED) and, when ``individual`` names
-parameter columns, with the subject's own (IPRED), and returns a :class:`DatasetResult`.
+parameter columns, with the subject's own (IPRED), or with random effects drawn as NONMEM's
+$SIMULATION does (``variability=True``: etas per ID, kappas per ID and occasion), and returns a
+:class:`DatasetResult`.
 Columns and semantics: ``docs/datasets.md``.
 
 Units: TIME, II and DUR in ``time_unit`` (h by default), AMT in ``amount_unit`` (mg of free
@@ -21,11 +23,11 @@ from typing import Any
 
 import numpy as np
 
-from . import models
+from . import models, occasions, population
 from .errors import ParameterError, RegimenError, SolverError
 from .eventtable import dataset_rows, format_cell, minutes_per, routes_by_cmt, row_number
 from .fileio import write_csv
-from .model import DrugModel, FromColumn
+from .model import OCCASION_PREFIX, DrugModel, FromColumn
 from .regimen import MAX_DOSES, Bolus, Infusion, Regimen
 from .nmevents import Records, subject_states
 from .plan import warn_covariates
@@ -211,10 +213,51 @@ def _check(rec: Records, ident: str) -> None:
                                f"steady-state constant infusion: SS 1, {_CONSTANT_SS}); got {amt:g}.")
 
 
+def _occasions(rows: list[dict[str, Any]], rec: Records, ident: str) -> np.ndarray:
+    """Each record's occasion: the OCC column (whole numbers >= 0 on every record, not
+    decreasing within an individual) or, without one, :func:`ketpk.occasions.of_records`."""
+    if "OCC" not in rows[0]:
+        return occasions.of_records(rec.time, rec.evid, rec.ii, rec.addl)
+    occ = _columns(rows, "OCC", rec.lines)
+    for k, value in enumerate(occ):
+        if math.isnan(value):
+            raise RegimenError(f"row {rec.lines[k]}: OCC is missing; give every record its occasion "
+                               "(or drop the OCC column to number dosing sessions >= 12 h apart).")
+        if not value.is_integer() or value < 0:
+            raise RegimenError(f"row {rec.lines[k]}: OCC must be a whole number >= 0; got {value:g}.")
+        if k and value < occ[k - 1]:
+            raise RegimenError(f"row {rec.lines[k]}: OCC goes back ({value:g} after {occ[k - 1]:g}) "
+                               f"within ID {ident}; occasions follow each other in time, number them "
+                               "in increasing order.")
+    return occ.astype(int)
+
+
+def _random_effects(model: DrugModel, rng: np.random.Generator, occ: np.ndarray) -> dict[str, np.ndarray]:
+    """One individual's etas (one draw) and kappas (one draw per occasion), per record."""
+    drawn = population.draw_etas(model, rng, 1)
+    effects = {name: np.full(len(occ), value[0]) for name, value in drawn.items()}
+    if model.occasion_variability:
+        values, index = np.unique(occ, return_inverse=True)
+        kappas = occasions.draw(model, rng, 1, len(values))
+        for block in model.occasion_variability:
+            for name in block.names:
+                per = np.array([kappas[occasions.kappa_key(name, j)][0] for j in range(len(values))])
+                effects[OCCASION_PREFIX + name] = per[index]
+    return effects
+
+
+def _effect_column(key: str) -> str:
+    """Output column of a random effect: ``ETA_CL`` (IIV), ``KAPPA_KA1`` (IOV)."""
+    if key.startswith(OCCASION_PREFIX):
+        return "KAPPA_" + key[len(OCCASION_PREFIX):]
+    return "ETA_" + key
+
+
 def simulate_dataset(source: Any, model: Any, *, solver: Any = "exact", time_unit: str = "h",
                      amount_unit: str = "mg", conc_unit: str = "ng/mL", carry: str = "nocb",
                      cmt: Mapping[str, int] | None = None, covariates: Mapping[str, str] | None = None,
-                     individual: Mapping[str, str] | None = None, analyte: str = "ketamine") -> DatasetResult:
+                     individual: Mapping[str, str] | None = None, analyte: str = "ketamine",
+                     variability: bool = False, seed: Any = None) -> DatasetResult:
     """Predictions at every record of a NONMEM-format dataset (all individuals).
 
     Parameters
@@ -236,6 +279,16 @@ def simulate_dataset(source: Any, model: Any, *, solver: Any = "exact", time_uni
         published value): adds IPRED and ``<analyte>_IPRED`` columns.
     analyte : str
         The analyte reported as PRED/IPRED (DV's analyte); every analyte has its own column.
+    variability : bool
+        Draw random effects as NONMEM's $SIMULATION does: each ID one eta per parameter of the
+        model's omega blocks, and for a model with inter-occasion variability each ID and
+        occasion (OCC column, else :func:`ketpk.occasions.of_records`) one kappa per IOV
+        parameter. IPRED is then the prediction with them; ``ETA_<name>``, ``KAPPA_<name>`` and
+        ``OCC`` columns say what was drawn. Not combined with ``individual``.
+    seed : int, numpy SeedSequence or Generator, optional
+        With ``variability``: the same seed gives the same draws (IDs drawn in dataset order,
+        each its etas then its kappas occasion by occasion); ``None`` records fresh entropy in
+        ``metadata["seed"]``.
     """
     model = models.resolve(model)
     engine = get_solver(solver)
@@ -244,6 +297,12 @@ def simulate_dataset(source: Any, model: Any, *, solver: Any = "exact", time_uni
     _mapping(individual, "individual", "{'CL': 'ICL'} (parameter -> column)")
     if carry not in CARRY:
         raise ParameterError(f"`carry` must be one of {CARRY}; got {carry!r}.")
+    if not isinstance(variability, bool):
+        raise ParameterError(f"`variability` must be True or False; got {variability!r}.")
+    if variability and individual:
+        raise ParameterError("`variability=True` draws each subject's random effects and "
+                             "`individual=` gives them from columns; use one of the two.")
+    rng, recorded = population.generator(seed) if variability else (None, None)
     rows, declared, numbers = dataset_rows(source)
     if "TIME" not in rows[0]:
         raise RegimenError(f"the dataset has no TIME column; it has {', '.join(rows[0])}.")
@@ -263,7 +322,8 @@ def simulate_dataset(source: Any, model: Any, *, solver: Any = "exact", time_uni
                            f"dataset lacks; it has {', '.join(rows[0])}.")
     columns_needed = {name: col.upper() for name, col in mapping.items() if col.upper() in rows[0]}
     columns_needed.update({c: c for c in _model_columns(model) if c in rows[0]})
-    ipred_model = _individual_model(model, individual) if individual else None
+    ipred_model = _individual_model(model, individual) if individual else (model if variability else None)
+    with_occ = "OCC" in rows[0] or (variability and bool(model.occasion_variability))
     if individual:
         for name, col in individual.items():
             if col.upper() not in rows[0]:
@@ -293,11 +353,13 @@ def simulate_dataset(source: Any, model: Any, *, solver: Any = "exact", time_uni
             covs[name] = values
             seen.setdefault(name, []).append(values)
         covs["tafd"] = _time_after_first_dose(rec)
+        occ = _occasions(sub, rec, f"{ids[a]:g}") if with_occ else np.ones(len(rec), int)
+        effects = _random_effects(model, rng, occ) if variability else {}
         preds = {}
-        for kind, m in (("PRED", model), ("IPRED", ipred_model)):
+        for kind, m, etas in (("PRED", model, {}), ("IPRED", ipred_model, effects)):
             if m is None:
                 continue
-            params = m.individual(covs, {}, len(rec))
+            params = m.individual(covs, etas, len(rec))
             system = m.system(params)
             with np.errstate(over="ignore", invalid="ignore"):
                 states = subject_states(m, params, system, rec, routes, engine, carry)
@@ -308,6 +370,8 @@ def simulate_dataset(source: Any, model: Any, *, solver: Any = "exact", time_uni
             raise ParameterError(f"`analyte` must be one of {analytes}; got {analyte!r}.")
         block = {"ID": ids[a:b], "TIME": rec.time / scale_t, "EVID": rec.evid,
                  "MDV": _mdv(sub, rec), "CMT": rec.cmt, "AMT": rec.amt / scale_a}
+        if with_occ:
+            block["OCC"] = occ
         if "DV" in rows[0]:
             block["DV"] = _columns(sub, "DV", lines)
         for kind, values in preds.items():
@@ -315,11 +379,14 @@ def simulate_dataset(source: Any, model: Any, *, solver: Any = "exact", time_uni
         for kind, values in preds.items():
             for name, v in values.items():
                 block[name if kind == "PRED" else f"{name}_IPRED"] = convert(v, "umol/L", name, conc_unit).magnitude
+        block.update({_effect_column(key): value for key, value in effects.items()})
         for key, value in block.items():
             outputs.setdefault(key, []).append(np.asarray(value, dtype=float))
     warn_covariates(model, SubjectBatch(len(keep), {k: np.concatenate(v) for k, v in seen.items()}))
     data = {key: np.concatenate(parts) for key, parts in outputs.items()}
-    meta = dict(provenance(model, engine.name, None), conc_unit=conc_unit, time_unit=time_unit, carry=carry)
+    meta = dict(provenance(model, engine.name, recorded), conc_unit=conc_unit, time_unit=time_unit, carry=carry)
+    if variability:
+        meta["random_effects"] = "etas per ID, kappas per ID and occasion (OCC)"
     return DatasetResult(tuple(data), data, meta)
 
 

@@ -39,6 +39,7 @@ import numpy as np
 from .errors import RegimenError
 from .occasions import occasion_of
 from .fileio import COMMENT, open_text, write_csv
+from .named import NamedRegimen
 from .routecodes import ROUTE_CMT
 from .subject import subject_weights
 from .units import Q_
@@ -147,8 +148,11 @@ def event_table(regimen: Any, subject: Any = None, *, model: Any = None, id: int
     Runs of equal doses at equal spacing are written once with ADDL/II. ``durations=True``
     writes infusions as RATE = -2 with a DUR column (rxode2/NONMEM modelled-duration style).
     For a ``model`` with inter-occasion variability an OCC column (1, 2, …) numbers the dosing
-    sessions (:mod:`ketpk.occasions`) and ADDL runs stay within one occasion.
+    sessions (:mod:`ketpk.occasions`) and ADDL runs stay within one occasion. ``regimen``: a
+    Regimen, or a protocol (its regimen is written).
     """
+    if isinstance(regimen, NamedRegimen):
+        regimen = regimen.regimen
     scale = minutes_per(time_unit)
     cmts = cmt_map(model) if model is not None else dict(ROUTE_CMT)
     weights = subject_weights(subject)

@@ -25,8 +25,8 @@ import numpy as np
 from .errors import ParameterError, RegimenError
 from .model import OCCASION_PREFIX, DrugModel
 
-__all__ = ["GAP_MIN", "ASSUMPTION", "kappa_key", "occasion_of", "split", "draw", "for_occasion",
-           "count", "solve"]
+__all__ = ["GAP_MIN", "ASSUMPTION", "kappa_key", "occasion_of", "of_records", "split", "draw",
+           "for_occasion", "count", "applies", "requests", "solve", "blocks"]
 
 #: Minimum time (min) between the starts of two doses of different occasions.
 GAP_MIN = 12 * 60.0
@@ -49,6 +49,27 @@ def occasion_of(regimen: Any) -> np.ndarray:
     if len(starts):
         jumps = np.diff(starts[order]) >= GAP_MIN
         occasion[order] = np.concatenate([[0], np.cumsum(jumps)])
+    return occasion
+
+
+def of_records(time: np.ndarray, evid: np.ndarray, ii: np.ndarray, addl: np.ndarray) -> np.ndarray:
+    """Occasion (1, 2, …) of each record of one individual's dataset records, in record order.
+
+    The default rule for datasets without an OCC column: a dose record (EVID 1 or 4) opens a
+    new occasion when it starts at least :data:`GAP_MIN` after the previous dose (the last
+    ADDL copy included) or after a reset that restarted the clock; ADDL copies stay in their
+    record's occasion; every other record belongs to the occasion of the last dose record
+    before it (occasion 1 before any dose). ``time`` and ``ii`` in min.
+    """
+    occasion = np.ones(len(time), dtype=int)
+    current, last, restarted = 1, None, False
+    for k in range(len(time)):
+        restarted = restarted or bool(k and time[k] < time[k - 1])
+        if evid[k] in (1, 4):
+            if last is not None and (restarted or time[k] - last >= GAP_MIN):
+                current += 1
+            last, restarted = time[k] + ii[k] * addl[k], False
+        occasion[k] = current
     return occasion
 
 
@@ -91,9 +112,14 @@ def for_occasion(etas: Mapping[str, np.ndarray], occasion: int) -> dict[str, np.
     return current
 
 
-def solve(req: Any) -> tuple[Any, np.ndarray]:
-    """(plan of occasion 0, summed outputs (S, O, T)) of a :class:`ketpk.plan.Request` whose
-    subjects carry kappas for at least as many occasions as its regimen has."""
+def applies(req: Any) -> bool:
+    """Whether a :class:`ketpk.plan.Request` is solved occasion by occasion: its model has IOV
+    and its subjects carry kappas of more than one occasion."""
+    return bool(req.model.occasion_variability) and count(req.subjects.etas) > 1
+
+
+def requests(req: Any) -> list[Any]:
+    """One request per occasion of ``req``'s regimen, with that occasion's doses and kappas."""
     regimens = split(req.regimen)
     drawn = count(req.subjects.etas)
     if len(regimens) > drawn:
@@ -101,10 +127,24 @@ def solve(req: Any) -> tuple[Any, np.ndarray]:
             f"the regimen has {len(regimens)} occasions (doses >= 12 h apart) but the population "
             f"drew kappas for {drawn}; draw it with ketpk.population.sample(..., occasions="
             f"{len(regimens)}).")
+    return [dataclasses.replace(req, regimen=regimen, subjects=dataclasses.replace(
+                req.subjects, etas=for_occasion(req.subjects.etas, j)))
+            for j, regimen in enumerate(regimens)]
+
+
+def solve(req: Any) -> tuple[Any, np.ndarray]:
+    """(plan of occasion 0, summed outputs (S, O, T)) of a request that :func:`applies`."""
     first, total = None, None
-    for j, regimen in enumerate(regimens):
-        batch = dataclasses.replace(req.subjects, etas=for_occasion(req.subjects.etas, j))
-        plan = dataclasses.replace(req, regimen=regimen, subjects=batch).plan()
+    for occasion in requests(req):
+        plan = occasion.plan()
         out = plan.solve()
         first, total = (plan, out) if first is None else (first, total + out)
     return first, total
+
+
+def blocks(req: Any, start: int, stop: int, edges: np.ndarray) -> Any:
+    """:meth:`ketpk.plan.Request.blocks` of a request that :func:`applies`: each block the sum
+    of the occasions' blocks (the occasions' solvers stream side by side)."""
+    streams = [occasion.blocks(start, stop, edges) for occasion in requests(req)]
+    for parts in zip(*streams):
+        yield sum(parts[1:], parts[0])

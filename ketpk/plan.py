@@ -19,14 +19,16 @@ from typing import Any
 
 import numpy as np
 
-from . import models, scenarios
+from . import models, occasions, scenarios
 from .errors import CovariateRangeWarning, ParameterError, RegimenError, SolverError
 from .model import DrugModel, Params
+from .named import NamedRegimen
 from .regimen import Regimen, as_regimen
 from .schedule import Schedule, build_schedules
 from .solvers import Solver, get_solver
 from .steady_state import steady_start
 from .subject import SubjectBatch, as_batch
+from .timegrid import TimeGrid
 from .units import COVARIATE_UNITS, to_canonical
 
 __all__ = ["RECORDS", "MAX_RESULT_BYTES", "Request", "Plan", "request", "as_times", "warn_covariates",
@@ -37,7 +39,10 @@ RECORDS = ("all", "plasma")
 
 
 def as_times(times: Any) -> np.ndarray:
-    """Output times (Quantity or string [time]) as a sorted, finite, >= 0 array in min."""
+    """Output times (Quantity, string [time] or :class:`~ketpk.TimeGrid`) as a sorted, finite,
+    >= 0 array in min."""
+    if isinstance(times, TimeGrid):
+        return times.minutes.copy()
     minutes = np.atleast_1d(np.asarray(to_canonical(times, "[time]", "times"), dtype=float))
     if minutes.ndim != 1 or minutes.size == 0:
         raise ParameterError(f"`times` must be a non-empty 1-D array of times; got shape {minutes.shape}.")
@@ -115,15 +120,22 @@ class Request:
     solver: Solver
     record: str
     analytes: tuple[str, ...]
+    named: NamedRegimen | None = None
+
+    @property
+    def given(self) -> Regimen | NamedRegimen:
+        """The regimen as the caller gave it (a protocol keeps its name), for results and titles."""
+        return self.regimen if self.named is None else self.named
 
     @property
     def assumptions(self) -> tuple[str, ...]:
         """Assumption labels of the model, of each route used and of the regimen (a protocol's)."""
         used = sorted({dose.route for dose in self.regimen})
+        named = () if self.named is None else tuple(
+            f"protocol {self.named.name}: {a}" for a in self.named.assumptions)
         return (self.model.assumptions + sampling_assumption(self.model)
                 + tuple(f"route {r}: {a}" for r in used for a in self.model.route(r).assumptions)
-                + tuple(f"protocol {self.regimen.name}: {a}"
-                        for a in getattr(self.regimen, "assumptions", ())))
+                + named)
 
     def plan(self, subjects: SubjectBatch | None = None) -> Plan:
         """Resolve for ``subjects`` (default: all of the request's): parameters, system, schedules."""
@@ -148,7 +160,12 @@ class Request:
     def blocks(self, start: int, stop: int, edges: np.ndarray) -> Iterator[np.ndarray]:
         """Outputs of subjects ``start:stop`` in blocks of times between consecutive ``edges``
         (indices into the times): arrays (stop - start, O, block). The plan (system, schedules)
-        is dropped once the solver's streams are open: they hold only what the solver kept."""
+        is dropped once the solver's streams are open: they hold only what the solver kept.
+        Subjects with kappas of several occasions: the occasions' blocks summed
+        (:func:`ketpk.occasions.blocks`)."""
+        if occasions.applies(self):
+            yield from occasions.blocks(self, start, stop, edges)
+            return
         plan = self.plan(self.subjects.subset(start, stop))
         n_outputs = len(plan.outputs)
         streams = [(idx, _reblock(pieces, edges, (len(idx), n_outputs))) for idx, pieces in plan.streams()]
@@ -176,6 +193,7 @@ def request(model: Any, regimen: Any, times: Any, *, subjects: Any = None, solve
     model = models.resolve(model).with_scenario(*scenarios.resolve(scenario))
     if sampling is not None:
         model = model.at_site(sampling)
+    named = regimen if isinstance(regimen, NamedRegimen) else None
     regimen = as_regimen(regimen)
     minutes = as_times(times)
     engine = get_solver(solver)
@@ -186,11 +204,11 @@ def request(model: Any, regimen: Any, times: Any, *, subjects: Any = None, solve
     unknown = set(chosen) - set(known)
     if unknown:
         raise ParameterError(f"`analytes` must be among {known}; got {sorted(unknown)}.")
-    check_drug_form(model, regimen)
+    check_drug_form(model, regimen, named)
     batch = as_batch(subjects)
     check_etas_model(model, batch)
     warn_covariates(model, batch)
-    return Request(model, regimen, minutes, batch, engine, record, chosen)
+    return Request(model, regimen, minutes, batch, engine, record, chosen, named)
 
 
 def check_etas_model(model: DrugModel, batch: SubjectBatch) -> None:
@@ -214,10 +232,11 @@ def sampling_assumption(model: DrugModel) -> tuple[str, ...]:
     return (f"sampling: {model.sampling} plasma = {how}; the same link for every analyte",)
 
 
-def check_drug_form(model: DrugModel, regimen: Regimen) -> None:
-    """A regimen that declares its drug form (a protocol does) must match the model's."""
+def check_drug_form(model: DrugModel, regimen: Regimen, named: NamedRegimen | None = None) -> None:
+    """A regimen that declares its drug form (a protocol does) must match the model's;
+    ``named`` (the protocol the regimen came from, if any) names it in the error."""
     if regimen.drug is not None and regimen.drug != model.drug:
-        what = f"protocol {regimen.name!r}" if getattr(regimen, "name", None) else "the regimen"
+        what = "the regimen" if named is None else f"protocol {named.name!r}"
         raise RegimenError(
             f"{what} doses {_FORMS[regimen.drug]}, but model {model.id!r} is a {_FORMS[model.drug]} "
             f"model: the whole dose would be read as {_FORMS[model.drug]}. Choose a "

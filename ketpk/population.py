@@ -40,7 +40,7 @@ from .model import UNCERTAINTY_PREFIX, DrugModel
 from .subject import Subject, SubjectBatch, as_batch, check_covariate
 from .units import CANONICAL, Q_, to_covariate
 
-__all__ = ["LogNormal", "Population", "sample", "add_residual_error"]
+__all__ = ["LogNormal", "Population", "sample", "add_residual_error", "generator", "draw_etas"]
 
 _WEIGHT_SD_LOG = 0.15
 _WEIGHT_BOUNDS = (40.0, 150.0)  # kg, used when the model states no range
@@ -69,15 +69,22 @@ class LogNormal:
                 f"LogNormal needs median > 0, sd_log >= 0 and low <= median <= high; got {self}. "
                 "E.g. LogNormal('70 kg', 0.15, '40 kg', '150 kg')."
             )
-        values = median * np.exp(self.sd_log * rng.standard_normal(n))
+        return _log_normal(rng, n, median, self.sd_log, low, high)
+
+
+def _log_normal(rng: np.random.Generator, n: int, median: float, sd_log: float, low: float,
+                high: float) -> np.ndarray:
+    """``n`` draws of ``median · exp(sd_log · z)`` (floats in the covariate's unit), each one
+    outside ``[low, high]`` drawn again."""
+    values = median * np.exp(sd_log * rng.standard_normal(n))
+    outside = (values < low) | (values > high)
+    while outside.any():
+        values[outside] = median * np.exp(sd_log * rng.standard_normal(outside.sum()))
         outside = (values < low) | (values > high)
-        while outside.any():
-            values[outside] = median * np.exp(self.sd_log * rng.standard_normal(outside.sum()))
-            outside = (values < low) | (values > high)
-        return values
+    return values
 
 
-def _generator(seed: Any) -> tuple[np.random.Generator, Any]:
+def generator(seed: Any) -> tuple[np.random.Generator, Any]:
     """A Generator and the seed to record (fresh entropy is recorded so it can be replayed)."""
     if isinstance(seed, np.random.Generator):
         return seed, None
@@ -96,18 +103,19 @@ def _used_covariates(model: DrugModel) -> set[str]:
     return {e.covariate for p in model.parameters for e in p.covariates}
 
 
-def _default_weight(model: DrugModel) -> LogNormal:
+def _default_weights(model: DrugModel, rng: np.random.Generator, n: int) -> np.ndarray:
+    """Weights (kg) log-normal about the model's reference weight, within its validated range."""
     low, high = model.covariate_range.get("weight", (None, None))
     low = _WEIGHT_BOUNDS[0] if low is None else low
     high = _WEIGHT_BOUNDS[1] if high is None else high
     median = min(max(model.reference_covariates.get("weight", 70.0), low), high)
-    return LogNormal(Q_(median, "kg"), _WEIGHT_SD_LOG, Q_(low, "kg"), Q_(high, "kg"))
+    return _log_normal(rng, n, float(median), _WEIGHT_SD_LOG, float(low), float(high))
 
 
 def _weights(value: Any, model: DrugModel, rng: np.random.Generator, n: int) -> np.ndarray:
     """Weights in kg: drawn from a distribution, or a given Quantity (scalar or n values)."""
     if value is None:
-        value = _default_weight(model)
+        return _default_weights(model, rng, n)
     if isinstance(value, LogNormal):
         return value.draw(rng, n, "weight")
     kg = np.asarray(to_covariate(value, "weight"), dtype=float)
@@ -168,8 +176,9 @@ def _table(table: Any) -> SubjectBatch:
     )
 
 
-def _etas(model: DrugModel, rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
-    """Correlated etas per omega block: z @ L.T with L L^T = omega (PSD-safe square root)."""
+def draw_etas(model: DrugModel, rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+    """Etas of ``n`` subjects, one (n, k) block of standard normals per omega block of
+    ``model`` (in its order), correlated as z @ L.T with L L^T = omega (PSD-safe square root)."""
     etas: dict[str, np.ndarray] = {}
     for block in model.variability:
         omega = np.asarray(block.omega, dtype=float)
@@ -297,7 +306,7 @@ def sample(model: Any, n: int | None = None, *, seed: Any = None, weight: Any = 
                              "E.g. female=0.5 for half women.")
     if n is not None:
         check_population_size(_count(n), model)
-    rng, recorded = _generator(seed)
+    rng, recorded = generator(seed)
     if covariates is not None:
         table = _table(covariates)
         cov = dict(table.covariates)
@@ -317,7 +326,7 @@ def sample(model: Any, n: int | None = None, *, seed: Any = None, weight: Any = 
             cov["age"] = _ages(age, model, rng, n)
         if "female" in used:
             cov["female"] = (rng.random(n) < female).astype(float)
-    etas = _etas(model, rng, n) if variability else {}
+    etas = draw_etas(model, rng, n) if variability else {}
     replicate = None
     if uncertainty:
         replicate = np.repeat(np.arange(replicates), n // replicates)
@@ -360,7 +369,7 @@ def add_residual_error(result: Any, seed: Any = None) -> Any:
     unchanged. Returns a new result; ``metadata["residual_error"]`` lists the analytes perturbed
     and the seed.
     """
-    rng, recorded = _generator(seed)
+    rng, recorded = generator(seed)
     concentrations = dict(result.concentrations_umol_per_l)
     perturbed = []
     for error in result.model.residual_error:

@@ -17,6 +17,7 @@ from typing import Any, Union
 import numpy as np
 
 from .errors import RegimenError
+from .named import NamedRegimen
 from .routecodes import ROUTES, check_route
 from .subject import subject_weights
 from .units import as_quantity, parse_dose, to_canonical
@@ -510,13 +511,16 @@ _DAY = 1440.0  # min
 
 
 def as_regimen(regimen: Any) -> Regimen:
-    """``regimen`` as a :class:`Regimen` (a single Bolus or Infusion is wrapped)."""
+    """``regimen`` as a :class:`Regimen`: a single Bolus or Infusion is wrapped, a named one
+    (a :class:`~ketpk.named.NamedRegimen` such as a protocol) gives the Regimen it holds."""
     if isinstance(regimen, (Bolus, Infusion)):
         return Regimen([regimen])
+    if isinstance(regimen, NamedRegimen):
+        return regimen.regimen
     if not isinstance(regimen, Regimen):
         raise RegimenError(
             f"`regimen` must be a Regimen, Bolus or Infusion; got {regimen!r} of type "
-            f"{type(regimen).__name__}."
+            f"{type(regimen).__name__}. A protocol (ketpk.protocols.get(...)) is taken too."
         )
     return regimen
 

@@ -14,7 +14,7 @@ from .errors import ParameterError
 from .fileio import write_csv
 from .metrics import check_levels, percentiles
 from .species import analyte_label
-from .units import Q_, convert
+from .units import Q_, convert, convert_values
 
 __all__ = ["SimulationResult", "provenance"]
 
@@ -87,13 +87,22 @@ class SimulationResult(Card):
         ``unit`` may be a mass concentration (``"ng/mL"``, ``"mg/L"``) or a molar one
         (``"nmol/mL"``, ``"umol/L"``). Returns a Quantity, shape (n_times,) or (n_subjects, n_times).
         """
+        return convert(self._stored(analyte), "umol/L", analyte, unit, expected=_CONCENTRATION)
+
+    def concentration_values(self, analyte: str, unit: str = "ng/mL") -> np.ndarray:
+        """``concentration(analyte, unit).magnitude`` as a plain float array (same floats), shape
+        (n_times,) or (n_subjects, n_times); for the units of
+        :data:`~ketpk.units.KNOWN_CONCENTRATIONS` (ng/mL, mg/L, nmol/mL, ...) pint is not imported."""
+        return convert_values(self._stored(analyte), "umol/L", analyte, unit, expected=_CONCENTRATION)
+
+    def _stored(self, analyte: str) -> np.ndarray:
+        """The stored µmol/L of ``analyte`` (subject axis squeezed for a single subject)."""
         if analyte not in self.concentrations_umol_per_l:
             raise ParameterError(
                 f"`analyte` must be one of {', '.join(self.analytes)} for model {self.model_id!r}; "
                 f"got {analyte!r}."
             )
-        return convert(self._squeeze(self.concentrations_umol_per_l[analyte]), "umol/L", analyte, unit,
-                       expected=_CONCENTRATION)
+        return self._squeeze(self.concentrations_umol_per_l[analyte])
 
     def percentiles(self, analyte: str = "ketamine", q: Sequence[float] = (5, 50, 95),
                     unit: str = "ng/mL"):
@@ -101,8 +110,7 @@ class SimulationResult(Card):
 
         The same computation as the chunked :func:`ketpk.summarize` (numpy's linear method).
         """
-        self.concentration(analyte)  # validates the analyte name
-        values = np.atleast_2d(self.concentrations_umol_per_l[analyte])
+        values = np.atleast_2d(self._stored(analyte))
         return convert(percentiles(values, check_levels(q)), "umol/L", analyte, unit,
                        expected=_CONCENTRATION)
 

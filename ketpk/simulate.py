@@ -20,8 +20,9 @@ def simulate(model: Any, regimen: Any, times: Any, *, subjects: Any = None,
     ----------
     model : DrugModel or str
         A model object or registry id (``"esketamine"``, ``"racemic"``, ``"esketamine.otto2021"``).
-    regimen : Regimen, Bolus or Infusion
-        The doses; per-weight doses are resolved with each subject's weight.
+    regimen : Regimen, Bolus, Infusion or Protocol
+        The doses; per-weight doses are resolved with each subject's weight. A protocol
+        (:func:`ketpk.protocols.get`) is simulated by its regimen; the result keeps the protocol.
     times : Quantity or str [time]
         Output times from the start of the regimen, sorted, >= 0 (e.g. ``Q_(np.arange(0, 601), "min")``).
     subjects : Subject, list of Subject, or population, optional
@@ -57,7 +58,7 @@ def simulate(model: Any, regimen: Any, times: Any, *, subjects: Any = None,
     n_outputs = len(req.analytes) + (len(req.model.states) if req.record == "all" else 0)
     check_size(req.subjects.n, n_outputs, req.times_min.size)
     assumptions = req.assumptions
-    if req.model.occasion_variability and occasions.count(req.subjects.etas) > 1:
+    if occasions.applies(req):
         plan, outputs = occasions.solve(req)
         assumptions += (occasions.ASSUMPTION,)
     else:
@@ -71,7 +72,7 @@ def simulate(model: Any, regimen: Any, times: Any, *, subjects: Any = None,
         species=plan.species,
         amounts_umol=outputs[:, n_analytes:] if req.record == "all" else None,
         model=req.model,
-        regimen=req.regimen,
+        regimen=req.given,
         solver=req.solver.name,
         single=req.subjects.single,
         assumptions=assumptions,

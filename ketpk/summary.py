@@ -21,6 +21,7 @@ import numpy as np
 
 from .display import Card, CardData, regimen_text, time_span
 from .errors import ParameterError
+from . import occasions, uncertainty
 from .metrics import Running, check_levels, percentiles
 from .plan import Request, request
 from .result import provenance
@@ -50,6 +51,8 @@ class PopulationSummary(Card):
     model: Any
     n_subjects: int
     metadata: dict[str, Any] = field(default_factory=dict)
+    ci: tuple[float, ...] = ()
+    intervals_umol_per_l: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def times(self):
@@ -71,6 +74,19 @@ class PopulationSummary(Card):
             raise ParameterError(f"`q` must be one of the percentiles computed, {self.q}; got {q}.")
         row = self.percentiles_umol_per_l[analyte][self.q.index(float(q))]
         return convert(row, "umol/L", analyte, unit, expected=_CONCENTRATION)
+
+    def percentile_interval(self, analyte: str, q: float, unit: str = "ng/mL"):
+        """The ``q``-th percentile's spread over parameter replicates at each time: shape
+        (len(summary.ci), T), by default its 2.5th, 50th and 97.5th percentiles (a population
+        drawn with ``uncertainty=True``; :func:`ketpk.uncertainty.intervals`)."""
+        self._check(analyte)
+        if not self.intervals_umol_per_l:
+            raise ParameterError("this summary has no parameter uncertainty; summarise a population "
+                                 "drawn with ketpk.population.sample(..., uncertainty=True, replicates=R).")
+        if float(q) not in self.q:
+            raise ParameterError(f"`q` must be one of the percentiles computed, {self.q}; got {q}.")
+        rows = self.intervals_umol_per_l[analyte][self.q.index(float(q))]
+        return convert(rows, "umol/L", analyte, unit, expected=_CONCENTRATION)
 
     def mean(self, analyte: str, unit: str = "ng/mL"):
         """Mean concentration over subjects at each time."""
@@ -172,7 +188,8 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
               q: Sequence[float] = (5, 50, 95), analytes: Sequence[str] | None = None,
               solver: Any = "exact", chunk_subjects: int = 10_000, block_times: int | None = None,
               workers: int | None = None, client: Any = None,
-              auc_rule: str = "linear-up/log-down", progress: bool | None = None) -> PopulationSummary:
+              auc_rule: str = "linear-up/log-down", progress: bool | None = None,
+              ci: Sequence[float] = (2.5, 50, 97.5)) -> PopulationSummary:
     """Percentiles, means and per-subject Cmax/Tmax/AUC of a population in bounded memory.
 
     Parameters
@@ -196,6 +213,9 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
         :mod:`ketpk.nca`'s for the same curves.
     progress : show a progress bar over the output times (``None``: only on a terminal, never
         under pytest; tqdm if installed, ``pip install "ketpk[progress]"``, else a plain bar).
+    ci : for a population drawn with ``uncertainty=True``: the percentiles (0-100) over the
+        parameter replicates of each ``q`` percentile, read with
+        :meth:`PopulationSummary.percentile_interval` (default 2.5, 50, 97.5).
 
     Concentrations are summarised in µmol/L and times in min; read them in any unit through
     the :class:`PopulationSummary` methods.
@@ -207,6 +227,8 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
     if workers is not None and not (isinstance(workers, int) and workers >= 1):
         raise ParameterError(f"`workers` must be a positive int or None; got {workers!r}.")
     q = check_levels(q)
+    ci = check_levels(ci, "ci")
+    replicate = getattr(subjects, "replicate", None)
     if client is not None and not (hasattr(client, "submit") and hasattr(client, "gather")):
         raise ParameterError(f"`client` must be a dask.distributed.Client (or None for in-process "
                              f"threads); got {client!r} of type {type(client).__name__}.")
@@ -229,11 +251,14 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
     analytes = req.analytes
     bands = {a: np.empty((len(q), minutes.size)) for a in analytes}
     means = {a: np.empty(minutes.size) for a in analytes}
+    spreads = {} if replicate is None else {a: np.empty((len(q), len(ci), minutes.size)) for a in analytes}
     metrics = {a: [Running(b - a0, auc_rule) for a0, b in bounds] for a in analytes}
 
     def bands_of(a: str, values: np.ndarray, e0: int, e1: int) -> None:
         bands[a][:, e0:e1] = percentiles(values, q)
         means[a][e0:e1] = values.mean(axis=0)
+        if spreads:
+            spreads[a][:, :, e0:e1] = uncertainty.intervals(values, replicate, q, ci)
 
     meter = bar(minutes.size, f"{S} subjects", progress=progress, unit="times")
     # The reduction of a block runs in threads too (numpy releases the GIL in the partitions
@@ -260,8 +285,11 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
         auc_umol_min_per_l={a: np.concatenate([m.auc for m in ms]) for a, ms in metrics.items()},
         model=req.model, n_subjects=S,
         metadata={**provenance(req.model, req.solver.name, req.subjects.seed), "auc_rule": auc_rule,
-                  "subjects": req.subjects.describe(), "regimen": regimen_text(req.regimen),
+                  "subjects": req.subjects.describe(), "regimen": regimen_text(req.given),
                   "chunk_subjects": chunk_subjects,
-                  "block_times": block_times},
+                  "block_times": block_times,
+                  **({"occasions": occasions.ASSUMPTION} if occasions.applies(req) else {}),
+                  **({"replicates": len(np.unique(replicate))} if spreads else {})},
+        ci=ci if spreads else (), intervals_umol_per_l=spreads,
     )
 

@@ -2,8 +2,9 @@
 
 ``population.sample(model, n, uncertainty=True, replicates=R)`` draws R sets of typical values
 from the published standard errors (:class:`ketpk.model.ParameterUncertainty`), each shared by
-n subjects. :func:`percentile_intervals` computes each percentile of the concentrations within
-every replicate, then the spread of that percentile over the replicates.
+n subjects. :func:`intervals` computes each percentile of the concentrations within every
+replicate, then the spread of that percentile over the replicates; :func:`percentile_intervals`
+applies it to a result and :func:`ketpk.summarize` to every block of output times.
 """
 
 from __future__ import annotations
@@ -14,8 +15,20 @@ from typing import Any
 import numpy as np
 
 from .errors import ParameterError
+from .metrics import percentiles
 
-__all__ = ["percentile_intervals"]
+__all__ = ["intervals", "percentile_intervals"]
+
+
+def intervals(values: np.ndarray, replicate: np.ndarray, q: Sequence[float],
+              ci: Sequence[float]) -> np.ndarray:
+    """Percentiles ``q`` over the subjects of each replicate of (S, T) ``values``, summarised
+    over replicates by the percentiles ``ci``: shape (len(q), len(ci), T), in ``values``' unit."""
+    groups = [values[replicate == r] for r in np.unique(replicate)]
+    per_replicate = np.stack([percentiles(g, q) for g in groups])  # (R, q, T)
+    R, nq, T = per_replicate.shape
+    summary = percentiles(per_replicate.reshape(R, nq * T), ci).reshape(len(ci), nq, T)
+    return np.swapaxes(summary, 0, 1)
 
 
 def percentile_intervals(result: Any, population: Any, analyte: str = "ketamine", *,
@@ -35,7 +48,4 @@ def percentile_intervals(result: Any, population: Any, analyte: str = "ketamine"
     if values.shape[0] != len(replicate):
         raise ParameterError(f"`result` has {values.shape[0]} subjects but `population` "
                              f"{len(replicate)}; simulate with subjects=population.")
-    groups = [values[replicate == r] for r in np.unique(replicate)]
-    per_replicate = np.stack([np.percentile(g, np.asarray(q, float), axis=0) for g in groups])
-    summary = np.percentile(per_replicate, np.asarray(ci, float), axis=0)  # (ci, q, T)
-    return np.swapaxes(summary, 0, 1) * conc.units
+    return intervals(values, replicate, q, ci) * conc.units

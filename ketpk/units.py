@@ -38,7 +38,8 @@ if TYPE_CHECKING:
 
 __all__ = ["ureg", "Q_", "CANONICAL", "COVARIATE_UNITS", "to_covariate", "as_quantity", "parse_quantity",
            "to_canonical", "parse_dose", "parse_unit", "to_unit", "scalar", "convert", "KNOWN_UNITS",
-           "read_known", "umol_per_mg", "from_minutes"]
+           "read_known", "read_dose", "umol_per_mg", "from_minutes", "KNOWN_CONCENTRATIONS",
+           "concentration_factor", "convert_values"]
 
 #: Canonical unit per dimensionality, the single table every conversion uses.
 CANONICAL: dict[str, str] = {
@@ -69,6 +70,33 @@ KNOWN_UNITS: dict[str, tuple[str, float]] = {
     "L/min": ("[length] ** 3 / [time]", 1.0),
     "L/h": ("[length] ** 3 / [time]", 1 / 60),
     "mg": ("[mass]", 1.0),
+    "s": ("[time]", 1 / 60),
+    "d": ("[time]", 1440.0),
+    "ug": ("[mass]", 1e-3),
+    "µg": ("[mass]", 1e-3),
+    "mg/min": ("[mass] / [time]", 1.0),
+    "mg/h": ("[mass] / [time]", 1 / 60),
+    "ug/min": ("[mass] / [time]", 1e-3),
+    "µg/min": ("[mass] / [time]", 1e-3),
+    "ug/h": ("[mass] / [time]", 1e-3 / 60),
+    "µg/h": ("[mass] / [time]", 1e-3 / 60),
+}
+
+#: Output concentration units converted without pint from the stored µmol/L: ``unit -> (factor,
+#: molar)``; a mass unit's factor multiplies the molar mass in g/mol (``molar`` False). pint's own
+#: floats (so 0.9999999999999999 for ng/mL), checked by tests/test_units_table.py.
+KNOWN_CONCENTRATIONS: dict[str, tuple[float, bool]] = {
+    "ng/mL": (0.9999999999999999, False),
+    "ug/L": (1.0, False),
+    "µg/L": (1.0, False),
+    "ug/mL": (1e-3, False),
+    "µg/mL": (1e-3, False),
+    "mg/L": (1e-3, False),
+    "ng/L": (999.9999999999999, False),
+    "umol/L": (1.0, True),
+    "µmol/L": (1.0, True),
+    "nmol/mL": (0.9999999999999999, True),
+    "nmol/L": (999.9999999999999, True),
 }
 
 
@@ -230,7 +258,21 @@ def read_known(text: str) -> tuple[float, str] | None:
     if known is None or not math.isfinite(number) or number < 0:
         return None
     dimension, factor = known
-    return float(number * factor), dimension
+    value = float(number * factor)
+    return (value, dimension) if math.isfinite(value) else None
+
+
+def read_dose(text: str, kind: str) -> tuple[float, bool] | None:
+    """A positive dose string in a unit of :data:`KNOWN_UNITS`, optionally per kg (``"0.5 mg/kg"``,
+    ``"1.2 ug/kg/min"``), as :func:`parse_dose` reads it, without pint: ``(mg or mg/min,
+    per_weight)``; ``None`` for anything else (other units, zero, bad text), left to pint."""
+    number, _, unit = text.strip().partition(" ")
+    parts = unit.strip().split("/")
+    per_weight = len(parts) > 1 and parts[1] == "kg"
+    known = read_known(" ".join([number, "/".join(parts[:1] + parts[2:] if per_weight else parts)]))
+    if known is None or known[0] <= 0 or known[1] != ("[mass]" if kind == "amount" else "[mass] / [time]"):
+        return None
+    return known[0], per_weight
 
 
 def _number(text: str) -> int | float:
@@ -354,6 +396,9 @@ def to_canonical(value: Any, dimension: str, name: str) -> Any:
     name : str
         The argument name, used in error messages.
     """
+    known = read_known(value) if isinstance(value, str) else None
+    if known is not None and known[1] == dimension:
+        return known[0]
     return _magnitude(_checked(value, dimension, name), CANONICAL[dimension], name)
 
 
@@ -398,6 +443,9 @@ def parse_dose(value: Any, name: str, *, kind: str) -> tuple[float, bool]:
     Returns ``(magnitude, per_weight)``: the magnitude is in mg (amount) or mg/min (rate), per kg
     of body weight when ``per_weight`` is true. Doses are masses of the free base.
     """
+    known = read_dose(value, kind) if isinstance(value, str) else None
+    if known is not None:
+        return known
     quantity = as_quantity(value, name)
     expected = "[mass]" if kind == "amount" else "[mass] / [time]"
     example = "'25 mg' or '0.5 mg/kg'" if kind == "amount" else "'20 mg/h' or '0.35 mg/kg/h'"
@@ -418,6 +466,21 @@ def parse_dose(value: Any, name: str, *, kind: str) -> tuple[float, bool]:
     converted = absolute.to(unit).magnitude
     _check_overflow(quantity, converted, name, unit)
     return scalar(converted, name), per_weight
+
+
+def concentration_factor(species: str | None, unit: Any) -> float | None:
+    """pint's factor from µmol/L of ``species`` to a ``unit`` of :data:`KNOWN_CONCENTRATIONS`,
+    without pint; ``None`` for any other unit (then :func:`convert` asks pint)."""
+    known = KNOWN_CONCENTRATIONS.get(unit) if isinstance(unit, str) else None
+    if known is None or (not known[1] and _species(species) not in SPECIES):
+        return None
+    factor, molar = known
+    return factor if molar else (1.0 * SPECIES[_species(species)].molar_mass) * factor
+
+
+def _species(analyte: str | None) -> str | None:
+    """The species of an analyte name (``"ketamine@site"`` is ``ketamine``)."""
+    return None if analyte is None else analyte.partition("@")[0]
 
 
 def convert(values: Any, unit_from: str, species: str | None, unit: Any, *,
@@ -442,8 +505,18 @@ def convert(values: Any, unit_from: str, species: str | None, unit: Any, *,
     return _registry().Quantity(np.multiply(values, factor.magnitude), factor.units)
 
 
+def convert_values(values: Any, unit_from: str, species: str | None, unit: Any, *,
+                   name: str = "unit", expected: str | None = None) -> Any:
+    """``convert(...).magnitude``: from µmol/L to a unit of :data:`KNOWN_CONCENTRATIONS` by one
+    multiplication without pint (the same factor, so the same floats); otherwise through pint."""
+    factor = concentration_factor(species, unit) if unit_from == "umol/L" else None
+    if factor is None:
+        return convert(values, unit_from, species, unit, name=name, expected=expected).magnitude
+    return np.multiply(values, factor)
+
+
 def _molar_mass(species: str | None) -> pint.Quantity:
-    name = None if species is None else species.partition("@")[0]
+    name = _species(species)
     if name not in SPECIES:
         raise UnitError(
             f"converting between mass and molar units needs a known analyte; got {species!r}. "

@@ -99,9 +99,12 @@ Class C is refused.
 
 Only published covariate effects are used: Perez-Ruixo 2021 lowers hepatic blood flow by
 2.19 L/h per year above 60 (`ketpk.Subject(age="80 year")` with `esketamine.perezruixo2021`).
-Bell & Kalso 2018 (Pain Rep 3:e674) warn that age reduces ketamine clearance, but no number for
-the other models was retrieved, so ketpk does not invent one; a CovariateRangeWarning marks ages
-outside a model's studied range.
+Bell & Kalso 2018 (Pain Rep 3:e674) warn that age reduces ketamine clearance, but the
+meta-analysis of 18 racemic-ketamine studies by Kamp et al. 2020 (Anesthesiology 133:1192,
+doi:10.1097/ALN.0000000000003577) found no effect of covariates on clearance or volume in its
+meta-regression, and no number for the other models was retrieved, so ketpk does not invent one;
+a CovariateRangeWarning marks ages outside a model's studied range. The esketamine label's
+elderly study numbers were not retrieved.
 
 ## Body size
 
@@ -119,8 +122,13 @@ raise a CovariateRangeWarning.
 values from the published relative standard errors (log-normal, CV = RSE, independent: no
 covariance matrix is published), each shared by n subjects with their own IIV;
 `ketpk.uncertainty.percentile_intervals(result, population)` gives each percentile's interval
-over the replicates. Only Ashraf 2018 publishes its RSEs (Table 2, 13 estimated thetas); other
-models refuse `uncertainty=True`. The uncertainty of the IIV variances is not drawn.
+over the replicates, and `ketpk.summarize(..., subjects=population)` the same intervals in
+bounded memory (`summary.percentile_interval("ketamine", 95)`, levels `ci=(2.5, 50, 97.5)`;
+one computation, `ketpk.uncertainty.intervals`). Two models publish standard errors: Ashraf 2018
+(Table 2, RSE of 13 estimated thetas) and Simons 2022 (Table 4, SEE of 22 estimated thetas; RSE =
+SEE / estimate). No standard errors of the other built-in models were retrieved (Perez-Ruixo
+2021's Table 3 lists RSEs, but not in any source retrieved here), so they refuse
+`uncertainty=True`. The uncertainty of the IIV variances is not drawn.
 
 ## Inter-occasion variability
 
@@ -131,8 +139,12 @@ occasion: a dose starting at least 12 h after the previous dose opens a new one
 tables written for such a model carry an OCC column. `ketpk.simulate` solves each occasion with
 its own parameters and adds them (linear system); drug still in the body from an earlier
 occasion keeps that occasion's parameters (NONMEM would switch it), a difference that vanishes
-once the earlier session has washed out; the label travels in `result.assumptions`. Summaries
-(`ketpk.summarize`) and single-occasion populations use occasion 1's kappas for every dose.
+once the earlier session has washed out; the label travels in `result.assumptions`.
+`ketpk.summarize` does the same occasion by occasion (`summary.metadata["occasions"]`); a
+population drawn with one occasion uses its kappas for every dose. `ketpk.simulate_dataset(...,
+variability=True, seed=1)` draws etas per ID and kappas per ID and occasion (the dataset's OCC
+column, else sessions >= 12 h apart) and, as NONMEM, switches parameters at the records
+(`docs/datasets.md`).
 """
 
 

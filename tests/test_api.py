@@ -23,6 +23,7 @@ PUBLIC = {
     "ParameterError", "RegimenError", "ModelNotFoundError", "SolverError", "FileError",
     "MissingExtraError", "KetpkWarning", "CovariateRangeWarning", "ProtocolLimitWarning",
     "UnphysicalValueWarning", "individualize", "Posterior", "find_dose", "Target", "titration",
+    "TimeGrid",
 }
 
 #: A unit (or the word Quantity) in a docstring: what a physical front door must state.

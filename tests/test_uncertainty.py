@@ -65,9 +65,50 @@ def test_percentile_intervals_widen_only_with_uncertainty():
 
 
 def test_uncertainty_is_refused_where_no_paper_gives_it():
-    with pytest.raises(ParameterError, match="no published parameter uncertainty.*esketamine.ashraf2018"):
+    with pytest.raises(ParameterError, match="no published parameter uncertainty.*esketamine.ashraf2018, esketamine.simons2022"):
         population.sample("esketamine.otto2021", 10, uncertainty=True)
     with pytest.raises(ParameterError, match="has no replicates"):
         pop = population.sample(ASHRAF, 3, seed=1)
         uncertainty.percentile_intervals(ketpk.simulate(ASHRAF, ketpk.Bolus("0 min", "10 mg", route="oral"),
                                                         ketpk.Q_([60], "min"), subjects=pop), pop)
+
+
+def test_summaries_report_the_percentile_intervals_of_results():
+    """One computation (ketpk.uncertainty.intervals) for results and for streamed summaries."""
+    dose = ketpk.Bolus("0 min", "0.3 mg/kg", route="oral")
+    times = ketpk.Q_(np.arange(0, 600, 30.0), "min")
+    pop = population.sample(ASHRAF, 40, seed=2, uncertainty=True, replicates=25)
+    bands = uncertainty.percentile_intervals(ketpk.simulate(ASHRAF, dose, times, subjects=pop), pop,
+                                             "norketamine", q=(10, 50), ci=(5, 95))
+    summary = ketpk.summarize(ASHRAF, dose, times, subjects=pop, q=(10, 50), ci=(5, 95), block_times=7,
+                              chunk_subjects=300)
+    assert summary.ci == (5.0, 95.0) and summary.metadata["replicates"] == 25
+    for i, level in enumerate((10, 50)):
+        got = summary.percentile_interval("norketamine", level)
+        assert got.shape == (2, times.size)
+        np.testing.assert_allclose(got.magnitude, bands.magnitude[i], rtol=1e-12)
+    plain = ketpk.summarize(ASHRAF, dose, times, subjects=population.sample(ASHRAF, 20, seed=1))
+    assert plain.ci == () and "replicates" not in plain.metadata
+    with pytest.raises(ParameterError, match="no parameter uncertainty"):
+        plain.percentile_interval("ketamine", 50)
+    with pytest.raises(ParameterError, match="`ci` must be in 0-100"):
+        ketpk.summarize(ASHRAF, dose, times, subjects=pop, ci=(2.5, 150))
+
+
+@pytest.mark.filterwarnings("ignore::ketpk.errors.UnphysicalValueWarning")
+def test_simons_replicates_have_the_table_4_standard_errors():
+    """Simons 2022 Table 4 SEE / estimate as the RSE of each theta (F1 26.3 % SEE 1.2; VK1 11.6 L
+    SEE 0.9; MTT NK->HNK 1.12 min SEE 0.51), drawn log-normally per replicate."""
+    model = ketpk.models.get("esketamine.simons2022")
+    rse = model.uncertainty.rse
+    assert rse["F1"] == pytest.approx(0.012 / 0.263) and rse["VK1"] == pytest.approx(0.9 / 11.6)
+    assert "FM_NK" not in rse and "FM_HNK" not in rse  # fixed in the paper
+    reps = 3000
+    pop = population.sample(model, 1, seed=5, weight="70 kg", variability=False, uncertainty=True,
+                            replicates=reps)
+    values = pop.parameters()
+    tolerance = 4 * np.sqrt(2 / (reps - 1))
+    for name in ("F1", "KA2", "VK1", "CLK1", "MTT_NKHNK"):
+        logs = np.log((values[name] / model.parameter(name).value).to("").magnitude)
+        assert np.var(logs, ddof=1) == pytest.approx(np.log1p(rse[name] ** 2), rel=tolerance), name
+    assert np.ptp(values["FM_NK"].magnitude) == 0

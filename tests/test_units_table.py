@@ -11,7 +11,9 @@ import pytest
 import ketpk
 from ketpk.model import Parameter
 from ketpk.species import SPECIES
-from ketpk.units import CANONICAL, KNOWN_UNITS, Q_, convert, from_minutes, read_known, umol_per_mg
+from ketpk.units import (CANONICAL, KNOWN_CONCENTRATIONS, KNOWN_UNITS, Q_, concentration_factor, convert,
+                         convert_values, from_minutes, parse_dose, read_dose, read_known, to_canonical,
+                         umol_per_mg)
 
 BUILT_IN = [(m.id, p) for m in (ketpk.models.get(s.id) for s in ketpk.models.available()) for p in m.parameters]
 
@@ -82,3 +84,92 @@ def test_dose_and_time_factors_are_the_old_hand_written_ones():
     np.testing.assert_allclose(from_minutes(minutes, "day"), Q_(minutes, "min").to("day").magnitude, rtol=1e-15)
     with pytest.raises(ketpk.errors.UnitError, match="time_unit"):
         from_minutes(minutes, "L")
+
+
+@pytest.mark.parametrize("unit", sorted(KNOWN_CONCENTRATIONS))
+def test_every_output_concentration_factor_is_pints(unit):
+    factor, molar = KNOWN_CONCENTRATIONS[unit]
+    stored = Q_(1.0, "umol/L") if molar else Q_(1.0, "umol/L") * Q_(1.0, "g/mol")
+    assert factor == stored.to(unit).magnitude
+    for species in SPECIES:
+        assert concentration_factor(species, unit) == convert(1.0, "umol/L", species, unit).magnitude
+
+
+def test_known_outputs_are_the_pint_conversion_bit_for_bit():
+    values = np.random.default_rng(1).lognormal(0.0, 3.0, (7, 50))
+    for species in SPECIES:
+        for unit in KNOWN_CONCENTRATIONS:
+            np.testing.assert_array_equal(convert_values(values, "umol/L", species, unit),
+                                          convert(values, "umol/L", species, unit).magnitude)
+    assert concentration_factor("ketamine", "ng/ml") is None  # other spellings go to pint
+    np.testing.assert_array_equal(convert_values(values, "umol/L", "ketamine", "ng/ml"),
+                                  convert(values, "umol/L", "ketamine", "ng/mL").magnitude)
+    with pytest.raises(ketpk.errors.UnitError, match="mass and molar units needs a known analyte"):
+        convert_values(values, "umol/L", None, "ng/mL")
+
+
+DOSES = [("25 mg", "amount"), ("0.5 mg/kg", "amount"), ("250 ug", "amount"), ("3 µg/kg", "amount"),
+         ("20 mg/h", "rate"), ("0.35 mg/kg/h", "rate"), ("1.2 ug/kg/min", "rate"),
+         ("7.2 µg/kg/min", "rate"), ("0.15 mg/kg/min", "rate"), ("2e1 ug/min", "rate"), ("3 ug/kg/h", "rate")]
+
+
+@pytest.mark.parametrize("text, kind", DOSES)
+def test_a_known_dose_reads_as_pint_reads_it(text, kind):
+    number, unit = text.split(" ")
+    for value in (number, "1", "0.1", "22.2", "0.3171428571428571", "1e-3", "123456.789"):
+        shown = f"{value} {unit}"
+        assert read_dose(shown, kind) == parse_dose(Q_(shown), "x", kind=kind)  # the Quantity goes to pint
+        assert parse_dose(shown, "x", kind=kind) == read_dose(shown, kind)
+
+
+@pytest.mark.parametrize("text, kind", [("0 mg", "amount"), ("-1 mg/kg", "amount"), ("25 mg/h", "amount"),
+                                        ("5 mg", "rate"), ("1 mg/kg/kg", "amount"), ("5 Mg", "amount"),
+                                        ("1 mg/lb", "amount"), ("nan mg/h", "rate"), ("2 mg/kg/d", "rate")])
+def test_other_dose_strings_go_to_pint(text, kind):
+    assert read_dose(text, kind) is None
+
+
+@pytest.mark.parametrize("text", ["40 min", "2 h", "90 s", "1.5 d", "100.8 h", "0 min", "1e3 s"])
+def test_a_known_time_reads_as_pint_reads_it(text):
+    assert to_canonical(text, "[time]", "t") == to_canonical(Q_(text), "[time]", "t")
+    with pytest.raises(ketpk.errors.UnitError, match="must have dimension"):
+        to_canonical(text, "[mass]", "amount")
+
+
+def test_a_time_grid_gives_the_arange_of_the_old_quantity_and_the_same_simulation():
+    grid = ketpk.TimeGrid("100.8 h")
+    np.testing.assert_array_equal(grid.minutes, np.arange(0, 100.8 * 60 + 1).astype(float))
+    np.testing.assert_array_equal(ketpk.TimeGrid("2 h", step="30 min", start="1 h").minutes, [60.0, 90.0, 120.0])
+    assert ketpk.TimeGrid("1 h", step=Q_(0.25, "h")).times.to("h").magnitude.tolist() == [0, 0.25, 0.5, 0.75, 1]
+    regimen = ketpk.Regimen([ketpk.Bolus("0 min", "0.5 mg/kg")])
+    subject = ketpk.Subject(weight="70 kg")
+    by_grid = ketpk.simulate("esketamine", regimen, ketpk.TimeGrid("6 h", step="5 min"), subjects=subject)
+    by_array = ketpk.simulate("esketamine", regimen, Q_(np.arange(0, 361, 5), "min"), subjects=subject)
+    np.testing.assert_array_equal(by_grid.times_min, by_array.times_min)
+    for analyte in by_array.analytes:
+        np.testing.assert_array_equal(by_grid.concentration_values(analyte, "ng/mL"),
+                                      by_array.concentration(analyte, "ng/mL").magnitude)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(end="0 min"), "0 <= start < end"), (dict(end="1 h", start="2 h"), "0 <= start < end"),
+    (dict(end="inf h"), "0 <= start < end"), (dict(end="1 h", step="0 min"), "positive time"),
+    (dict(end="1000 d", step="1 s"), "at most 5000000"), (dict(end="5 mg"), "dimension"),
+    (dict(end=24), "bare number")])
+def test_a_bad_time_grid_is_refused_naming_the_fix(kwargs, message):
+    with pytest.raises(ketpk.KetpkError, match=message):
+        ketpk.TimeGrid(**kwargs)
+
+
+def test_concentration_values_are_the_concentration_magnitudes():
+    pop = ketpk.population.sample("racemic", 4, seed=3)
+    result = ketpk.simulate("racemic", ketpk.protocols.get("zarate2006"), ketpk.TimeGrid("3 h", step="10 min"),
+                            subjects=pop)
+    for analyte in result.analytes:
+        for unit in ("ng/mL", "nmol/mL", "mg/L", "umol/L", "pmol/mL"):
+            np.testing.assert_array_equal(result.concentration_values(analyte, unit),
+                                          result.concentration(analyte, unit).magnitude)
+    with pytest.raises(ketpk.ParameterError, match="`analyte` must be one of"):
+        result.concentration_values("banana")
+    with pytest.raises(ketpk.UnitError, match="concentration unit"):
+        result.concentration_values("ketamine", "mg")

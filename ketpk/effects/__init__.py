@@ -14,6 +14,7 @@ resting on labelled assumptions (``EffectModel.assumptions``, ``EffectResult.ass
 
 * :func:`with_effect_site` adds an effect compartment (ke0 or t½ke0) to any DrugModel.
 * :data:`EFFECT_MODELS` / :func:`get`: Olofsen 2022, Simons 2022 (antinociception, drug high),
+  Herd 2008 (sedation of children, racemic),
   Dahan 2011 CRPS relief (assumed form).
 * :func:`simulate_effects`, :func:`compare_regimens` (metrics table), ``comparison.plot()``.
 """

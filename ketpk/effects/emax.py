@@ -4,7 +4,8 @@ The effect is a sigmoid Emax function of a normalised drive X (dimensionless):
 
     E = Emax · X^γ / (1 + X^γ)
 
-with, for S-ketamine effect-site concentration Ce,K and metabolite terms (Simons 2022 Part 2,
+with, for the driving effect-site concentration Ce,K (S-ketamine, or total R+S ketamine for a
+model estimated on racemic concentrations, ``EffectModel.driver``) and metabolite terms (Simons 2022 Part 2,
 thesis p. 45: metabolites tested as agonists or as antagonists),
 
     agonist terms:     X = Ce,K/C50,K + Σ Ce,m/C50,m
@@ -29,7 +30,7 @@ from ..model import DrugModel, Parameter
 from ..units import Q_, as_quantity, convert
 from .site import with_effect_site
 
-__all__ = ["EffectModel", "MetaboliteTerm", "sigmoid_emax", "s_analyte"]
+__all__ = ["EffectModel", "MetaboliteTerm", "sigmoid_emax", "s_analyte", "driver_analyte"]
 
 #: For an S(+)-ketamine model the plain analyte names are the S enantiomers.
 _ESKETAMINE_ANALYTE = {"s_ketamine": "ketamine", "s_norketamine": "norketamine",
@@ -58,6 +59,19 @@ def s_analyte(model: DrugModel, species: str) -> str:
     return name
 
 
+def driver_analyte(model: DrugModel, species: str) -> str:
+    """The analyte of ``model`` for an effect driver: an S enantiomer (:func:`s_analyte`) or
+    ``"ketamine"``, total (R+S) ketamine of a racemic model."""
+    if species != "ketamine":
+        return s_analyte(model, species)
+    if model.drug != "racemic" or "ketamine" not in model.analytes:
+        raise ParameterError(
+            f"this effect model was estimated on total (R+S) racemic ketamine concentrations; model "
+            f"{model.id!r} ({model.drug}) has none. Use a racemic model, e.g. 'racemic.herd2007'."
+        )
+    return "ketamine"
+
+
 def _molar(parameter: Parameter, species: str) -> float:
     """A concentration parameter in µmol/L (= nmol/mL) of ``species``."""
     value = parameter.value
@@ -80,9 +94,11 @@ class MetaboliteTerm:
 
 @dataclass(frozen=True)
 class EffectModel:
-    """A published concentration–effect model driven by S-ketamine effect-site concentration.
+    """A published concentration–effect model driven by an effect-site concentration.
 
-    ``t_half_ke0``, ``c50`` (S-ketamine), ``gamma`` and ``emax`` are :class:`~ketpk.Parameter`
+    ``driver`` is the driving species: ``"s_ketamine"`` (default) or ``"ketamine"`` (total R+S
+    ketamine of a racemic model, for models estimated on racemic concentrations).
+    ``t_half_ke0``, ``c50`` (of the driver), ``gamma`` and ``emax`` are :class:`~ketpk.Parameter`
     objects with sources; unpublished ones carry ``assumption``. ``validity`` says where the
     model was estimated and may be used; ``r_ketamine`` which paper the R-enantiomer handling
     follows; ``notes`` are further assumption labels (e.g. an assumed equation form).
@@ -100,11 +116,21 @@ class EffectModel:
     metabolites: tuple[MetaboliteTerm, ...] = ()
     notes: tuple[str, ...] = ()
     evidence: str = "published"
+    driver: str = "s_ketamine"
+
+    def __post_init__(self) -> None:
+        if self.driver not in ("s_ketamine", "ketamine"):
+            raise ParameterError(f"`driver` must be 's_ketamine' or 'ketamine'; got {self.driver!r}.")
 
     @property
     def site(self) -> str:
         """Effect-site name used in analyte names, e.g. ``"ketamine@olofsen2022"``."""
         return self.id.replace(".", "_")
+
+    @property
+    def species(self) -> tuple[str, ...]:
+        """The driver, then each metabolite term's species."""
+        return (self.driver, *(m.species for m in self.metabolites))
 
     @property
     def parameters(self) -> tuple[Parameter, ...]:
@@ -133,15 +159,14 @@ class EffectModel:
         return replace(self, **changed)
 
     def attach(self, model: DrugModel) -> DrugModel:
-        """``model`` with this effect's site on S-ketamine (and on each metabolite term)."""
-        species = ("s_ketamine", *(m.species for m in self.metabolites))
-        return with_effect_site(model, site=self.site, of=[s_analyte(model, s) for s in species],
+        """``model`` with this effect's site on the driver (and on each metabolite term)."""
+        return with_effect_site(model, site=self.site, of=[driver_analyte(model, s) for s in self.species],
                                 t_half=self.t_half_ke0.value, source=f"{self.id}: {self.t_half_ke0.source}",
                                 assumption=self.t_half_ke0.assumption)
 
     def drive(self, ce: Mapping[str, np.ndarray]) -> np.ndarray:
         """Normalised drive X from effect-site concentrations (µmol/L) keyed by species."""
-        agonist = ce["s_ketamine"] / _molar(self.c50, "s_ketamine")
+        agonist = ce[self.driver] / _molar(self.c50, self.driver)
         antagonist = 1.0
         for term in self.metabolites:
             ratio = ce[term.species] / _molar(term.potency, term.species)
@@ -158,7 +183,7 @@ class EffectModel:
     def describe(self) -> str:
         """A readable card: endpoint, citation, form, parameters with sources and assumptions."""
         lines = [f"{self.id}: {self.endpoint}", f"  citation: {self.citation}",
-                 f"  evidence: {self.evidence}", f"  valid for: {self.validity}",
+                 f"  evidence: {self.evidence}", f"  driven by: {self.driver}", f"  valid for: {self.validity}",
                  f"  R-ketamine: {self.r_ketamine}"]
         for p in self.parameters:
             flag = f"  [ASSUMPTION: {p.assumption}]" if p.assumption else ""

@@ -1,4 +1,5 @@
-"""Published ketamine concentration–effect models (all driven by S-ketamine effect-site Ce).
+"""Published ketamine concentration–effect models (driven by S-ketamine effect-site Ce, except
+Herd 2008, estimated on total racemic ketamine).
 
 Sources and what was retrieved (from each paper's abstract or thesis, as named below):
 
@@ -10,6 +11,14 @@ Sources and what was retrieved (from each paper's abstract or thesis, as named b
   0.3 nmol/mL (drug high); final model S-ketamine only. t½ke0 and γ not retrieved: assumptions.
 * Dahan 2011 [abstract]: CRPS-1 pain relief, C50 10.5 ng/mL, onset/offset t½ 10.9 days. The
   equation was not retrieved; the effect-compartment + sigmoid Emax form here is an assumption.
+* Herd 2008 [abstract]: sedation of children (0-5 score, 5 = spontaneously awake) on serum
+  racemic ketamine: effect compartment t½ 11 s, Emax model with E0 = 5, fractional Emax 0.939,
+  EC50 0.56 mg/L, Hill 3.71. Every parameter of the sedation model was retrieved (its logistic
+  models for arousal, recall and remembering are not built: their slopes were not). With
+  racemic.herd2007 it reproduces Dallimore 2008's simulated 15 min of sedation < 2 after
+  1.5-2.125 mg/kg (14.5-15.25 min, tests/test_effects.py); Dallimore's "level 4 only after 70 min"
+  (1.5 mg/kg, adult) is not reproduced by the typical subject (30 min), perhaps because it
+  describes a population with EC50 CV 136 %.
 
 R-ketamine: every model here follows Olofsen 2022 (no R-ketamine contribution). Dahan 2024
 (ACS Pharmacol Transl Sci; research_gaps.md §6.1) found R-ketamine ~52% less potent than S but not
@@ -131,8 +140,36 @@ DAHAN2011 = EffectModel(
     evidence="assumed form",
 )
 
+HERD2008_CITATION = Citation(
+    authors="Herd DW, Anderson BJ, Keene NA, Holford NHG", year=2008,
+    title="Investigating the pharmacodynamics of ketamine in children",
+    journal="Paediatr Anaesth 18(1):36-42", pmid="18095964")
+
+#: Herd 2008 sedation score at baseline (spontaneously awake without stimulus), abstract E0.
+HERD2008_BASELINE_SCORE = 5.0
+
+HERD2008 = EffectModel(
+    id="herd2008.sedation",
+    endpoint="sedation of children, as the fractional fall of the 0-5 sedation score from E0 = 5 "
+             "(5 = spontaneously awake, 0 = unresponsive): score = 5 × (1 − effect)",
+    citation=HERD2008_CITATION,
+    t_half_ke0=Parameter("t_half_ke0", "11 s", "effect-compartment equilibration half-time",
+                         "abstract (95% CI 0.07-20 s)"),
+    c50=Parameter("C50", "0.56 mg/L", "total (R+S) ketamine effect-site EC50", "abstract (BSV CV 136%)"),
+    gamma=Parameter("gamma", "3.71", "Hill coefficient", "abstract"),
+    emax=Parameter("Emax", "0.939", "fractional Emax (fraction of the baseline score E0 = 5)",
+                   "abstract (BSV CV 24%)"),
+    validity="43 children in a paediatric emergency department (PD subset of 60), 8.15 (SD 3.5) y, "
+             "34.9 (SD 15.8) kg, 1-1.5 mg/kg racemic ketamine IV; serum sampled 14-152 min; "
+             "paired with the Herd 2007 PK model (racemic.herd2007) of the same children; typical "
+             "values (the EC50 CV 136% and Emax CV 24% between children are not simulated)",
+    r_ketamine="estimated on total racemic (R+S) ketamine; enantiomers not resolved, so it needs a "
+               "racemic model and does not apply to S-ketamine regimens",
+    driver="ketamine",
+)
+
 EFFECT_MODELS: dict[str, EffectModel] = {
-    m.id: m for m in (OLOFSEN2022, SIMONS2022_ANTINOCICEPTION, SIMONS2022_DRUG_HIGH, DAHAN2011)
+    m.id: m for m in (OLOFSEN2022, SIMONS2022_ANTINOCICEPTION, SIMONS2022_DRUG_HIGH, DAHAN2011, HERD2008)
 }
 
 

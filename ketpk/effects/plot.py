@@ -1,4 +1,4 @@
-"""Effect plots: S-ketamine plasma and effect-site concentrations over the effect curves.
+"""Effect plots: plasma and effect-site concentrations of each effect's driver over the effect curves.
 
 matplotlib is imported inside the function only.
 """
@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from ..units import to_unit
-from .emax import s_analyte
 
 __all__ = ["plot_effects"]
 
@@ -16,7 +15,7 @@ __all__ = ["plot_effects"]
 def plot_effects(comparison: Any, *, unit: str = "ng/mL", time_unit: str = "h", axes: Any = None) -> Any:
     """Two panels for an :class:`~ketpk.effects.EffectComparison` (one subject or the median).
 
-    Top: plasma S-ketamine per regimen (solid) with each effect site (thin). Bottom: each effect
+    Top: plasma driver (S-ketamine, or total ketamine) per regimen (solid) with each effect site (thin). Bottom: each effect
     (fraction of maximum) per regimen, dashed and marked "(assumption)" when it rests on
     assumption-labelled values, with the comparison threshold; citations in the footer.
     Returns the Figure.
@@ -35,12 +34,12 @@ def plot_effects(comparison: Any, *, unit: str = "ng/mL", time_unit: str = "h", 
     for i, (label, result) in enumerate(comparison.results.items()):
         colour = colours[i % len(colours)]
         times = to_unit(result.times, time_unit, "time_unit").magnitude
-        parent = s_analyte(result.pk.model, "s_ketamine")
-        plasma = np.median(np.atleast_2d(result.concentration(parent, unit).magnitude), axis=0)
-        top.plot(times, plasma, color=colour, lw=1.8, label=f"{label}: plasma S-ketamine")
+        for parent in dict.fromkeys(c.analyte for c in result.curves.values()):
+            plasma = np.median(np.atleast_2d(result.concentration(parent, unit).magnitude), axis=0)
+            top.plot(times, plasma, color=colour, lw=1.8, label=f"{label}: plasma {parent}")
         for j, curve in enumerate(result.curves.values()):
             site = curve.effect_id.replace(".", "_")
-            ce = np.median(np.atleast_2d(result.concentration(f"{parent}@{site}", unit).magnitude), axis=0)
+            ce = np.median(np.atleast_2d(result.concentration(f"{curve.analyte}@{site}", unit).magnitude), axis=0)
             top.plot(times, ce, color=colour, lw=0.9, ls=dashed[j % len(dashed)],
                      label=f"{label}: Ce {curve.effect_id}")
             flag = " (assumption)" if curve.assumptions else ""
@@ -49,7 +48,7 @@ def plot_effects(comparison: Any, *, unit: str = "ng/mL", time_unit: str = "h", 
                         label=f"{label}: {curve.effect_id}{flag}")
             citations[curve.effect_id] = curve.citation
     bottom.axhline(comparison.threshold, color="grey", lw=0.8, ls=":", label=f"threshold {comparison.threshold:g}")
-    top.set_ylabel(f"S-ketamine [{unit}]")
+    top.set_ylabel(f"concentration [{unit}]")
     top.set_title("plasma and effect-site concentration", fontsize=10)
     bottom.set_ylabel("effect [fraction of max]")
     bottom.set_xlabel(f"time [{time_unit}]")
@@ -60,6 +59,7 @@ def plot_effects(comparison: Any, *, unit: str = "ng/mL", time_unit: str = "h", 
     engine = fig.get_layout_engine()
     if engine is not None and hasattr(engine, "set"):
         engine.set(rect=(0, 0.018 * len(citations), 1, 1 - 0.018 * len(citations)))  # footer room
-    fig.text(0.01, 0.005, "\n".join(f"{k}: {c.authors.split(',')[0]} {c.year}, doi:{c.doi}"
+    fig.text(0.01, 0.005, "\n".join(f"{k}: {c.authors.split(',')[0]} {c.year}, "
+                                  + (f"doi:{c.doi}" if c.doi else f"PMID {c.pmid}")
                                   for k, c in citations.items()), fontsize=6, va="bottom")
     return fig

@@ -14,7 +14,7 @@ from ..result import SimulationResult
 from ..models import resolve
 from ..simulate import simulate
 from ..units import Q_
-from .emax import EffectModel, s_analyte
+from .emax import EffectModel, driver_analyte
 from .library import get
 
 __all__ = ["EffectCurve", "EffectResult", "simulate_effects"]
@@ -25,7 +25,8 @@ class EffectCurve:
     """One effect over time with its provenance.
 
     ``values`` (fraction of maximal effect) and ``drive`` (X = Ce/C50 with metabolite terms;
-    X >= 1 means at or above C50) have shape (n_times,) or (n_subjects, n_times).
+    X >= 1 means at or above C50) have shape (n_times,) or (n_subjects, n_times); ``analyte`` is
+    the PK analyte whose effect site drives it (e.g. ``"ketamine"``).
     """
 
     effect_id: str
@@ -36,6 +37,7 @@ class EffectCurve:
     citation: Citation
     assumptions: tuple[str, ...]
     validity: str
+    analyte: str
 
     @property
     def times(self):
@@ -108,8 +110,9 @@ def simulate_effects(model: Any, regimen: Any, times: Any, effects: Sequence[Any
                      subjects: Any = None, solver: Any = "exact") -> EffectResult:
     """Simulate ``effects`` (effect-model ids or :class:`EffectModel` objects) of ``regimen``.
 
-    The PK ``model`` (object or id) must resolve S-ketamine (an S-ketamine model, or a racemic
-    model with an ``"s_ketamine"`` analyte). Effect sites are extra linear states of the same
+    The PK ``model`` (object or id) must resolve each effect's driver: S-ketamine (an S-ketamine
+    model, or a racemic model with an ``"s_ketamine"`` analyte), or total ketamine of a racemic
+    model for effects estimated on racemic concentrations (``EffectModel.driver``). Effect sites are extra linear states of the same
     system, solved by ``solver`` with the plasma curves. Other arguments as :func:`ketpk.simulate`.
     """
     pk_model = resolve(model)
@@ -122,12 +125,12 @@ def simulate_effects(model: Any, regimen: Any, times: Any, effects: Sequence[Any
     pk = simulate(wrapped, regimen, times, subjects=subjects, solver=solver, record="plasma")
     curves = {}
     for effect_model in chosen:
-        species = ("s_ketamine", *(m.species for m in effect_model.metabolites))
-        ce = {s: pk.concentrations_umol_per_l[f"{s_analyte(pk_model, s)}@{effect_model.site}"] for s in species}
+        ce = {s: pk.concentrations_umol_per_l[f"{driver_analyte(pk_model, s)}@{effect_model.site}"]
+              for s in effect_model.species}
         curves[effect_model.id] = EffectCurve(
             effect_id=effect_model.id, endpoint=effect_model.endpoint, times_min=pk.times_min,
             values=pk._squeeze(effect_model.effect(ce)),
             drive=pk._squeeze(effect_model.drive(ce)),
             citation=effect_model.citation, assumptions=effect_model.assumptions,
-            validity=effect_model.validity)
+            validity=effect_model.validity, analyte=driver_analyte(pk_model, effect_model.driver))
     return EffectResult(pk=pk, curves=curves)

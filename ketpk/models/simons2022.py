@@ -19,9 +19,11 @@ from __future__ import annotations
 
 from ..citations import Citation
 from ..model import (
-    Allometric, DrugModel, Input, OmegaBlock, Parameter, Params, ResidualError, Route, SystemBuilder,
+    Allometric, DrugModel, Input, OmegaBlock, Parameter, ParameterUncertainty, Params, ResidualError,
+    Route, SystemBuilder,
 )
 from ..routes import iv_route
+from ..units import read_known
 
 _V = (Allometric(1.0),)
 _CL = (Allometric(0.75),)
@@ -70,6 +72,16 @@ PARAMETERS = (
     Parameter("CLH1", "0.933 L/min", "S-HNK elimination clearance", f"{_T4}, CLH1", _CL),
     Parameter("CLH2", "1.70 L/min", "S-HNK inter-compartmental clearance", f"{_T4}, CLH2", _CL),
 )
+
+#: Table 4's standard error of each estimated theta (SEE, in the estimate's unit; F1 and F2 in
+#: fractions), as transcribed in nlmixr2lib ``Simons_2022_s_ketamine.R``; FM_NK and FM_HNK are
+#: fixed and carry none. RSE = SEE / estimate.
+_SEE = {"F1": "0.012", "D1": "1.0 min", "KA1": "0.002 1/min", "F2": "0.06", "D2": "3.5 min",
+        "KA2": "0.007 1/min", "MTTG": "1.7 min", "VK1": "0.9 L", "VK2": "2.9 L", "VK3": "11 L",
+        "CLK1": "0.06 L/min", "CLK2": "0.24 L/min", "CLK3": "0.08 L/min", "MTT_KNK": "1.0 min",
+        "VN2": "13 L", "CLN1": "0.04 L/min", "CLN2": "0.15 L/min", "MTT_NKHNK": "0.51 min",
+        "VH1": "2.0 L", "VH2": "6.5 L", "CLH1": "0.068 L/min", "CLH2": "0.25 L/min"}
+_RSE = {p.name: read_known(_SEE[p.name])[0] / p.canonical for p in PARAMETERS if p.name in _SEE}
 
 _MUCOSAL, _SWALLOWED, _GUT_DELAY = "ketamine.depot_mucosal", "ketamine.depot_swallowed", "ketamine.gut_liver"
 _CHAIN_K = ("ketamine.metabolism1", "ketamine.metabolism2")
@@ -162,6 +174,9 @@ SIMONS2022 = DrugModel(
              "MTTG": 0.937, "VH2": 0.152},
             source="Table 4, inter-occasion nu^2 (two visits per subject)"),
     ),
+    uncertainty=ParameterUncertainty(
+        _RSE, source="Table 4, SEE of each estimated theta divided by the estimate (RSE); the "
+                     "fixed fm values carry none"),
     residual_error=(
         ResidualError("ketamine", proportional=0.1095,
                       source="Table 4 prints 0.012; read as a variance (SD 0.1095) as nlmixr2lib does"),

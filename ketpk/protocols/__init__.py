@@ -5,9 +5,10 @@
 >>> reg.total_amount(ketpk.Subject(weight="100 kg"))  # capped at 25 mg/h
 <Quantity(1000.0, 'milligram')>
 
-Each protocol is a :class:`Protocol` (a Regimen) with ``drug`` (the model form it is for:
-``"esketamine"`` or ``"racemic"``), ``citation``, ``steps``, ``assumptions`` (every part not in
-the paper) and :meth:`Protocol.describe`. Options are keyword arguments of :func:`get`.
+Each protocol is a frozen :class:`Protocol` that holds a Regimen (``regimen``) with ``drug``
+(the model form it is for: ``"esketamine"`` or ``"racemic"``), ``citation``, ``steps``,
+``assumptions`` (every part not in the paper) and :meth:`Protocol.describe`; every function that
+takes a Regimen takes a Protocol. Options are keyword arguments of :func:`get`.
 """
 
 from __future__ import annotations

@@ -1,41 +1,100 @@
-"""The :class:`Protocol` regimen type and the registry that :func:`ketpk.protocols.get` reads."""
+"""The :class:`Protocol` value (a Regimen with its citation) and the registry that
+:func:`ketpk.protocols.get` reads."""
 
 from __future__ import annotations
 
+import functools
 import inspect
 import warnings
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..citations import Citation
 from ..display import Card, CardData, quantity_text, value_text
 from ..errors import ProtocolLimitWarning, RegimenError
+from ..named import NamedRegimen
 from ..regimen import Infusion, Regimen
 from ..units import as_quantity
 
 __all__ = ["Protocol", "ProtocolSummary", "register", "single_infusion", "check_limit", "REGISTRY"]
 
 
-class Protocol(Card, Regimen):
-    """A published regimen: its doses plus name, citation, drug form, steps and assumptions.
+def _of_regimen(name: str) -> Any:
+    """Regimen method ``name`` applied to the protocol's :attr:`Protocol.regimen`."""
+    method = getattr(Regimen, name)
 
-    It is a :class:`~ketpk.Regimen` (per-weight doses resolve per subject at simulation time);
-    combining or shifting it gives a plain Regimen. Immutable, like every Regimen.
+    @functools.wraps(method)
+    def delegate(self: Protocol, *args: Any, **kwargs: Any) -> Any:
+        return method(self.regimen, *args, **kwargs)
+
+    return delegate
+
+
+@dataclass(frozen=True, repr=False)
+class Protocol(Card, NamedRegimen):
+    """A published regimen: a :class:`~ketpk.Regimen` (``regimen``, doses in mg; per-weight
+    doses resolve per subject at simulation time) with its name, citation, drug form, steps,
+    assumptions and options. A frozen value; every function that takes a Regimen takes a
+    Protocol (and simulates its ``regimen``).
+
+    ``regimen`` may be given as the doses; it is stored as a Regimen of the protocol's ``drug``.
+    A small set of Regimen methods is delegated to ``regimen``: ``doses``, iteration and
+    ``len``, ``resolve``, the one-subject summaries (``total_amount`` mg, ``amount_per_day`` mg,
+    ``max_rate`` mg/h, ``duration`` h, ``capped_doses``), ``to_event_table``, ``shifted`` and
+    ``+`` (these two give a plain Regimen of the same drug form). For the rest (``repeat``,
+    ``with_steady_state``, ``parts``) use ``protocol.regimen``.
     """
 
-    __slots__ = ("name", "drug", "citation", "steps", "assumptions", "options")
+    regimen: Regimen
+    name: str
+    drug: str
+    citation: Citation
+    steps: tuple[str, ...]
+    assumptions: tuple[str, ...] = ()
+    options: dict[str, Any] = field(default_factory=dict, hash=False)
 
-    def __init__(self, doses: Any, *, name: str, drug: str, citation: Citation,
-                 steps: tuple[str, ...], assumptions: tuple[str, ...] = (),
-                 options: dict[str, Any] | None = None) -> None:
-        if drug not in ("esketamine", "racemic"):
-            raise RegimenError(f"protocol `drug` must be 'esketamine' or 'racemic'; got {drug!r}.")
-        super().__init__(doses, drug=drug)
-        values = {"name": name, "drug": drug, "citation": citation, "steps": tuple(steps),
-                  "assumptions": tuple(assumptions), "options": dict(options or {})}
-        for key, value in values.items():
+    def __post_init__(self) -> None:
+        if self.drug not in ("esketamine", "racemic"):
+            raise RegimenError(f"protocol `drug` must be 'esketamine' or 'racemic'; got {self.drug!r}.")
+        regimen = self.regimen
+        if not isinstance(regimen, Regimen):
+            regimen = Regimen(regimen, drug=self.drug)
+        elif regimen.drug is None:
+            regimen = Regimen(regimen.doses, steady_state=regimen.steady_state, drug=self.drug)
+        elif regimen.drug != self.drug:
+            raise RegimenError(f"protocol {self.name!r} is for {self.drug}, but its regimen doses "
+                               f"{regimen.drug}; give doses of one drug form.")
+        for key, value in {"regimen": regimen, "steps": tuple(self.steps),
+                           "assumptions": tuple(self.assumptions),
+                           "options": dict(self.options or {})}.items():
             object.__setattr__(self, key, value)
+
+    @property
+    def doses(self) -> tuple[Any, ...]:
+        """The regimen's doses, sorted by start time."""
+        return self.regimen.doses
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.regimen)
+
+    def __len__(self) -> int:
+        return len(self.regimen)
+
+    def __add__(self, other: Any) -> Regimen:
+        return self.regimen + other
+
+    def __radd__(self, other: Any) -> Regimen:
+        return other + self.regimen
+
+    resolve = _of_regimen("resolve")
+    total_amount = _of_regimen("total_amount")
+    amount_per_day = _of_regimen("amount_per_day")
+    max_rate = _of_regimen("max_rate")
+    duration = _of_regimen("duration")
+    capped_doses = _of_regimen("capped_doses")
+    to_event_table = _of_regimen("to_event_table")
+    shifted = _of_regimen("shifted")
 
     @property
     def routes(self) -> tuple[str, ...]:
