@@ -32,7 +32,7 @@ CENTRAL_VOLUME = Parameter(
     otto2021.PARAMETERS[0].covariates)
 
 VENOUS_LINK = Parameter(
-    "k_av", "0.32 1/min", "arterio-venous link: rate at which arm venous plasma follows arterial plasma",
+    "k_av", "0.31 1/min", "arterio-venous link: rate at which arm venous plasma follows arterial plasma",
     "calibrated to the arterial studies (Kamp 2020 racemic and S-ketamine infusions; Simons 2022 "
     "S-ketamine oral thin film) against the venous ones (Pharmacotherapy 2022, Otto 2021, Chong "
     "2006, Huge 2010 and the rest of the registry) (scripts/calibrate.py): a 3-min time constant. "

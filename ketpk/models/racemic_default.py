@@ -72,16 +72,18 @@ _SPECIFIC: dict[str, RouteValue] = {
     "F_im": RouteValue("0.93", "IM bioavailability",
                        "Clements 1982 J Pharm Sci 71:539 (adults), via secondary summaries; primary "
                        "not retrieved (Hornik 2018 children: 0.41)"),
-    "F_oral": RouteValue("0.24", "oral racemic ketamine bioavailability (parent)",
+    "F_oral": RouteValue("0.238", "oral racemic ketamine bioavailability (parent)",
                          "calibrated to Chong 2006 (Pain Med 7:469), Grant 1981 (Br J Anaesth 53:805) "
                          "and Yanagihara 2003 (Biopharm Drug Dispos 24:37) within the published adult "
-                         "range 0.17 (Clements 1982) - 0.24 (Chong 2009) (scripts/calibrate.py)"),
+                         "range 0.17 (Clements 1982) - 0.24 (Chong 2009) (scripts/calibrate.py), at "
+                         "its upper bound: the racemate's AUC-based F (1.0089 × F_oral with the "
+                         "enantioselective first pass) is 0.24"),
     "fpre_oral": RouteValue("0.51", "oral dose fraction reaching the circulation as norketamine "
                             "formed presystemically",
                             "calibrated to the oral and sublingual norketamine Cmax of Chong 2006 "
                             "(scripts/calibrate.py); Chong's 'parent + norketamine 59 % as ketamine "
                             "equivalents' read as F + fpre gave 0.39 before calibration"),
-    "ka_oral": RouteValue("1.54 1/h", "oral absorption rate constant",
+    "ka_oral": RouteValue("1.55 1/h", "oral absorption rate constant",
                           "calibrated to the oral Cmax and Tmax of Chong 2006 and Grant 1981 "
                           "(scripts/calibrate.py); Perez-Ruixo 2021's esketamine solution ka_po 0.97 /h "
                           "gave a later, flatter peak"),
