@@ -44,8 +44,9 @@ FREE = {
     },
     "racemic": {
         # the published adult oral racemic range 0.17 (Clements 1982) - 0.24 (Chong 2009) for the
-        # AUC-based F, which is 1.0089 x F_oral (the enantioselective first pass, racemic_default)
-        "F_oral": ("", 0.17, 0.238),
+        # AUC-based F, which is 1.0089 x F_oral (the enantioselective first pass, racemic_default):
+        # F_oral <= 0.237 keeps it <= 0.24
+        "F_oral": ("", 0.17, 0.237),
         "fpre_oral": ("", 0.2, 0.8),
         "ka_oral": ("1/h", 0.3, 6.0),
         "ka_sublingual": ("1/min", 0.005, 0.2),

@@ -72,12 +72,12 @@ _SPECIFIC: dict[str, RouteValue] = {
     "F_im": RouteValue("0.93", "IM bioavailability",
                        "Clements 1982 J Pharm Sci 71:539 (adults), via secondary summaries; primary "
                        "not retrieved (Hornik 2018 children: 0.41)"),
-    "F_oral": RouteValue("0.238", "oral racemic ketamine bioavailability (parent)",
+    "F_oral": RouteValue("0.237", "oral racemic ketamine bioavailability (parent)",
                          "calibrated to Chong 2006 (Pain Med 7:469), Grant 1981 (Br J Anaesth 53:805) "
                          "and Yanagihara 2003 (Biopharm Drug Dispos 24:37) within the published adult "
                          "range 0.17 (Clements 1982) - 0.24 (Chong 2009) (scripts/calibrate.py), at "
                          "its upper bound: the racemate's AUC-based F (1.0089 × F_oral with the "
-                         "enantioselective first pass) is 0.24"),
+                         "enantioselective first pass) is 0.239"),
     "fpre_oral": RouteValue("0.51", "oral dose fraction reaching the circulation as norketamine "
                             "formed presystemically",
                             "calibrated to the oral and sublingual norketamine Cmax of Chong 2006 "
