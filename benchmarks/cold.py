@@ -1,11 +1,17 @@
 """Whole-process benchmarks (issue 11): W1 cold start against a numpy-only process, W2 in a process.
 
-    python3 benchmarks/cold.py pair --repeats 5   # W1 and the numpy-only baseline, alternated
+    python3 benchmarks/cold.py pair --repeats 5   # W1 (both forms) and the numpy-only baseline, alternated
     /usr/bin/time -v python3 benchmarks/cold.py w2  # W2: wall, CPU and peak RSS
     python3 benchmarks/cold.py load                 # the library load, in steps
 
 ``w1``: import ketpk, sample 1,000 subjects of ``esketamine`` (seed 2009), protocol
 ``sigtermans2009``, simulate 100.8 h at 1 min, read both concentrations in ng/mL (2 × 48 MB).
+It writes the times as ``ketpk.TimeGrid("100.8 h", step="1 min")`` and reads the outputs with
+``result.concentration_values(analyte, "ng/mL")`` (plain arrays, the same floats), the public
+forms that need no pint: the whole process never imports pint.
+``w1_quantity``: the same with pint Quantities, as W1 was first written:
+``ketpk.Q_(np.arange(0, 100.8 * 60 + 1), "min")`` and ``result.concentration(a, "ng/mL").magnitude``
+(pint is imported, ~0.2 s).
 ``baseline``: import numpy only and make two arrays of the same shape and dtype (the same
 97 MB of outputs): what any Python process producing these outputs must pay at least.
 ``load``: wall times (s) of ``import ketpk``, then ``models.get("esketamine")``, then importing
@@ -29,6 +35,18 @@ SHAPE = (1000, 6049)
 
 
 def w1() -> None:
+    sys.path.insert(0, str(ROOT))
+    import ketpk
+
+    model = ketpk.models.get("esketamine")
+    pop = ketpk.population.sample(model, SHAPE[0], seed=2009)
+    result = ketpk.simulate(model, ketpk.protocols.get("sigtermans2009"),
+                            ketpk.TimeGrid("100.8 h", step="1 min"), subjects=pop)
+    outputs = [result.concentration_values(a, "ng/mL") for a in result.analytes]
+    assert sum(o.nbytes for o in outputs) == 2 * SHAPE[0] * SHAPE[1] * 8
+
+
+def w1_quantity() -> None:
     sys.path.insert(0, str(ROOT))
     import numpy as np
 
@@ -81,10 +99,13 @@ def load() -> None:
 
 
 def pair(repeats: int) -> None:
-    """Run the W1 and baseline processes alternately; print wall and CPU (user + sys) times,
-    each run and the medians (s). On a loaded machine the CPU times are the steadier figure."""
-    wall: dict[str, list[float]] = {"w1": [], "baseline": []}
-    cpu: dict[str, list[float]] = {"w1": [], "baseline": []}
+    """Run the W1 (both forms) and baseline processes alternately; print wall and CPU (user +
+    sys) times, each run and the medians (s). On a loaded machine the CPU times are the steadier
+    figure. A code version without ``w1_quantity`` (before TimeGrid) fails on ``w1``: run its own
+    cold.py."""
+    kinds = ("w1", "w1_quantity", "baseline")
+    wall: dict[str, list[float]] = {kind: [] for kind in kinds}
+    cpu: dict[str, list[float]] = {kind: [] for kind in kinds}
     for _ in range(repeats):
         for kind in wall:
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -97,16 +118,18 @@ def pair(repeats: int) -> None:
         for kind, values in table.items():
             print(f"{name} {kind}: median {statistics.median(values):.3f} s of "
                   f"{', '.join(f'{v:.3f}' for v in values)}")
-        print(f"{name} ratio w1 / baseline: "
-              f"{statistics.median(table['w1']) / statistics.median(table['baseline']):.2f}")
+        for kind in kinds[:-1]:
+            print(f"{name} ratio {kind} / baseline: "
+                  f"{statistics.median(table[kind]) / statistics.median(table['baseline']):.2f}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=("w1", "baseline", "w2", "load", "pair"))
+    parser.add_argument("what", choices=("w1", "w1_quantity", "baseline", "w2", "load", "pair"))
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
-    {"w1": w1, "baseline": baseline, "w2": w2, "load": load}.get(args.what, lambda: pair(args.repeats))()
+    steps = {"w1": w1, "w1_quantity": w1_quantity, "baseline": baseline, "w2": w2, "load": load}
+    steps.get(args.what, lambda: pair(args.repeats))()
 
 
 if __name__ == "__main__":

@@ -61,19 +61,28 @@ def unit_text(unit: Any) -> str:
 def quantity_text(value: Any, digits: int = 3) -> str:
     """A scalar Quantity rounded to ``digits`` significant digits with :func:`unit_text`
     (``0.317 mg/kg/h``, ``1200 mg``: never an exponent)."""
-    text = unit_text(value.units)
-    number = np.format_float_positional(float(value.magnitude), precision=digits, unique=False,
-                                        fractional=False, trim="-")
-    return number + (f" {text}" if text else "")
+    return _number_unit(value.magnitude, unit_text(value.units), digits)
 
 
-def value_text(value: Any, digits: int = 3) -> str:
-    """An option value as text: Quantities and strings with units via :func:`quantity_text`,
-    tuples item by item, anything else as ``str``."""
-    from .units import Q_
+def _number_unit(number: Any, unit: str, digits: int) -> str:
+    text = np.format_float_positional(float(number), precision=digits, unique=False,
+                                      fractional=False, trim="-")
+    return text + (f" {unit}" if unit else "")
+
+
+def value_text(value: Any, digits: int = 3, unit: str | None = None) -> str:
+    """An option value as text: Quantities and strings with units via :func:`quantity_text`
+    (in ``unit`` if given, e.g. ``"ug/kg/min"``), tuples item by item, anything else as ``str``.
+    A string of a known unit (:func:`ketpk.units.split_known`) is written without pint."""
+    from .units import Q_, dose_in, split_known
 
     if isinstance(value, (tuple, list)):
-        return "(" + ", ".join(value_text(v, digits) for v in value) + ")"
+        return "(" + ", ".join(value_text(v, digits, unit) for v in value) + ")"
+    known = split_known(value) if isinstance(value, str) else None
+    if known is not None and known.unit:
+        number = dose_in(value, unit) if unit else known.number
+        if number is not None:  # µg as unit_text writes it
+            return _number_unit(number, (unit or known.unit).replace("ug", "µg"), digits)
     if isinstance(value, str):
         try:
             parsed = Q_(value)
@@ -83,7 +92,7 @@ def value_text(value: Any, digits: int = 3) -> str:
             return value  # a bare number or word
         value = parsed
     if hasattr(value, "units"):
-        return quantity_text(value, digits)
+        return quantity_text(value.to(unit) if unit else value, digits)
     return str(value)
 
 

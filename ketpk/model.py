@@ -20,7 +20,7 @@ from .errors import ParameterError, RegimenError
 from .physical import check_balance, check_flow, check_inputs, check_volume
 from .residual import ResidualError
 from .species import SPECIES, molar_mass
-from .units import CANONICAL, Q_, as_quantity, read_known
+from .units import CANONICAL, Q_, as_quantity, lazy_quantity, read_known
 
 __all__ = [
     "Parameter", "Allometric", "FromColumn", "CovariateEffect", "OmegaBlock", "ParameterUncertainty",
@@ -156,19 +156,7 @@ class Parameter:
         return self._canonical
 
 
-def _value(self: Parameter) -> Any:
-    """The typical value as a Quantity (a known-unit string is read by pint on first access)."""
-    raw = self.__dict__["value"]
-    if isinstance(raw, str):
-        raw = self.__dict__["value"] = as_quantity(raw, f"Parameter {self.name!r} value")
-    return raw
-
-
-def _set_value(self: Parameter, value: Any) -> None:
-    self.__dict__["value"] = value  # only the dataclass __init__ sets it: the class is frozen
-
-
-Parameter.value = property(_value, _set_value, doc=_value.__doc__)  # type: ignore[assignment]
+lazy_quantity(Parameter, "value", lambda p: f"Parameter {p.name!r} value")
 
 #: Key prefix of a subject's log-factor on a typical value (a replicate's draw from the
 #: estimates' uncertainty), carried with the etas: ``etas["theta:CL"]``.

@@ -20,7 +20,7 @@ from .errors import RegimenError
 from .named import NamedRegimen
 from .routecodes import ROUTES, check_route
 from .subject import subject_weights
-from .units import as_quantity, parse_dose, to_canonical
+from .units import as_quantity, lazy_quantity, parse_dose, read_dose, read_known, to_canonical
 
 __all__ = ["ROUTES", "Bolus", "Infusion", "Regimen", "ResolvedDose", "SteadyState", "as_regimen",
            "DoseSchedule", "dose_schedule"]
@@ -79,12 +79,14 @@ class ResolvedDose:
 
 
 def _per_subject(magnitude: float, per_weight: bool, weights: np.ndarray | None, name: str,
-                 shown: Any, n: int) -> np.ndarray:
+                 dose: Any, n: int) -> np.ndarray:
+    """``magnitude`` for ``n`` subjects, times each weight (kg) if ``per_weight``; ``dose`` and
+    ``name`` say which value is meant in errors."""
     if not per_weight:
         return np.full(n, magnitude)
     if weights is None:
         raise RegimenError(
-            f"`{name}` is given per body weight ({shown}) but no subject weight is known. "
+            f"`{name}` is given per body weight ({getattr(dose, name)}) but no subject weight is known. "
             "Pass subjects=ketpk.Subject(weight='70 kg') (or a population) to simulate()."
         )
     return magnitude * weights
@@ -104,12 +106,32 @@ def _parse_caps(dose: Any, kind: str) -> None:
     object.__setattr__(dose, "_caps", tuple(parsed))
 
 
-def _apply_caps(value: np.ndarray, caps: tuple[tuple[float, bool], ...], weights: np.ndarray | None,
-                shown: Any, n: int) -> np.ndarray:
-    """``value`` limited by every cap (the smallest wins), caps resolved per subject."""
-    for magnitude, per_weight in caps:
-        value = np.minimum(value, _per_subject(magnitude, per_weight, weights, "cap", shown, n))
+def _apply_caps(value: np.ndarray, dose: Any, weights: np.ndarray | None, n: int) -> np.ndarray:
+    """``value`` limited by every cap of ``dose`` (the smallest wins), caps resolved per subject."""
+    for magnitude, per_weight in dose._caps:
+        value = np.minimum(value, _per_subject(magnitude, per_weight, weights, "cap", dose, n))
     return value
+
+
+def _given(dose: Any, name: str, known: Any) -> Any:
+    """The value given for field ``name``: kept as given when ``known`` (a string read without
+    pint; a Quantity on first access), else made a Quantity now, with pint's checks."""
+    value = dose.__dict__[name]
+    if known is None:
+        value = as_quantity(value, name)
+        object.__setattr__(dose, name, value)
+    return value
+
+
+def _known_time(value: Any) -> Any:
+    """``value`` read without pint if it is a time string of :data:`~ketpk.units.KNOWN_UNITS`."""
+    known = read_known(value) if isinstance(value, str) else None
+    return known if known is not None and known[1] == "[time]" else None
+
+
+def _known_dose(value: Any, kind: str) -> Any:
+    """``value`` read without pint if it is a dose string :func:`~ketpk.units.read_dose` knows."""
+    return read_dose(value, kind) if isinstance(value, str) else None
 
 
 class _DoseOps:
@@ -125,7 +147,7 @@ class _DoseOps:
         return Regimen([self]) + other
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Bolus(_DoseOps):
     """A single dose given at once (IV push) or into an absorption site (oral, IM, ...).
 
@@ -151,12 +173,12 @@ class Bolus(_DoseOps):
     _caps: tuple[tuple[float, bool], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "time", as_quantity(self.time, "time"))
-        object.__setattr__(self, "amount", as_quantity(self.amount, "amount"))
+        time = _given(self, "time", _known_time(self.__dict__["time"]))
+        amount_given = _given(self, "amount", _known_dose(self.__dict__["amount"], "amount"))
         check_route(self.route)
-        object.__setattr__(self, "_time_min", _time(self.time, "time"))
-        amount = parse_dose(self.amount, "amount", kind="amount")
-        _finite_positive(amount[0], "amount", self.amount)
+        object.__setattr__(self, "_time_min", _time(time, "time"))
+        amount = parse_dose(amount_given, "amount", kind="amount")
+        _finite_positive(amount[0], "amount", amount_given)
         object.__setattr__(self, "_amount", amount)
         _parse_caps(self, "amount")
 
@@ -171,13 +193,13 @@ class Bolus(_DoseOps):
 
     def resolve(self, weights: np.ndarray | None, n: int, *, capped: bool = True) -> ResolvedDose:
         """Canonical per-subject amounts; ``weights`` in kg or None; ``capped=False`` ignores caps."""
-        amount = _per_subject(*self._amount, weights, "amount", self.amount, n)
+        amount = _per_subject(*self._amount, weights, "amount", self, n)
         if capped:
-            amount = _apply_caps(amount, self._caps, weights, self.cap, n)
+            amount = _apply_caps(amount, self, weights, n)
         return ResolvedDose(self.route, self._time_min, amount)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Infusion(_DoseOps):
     """A zero-order infusion. Give exactly two of ``amount``, ``rate`` and ``duration``.
 
@@ -221,8 +243,7 @@ class Infusion(_DoseOps):
     _caps: tuple[tuple[float, bool], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        given = {k: v for k, v in (("amount", self.amount), ("rate", self.rate),
-                                   ("duration", self.duration)) if v is not None}
+        given = {k: self.__dict__[k] for k in ("amount", "rate", "duration") if self.__dict__[k] is not None}
         if len(given) != 2:
             raise RegimenError(
                 "`Infusion` needs exactly two of `amount`, `rate` and `duration`; got "
@@ -230,17 +251,17 @@ class Infusion(_DoseOps):
                 "E.g. Infusion(start='0 min', amount='10 mg', duration='30 min')."
             )
         check_route(self.route)
-        object.__setattr__(self, "start", as_quantity(self.start, "start"))
-        object.__setattr__(self, "_start_min", _time(self.start, "start"))
+        start = _given(self, "start", _known_time(self.__dict__["start"]))
+        object.__setattr__(self, "_start_min", _time(start, "start"))
         parsed: dict[str, Any] = {"amount": None, "rate": None, "duration": None}
         for key, value in given.items():
-            quantity = as_quantity(value, key)
-            object.__setattr__(self, key, quantity)
+            known = _known_time(value) if key == "duration" else _known_dose(value, key)
+            value = _given(self, key, known)
             if key == "duration":
-                parsed[key] = _duration(quantity, "duration")
+                parsed[key] = _duration(value, "duration")
             else:
-                parsed[key] = parse_dose(quantity, key, kind=key)
-                _finite_positive(parsed[key][0], key, quantity)
+                parsed[key] = parse_dose(value, key, kind=key)
+                _finite_positive(parsed[key][0], key, value)
         object.__setattr__(self, "_amount", parsed["amount"])
         object.__setattr__(self, "_rate", parsed["rate"])
         object.__setattr__(self, "_duration_min", parsed["duration"])
@@ -262,9 +283,9 @@ class Infusion(_DoseOps):
         """
         amount = rate = duration = None
         if self._amount is not None:
-            amount = _per_subject(*self._amount, weights, "amount", self.amount, n)
+            amount = _per_subject(*self._amount, weights, "amount", self, n)
         if self._rate is not None:
-            rate = _per_subject(*self._rate, weights, "rate", self.rate, n)
+            rate = _per_subject(*self._rate, weights, "rate", self, n)
         if self._duration_min is not None:
             duration = np.full(n, self._duration_min)
         if duration is None:
@@ -274,10 +295,15 @@ class Infusion(_DoseOps):
         else:
             amount = rate * duration
         if capped and self._caps:
-            rate = _apply_caps(rate, self._caps, weights, self.cap, n)
+            rate = _apply_caps(rate, self, weights, n)
             amount = rate * duration
         return ResolvedDose(self.route, self._start_min, amount, rate, duration)
 
+
+for _cls, _names in ((Bolus, ("time", "amount")), (Infusion, ("start", "amount", "rate", "duration"))):
+    for _name in _names:  # a known-unit string waits for pint until the field is read
+        lazy_quantity(_cls, _name, lambda dose, name=_name: name)
+del _cls, _names, _name
 
 Dose = Union[Bolus, Infusion]
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from .errors import RegimenError
 from .regimen import Bolus, Infusion, Regimen, check_route
-from .units import Q_, as_quantity, parse_dose, to_canonical
+from .units import Q_, as_quantity, dose_in, parse_dose, split_known, to_canonical
 
 __all__ = ["rate_steps", "amount_steps", "escalate", "check_lines"]
 
@@ -63,10 +63,9 @@ def rate_steps(steps: Sequence[tuple[Any, Any]], *, end: Any, route: str = "iv",
     bounds = times[1:] + [stop]
     doses = []
     for (start, rate), t0, t1 in zip(steps, times, bounds):
-        if parse_dose(as_quantity(rate, "rate"), "rate", kind="rate")[0] == 0:
+        if parse_dose(rate, "rate", kind="rate")[0] == 0:
             continue
-        doses.append(Infusion(start, route=route, rate=rate,
-                              duration=Q_(t1 - t0, "min"), cap=cap))
+        doses.append(Infusion(start, route=route, rate=rate, duration=f"{t1 - t0!r} min", cap=cap))
     return Regimen(doses)
 
 
@@ -99,8 +98,31 @@ def escalate(start: Any, step: Any, target: Any, times: Sequence[Any]) -> list[t
 
     Stops at the first step that reaches ``target``; all three values must share one unit
     style (all per weight or all absolute). Returns (time, value) pairs for :func:`rate_steps`
-    or :func:`amount_steps`.
+    or :func:`amount_steps`, each value in ``start``'s unit: a string such as
+    ``"2.4 ug/kg/min"`` when the three are strings of known units (read without pint), else a
+    Quantity.
     """
+    first, increment, goal, make = _in_start_units(start, step, target)
+    if increment <= 0 or goal < first:
+        raise RegimenError(f"`step` must be positive and `target` >= `start`; got step {step}, "
+                           f"start {start}, target {target}.")
+    out = []
+    for k, time in enumerate(times):
+        value = min(first + increment * k, goal)
+        out.append((time, make(value)))
+        if value >= goal:
+            return out
+    raise RegimenError(f"{len(times)} step times are too few to go from {start} to {target} in "
+                       f"steps of {step}; give more times or a larger step.")
+
+
+def _in_start_units(start: Any, step: Any, target: Any) -> tuple[Any, Any, Any, Any]:
+    """The magnitudes of ``start``, ``step`` and ``target`` in ``start``'s unit, and the maker of
+    a value in that unit: a string for known dose strings (read without pint), else a Quantity."""
+    unit = getattr(split_known(start) if isinstance(start, str) else None, "unit", None)
+    known = [dose_in(v, unit) for v in (start, step, target)] if unit else [None]
+    if None not in known:
+        return (*known, lambda value: f"{value!r} {unit}")
     first, increment, goal = (as_quantity(v, n) for v, n in ((start, "start"), (step, "step"),
                                                               (target, "target")))
     try:
@@ -109,17 +131,7 @@ def escalate(start: Any, step: Any, target: Any, times: Sequence[Any]) -> list[t
     except Exception as err:
         raise RegimenError(f"`start`, `step` and `target` must have the same units; got {start}, "
                            f"{step} and {target}.") from err
-    if increment.magnitude <= 0 or goal < first:
-        raise RegimenError(f"`step` must be positive and `target` >= `start`; got step {step}, "
-                           f"start {start}, target {target}.")
-    out = []
-    for k, time in enumerate(times):
-        value = min(first + increment * k, goal)
-        out.append((time, value))
-        if value >= goal:
-            return out
-    raise RegimenError(f"{len(times)} step times are too few to go from {start} to {target} in "
-                       f"steps of {step}; give more times or a larger step.")
+    return first.magnitude, increment.magnitude, goal.magnitude, lambda value: Q_(value, first.units)
 
 
 def check_lines(regimen: Regimen) -> None:

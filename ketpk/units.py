@@ -25,8 +25,9 @@ from __future__ import annotations
 import math
 import re
 import sys
+from collections.abc import Callable
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -39,7 +40,8 @@ if TYPE_CHECKING:
 __all__ = ["ureg", "Q_", "CANONICAL", "COVARIATE_UNITS", "to_covariate", "as_quantity", "parse_quantity",
            "to_canonical", "parse_dose", "parse_unit", "to_unit", "scalar", "convert", "KNOWN_UNITS",
            "read_known", "read_dose", "umol_per_mg", "from_minutes", "KNOWN_CONCENTRATIONS",
-           "concentration_factor", "convert_values"]
+           "concentration_factor", "convert_values", "lazy_quantity", "split_known", "KnownText", "DOSE_FACTORS",
+           "dose_in"]
 
 #: Canonical unit per dimensionality, the single table every conversion uses.
 CANONICAL: dict[str, str] = {
@@ -246,19 +248,41 @@ def parse_quantity(text: str, name: str) -> pint.Quantity:
     return _registry().Quantity(_number(number), unit)
 
 
-def read_known(text: str) -> tuple[float, str] | None:
-    """``"<number> <unit>"`` with a unit of :data:`KNOWN_UNITS` as ``(value in the canonical
-    unit, dimension key)``, without pint; ``None`` for anything else (other units, stray text, a
-    non-finite or negative number), which the caller reads with :func:`parse_quantity`."""
+class KnownText(NamedTuple):
+    """A string ``"<number> <unit>"`` read without pint by :func:`split_known`."""
+
+    number: int | float  #: as pint reads it (an int for an integer literal)
+    unit: str  #: as written, e.g. ``"ug/kg/min"``
+    base: str  #: the unit of :data:`KNOWN_UNITS` without the ``/kg``, e.g. ``"ug/min"``
+    per_weight: bool  #: the unit is per kg of body weight
+
+
+def split_known(text: str) -> KnownText | None:
+    """``"<number> <unit>"`` whose unit, or unit per kg (``"mg/kg/h"`` is ``mg/h`` per kg), is in
+    :data:`KNOWN_UNITS`; ``None`` for anything else (other units, stray text, a comma, a
+    non-finite or negative number): pint reads those."""
     match = _NUMBER.match(text.strip())
     if match is None or "," in text:
         return None
-    known = KNOWN_UNITS.get(text.strip()[match.end():].strip())
+    unit = text.strip()[match.end():].strip()
+    parts = unit.split("/")
+    per_weight = len(parts) > 1 and parts[1] == "kg"
+    base = "/".join(parts[:1] + parts[2:] if per_weight else parts)
     number = _number(match.group(0))
-    if known is None or not math.isfinite(number) or number < 0:
+    if base not in KNOWN_UNITS or not math.isfinite(number) or number < 0:
         return None
-    dimension, factor = known
-    value = float(number * factor)
+    return KnownText(number, unit, base, per_weight)
+
+
+def read_known(text: str) -> tuple[float, str] | None:
+    """``"<number> <unit>"`` with a unit of :data:`KNOWN_UNITS` as ``(value in the canonical
+    unit, dimension key)``, without pint; ``None`` for anything else (per-kg units included),
+    which the caller reads with :func:`parse_quantity`."""
+    known = split_known(text)
+    if known is None or known.per_weight:
+        return None
+    dimension, factor = KNOWN_UNITS[known.base]
+    value = float(known.number * factor)
     return (value, dimension) if math.isfinite(value) else None
 
 
@@ -266,13 +290,65 @@ def read_dose(text: str, kind: str) -> tuple[float, bool] | None:
     """A positive dose string in a unit of :data:`KNOWN_UNITS`, optionally per kg (``"0.5 mg/kg"``,
     ``"1.2 ug/kg/min"``), as :func:`parse_dose` reads it, without pint: ``(mg or mg/min,
     per_weight)``; ``None`` for anything else (other units, zero, bad text), left to pint."""
-    number, _, unit = text.strip().partition(" ")
-    parts = unit.strip().split("/")
-    per_weight = len(parts) > 1 and parts[1] == "kg"
-    known = read_known(" ".join([number, "/".join(parts[:1] + parts[2:] if per_weight else parts)]))
-    if known is None or known[0] <= 0 or known[1] != ("[mass]" if kind == "amount" else "[mass] / [time]"):
+    known = split_known(text)
+    if known is None:
         return None
-    return known[0], per_weight
+    dimension, factor = KNOWN_UNITS[known.base]
+    value = float(known.number * factor)
+    if dimension != ("[mass]" if kind == "amount" else "[mass] / [time]") or not 0 < value < math.inf:
+        return None
+    return value, known.per_weight
+
+
+#: pint's factors between the known dose units of one kind (per kg the same), so that a dose is
+#: read in another dose's unit without pint: ``(from, to) -> factor`` (µg is written ug here).
+DOSE_FACTORS: dict[tuple[str, str], float] = {
+    ("mg", "ug"): 1000.0,
+    ("ug", "mg"): 0.001,
+    ("mg/min", "mg/h"): 60.0,
+    ("mg/min", "ug/min"): 1000.0,
+    ("mg/min", "ug/h"): 60000.0,
+    ("mg/h", "mg/min"): 0.016666666666666666,
+    ("mg/h", "ug/min"): 16.666666666666668,
+    ("mg/h", "ug/h"): 1000.0,
+    ("ug/min", "mg/min"): 0.001,
+    ("ug/min", "mg/h"): 0.06,
+    ("ug/min", "ug/h"): 60.0,
+    ("ug/h", "mg/min"): 1.6666666666666667e-05,
+    ("ug/h", "mg/h"): 0.001,
+    ("ug/h", "ug/min"): 0.016666666666666666,
+}
+
+
+def dose_in(text: Any, unit: str) -> int | float | None:
+    """The number of dose string ``text`` in the dose ``unit`` (e.g. ``"ug/kg/min"``), as pint's
+    ``Q_(text).to(unit).magnitude`` gives it, without pint; ``None`` unless both are known dose
+    units of one kind, both per kg or neither (then ask pint)."""
+    known = split_known(text) if isinstance(text, str) else None
+    target = split_known(f"1 {unit}")
+    if known is None or target is None or known.per_weight != target.per_weight:
+        return None
+    source, goal = known.base.replace("µ", "u"), target.base.replace("µ", "u")
+    if source == goal:
+        return known.number  # pint leaves a magnitude in its own unit untouched
+    factor = DOSE_FACTORS.get((source, goal))
+    return None if factor is None else known.number * factor
+
+
+def lazy_quantity(cls: type, name: str, label: Callable[[Any], str]) -> None:
+    """Make field ``name`` of the frozen dataclass ``cls`` read as a Quantity: a string kept as
+    given (one read without pint) becomes a Quantity, through :func:`as_quantity` named
+    ``label(instance)``, on first access and is cached in the instance's ``__dict__``."""
+    def get(self: Any) -> Any:
+        raw = self.__dict__[name]
+        if isinstance(raw, str):
+            raw = self.__dict__[name] = as_quantity(raw, label(self))
+        return raw
+
+    def put(self: Any, value: Any) -> None:
+        self.__dict__[name] = value  # only __init__ and __post_init__ set it: the class is frozen
+
+    setattr(cls, name, property(get, put, doc=f"``{name}`` as a Quantity."))
 
 
 def _number(text: str) -> int | float:

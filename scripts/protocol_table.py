@@ -19,6 +19,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from _docgen import cell, write_or_check  # noqa: E402
 
 from ketpk import protocols  # noqa: E402
+from ketpk.display import value_text  # noqa: E402
 
 HEADER = """# Protocol library
 
@@ -33,7 +34,7 @@ device.
 
 
 def _value(value: object) -> str:
-    return f"{value:.4g~P}" if hasattr(value, "units") else str(value)
+    return value_text(value, 4)  # as Protocol.describe writes an option, to 4 digits
 
 
 def render() -> str:

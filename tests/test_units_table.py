@@ -11,9 +11,10 @@ import pytest
 import ketpk
 from ketpk.model import Parameter
 from ketpk.species import SPECIES
-from ketpk.units import (CANONICAL, KNOWN_CONCENTRATIONS, KNOWN_UNITS, Q_, concentration_factor, convert,
-                         convert_values, from_minutes, parse_dose, read_dose, read_known, to_canonical,
-                         umol_per_mg)
+from ketpk.display import quantity_text, value_text
+from ketpk.units import (CANONICAL, DOSE_FACTORS, KNOWN_CONCENTRATIONS, KNOWN_UNITS, Q_, concentration_factor,
+                         convert, convert_values, dose_in, from_minutes, parse_dose, read_dose, read_known,
+                         to_canonical, umol_per_mg)
 
 BUILT_IN = [(m.id, p) for m in (ketpk.models.get(s.id) for s in ketpk.models.available()) for p in m.parameters]
 
@@ -173,3 +174,55 @@ def test_concentration_values_are_the_concentration_magnitudes():
         result.concentration_values("banana")
     with pytest.raises(ketpk.UnitError, match="concentration unit"):
         result.concentration_values("ketamine", "mg")
+
+
+DOSE_UNITS = [u for u, (d, _) in KNOWN_UNITS.items() if d in ("[mass]", "[mass] / [time]")]
+PER_KG = [u.replace("/", "/kg/", 1) if "/" in u else f"{u}/kg" for u in DOSE_UNITS]
+
+
+def test_every_dose_factor_is_pints_and_every_pair_of_known_dose_units_converts_as_pint_does():
+    for (source, goal), factor in DOSE_FACTORS.items():
+        assert factor == Q_(1.0, source).to(goal).magnitude
+    pairs = 0
+    for units in (DOSE_UNITS, PER_KG):
+        for source in units:
+            for goal in units:
+                if Q_(1.0, source).dimensionality != Q_(1.0, goal).dimensionality:
+                    assert dose_in(f"2.5 {source}", goal) is None
+                    continue
+                for number in ("2.5", "1", "0.3171428571428571", "1e-3"):
+                    assert dose_in(f"{number} {source}", goal) == Q_(f"{number} {source}").to(goal).magnitude
+                pairs += 1
+    assert pairs == 2 * (3 * 3 + 6 * 6)  # amounts (mg, ug, µg) and six rates, per kg or not
+    assert dose_in("1 mg/kg/h", "mg/h") is None and dose_in("1 mg/h", "L/h") is None
+
+
+@pytest.mark.parametrize("unit", [u for u in KNOWN_UNITS if u] + PER_KG)
+def test_a_known_string_is_written_as_its_quantity_is(unit):
+    for number in ("1.5", "0.07142857142857142", "25", "1200"):
+        assert value_text(f"{number} {unit}") == quantity_text(Q_(f"{number} {unit}"))
+    if unit in PER_KG and "/kg/" in unit:
+        assert value_text(f"0.3171 {unit}", unit="ug/kg/min") == quantity_text(Q_(f"0.3171 {unit}").to("ug/kg/min"))
+
+
+def test_a_dose_of_strings_reads_them_on_access_and_equals_the_dose_of_quantities():
+    strings = ketpk.Infusion("1 h", rate="1.2 ug/kg/min", duration="2 h")
+    quantities = ketpk.Infusion(Q_(1, "h"), rate=Q_(1.2, "ug/kg/min"), duration=Q_(2, "h"))
+    assert strings == quantities and strings.rate == Q_(1.2, "ug/kg/min") and strings.start.units == Q_(1, "h").units
+    bolus = ketpk.Bolus("0 min", "0.5 mg/kg")
+    assert bolus.amount == Q_("0.5 mg/kg") and bolus.resolve(np.array([70.0]), 1).amount[0] == 35.0
+    with pytest.raises(ketpk.RegimenError, match=r"per body weight \(0\.5 mg/kg\)"):
+        bolus.resolve(None, 1)
+
+
+def test_the_w1_path_never_imports_pint():
+    root = Path(__file__).resolve().parents[1]
+    code = ("import sys, ketpk; m = ketpk.models.get('esketamine'); "
+            "pop = ketpk.population.sample(m, 20, seed=2009); "
+            "r = ketpk.simulate(m, ketpk.protocols.get('sigtermans2009'), ketpk.TimeGrid('100.8 h', step='1 min'), "
+            "subjects=pop); c = [r.concentration_values(a, 'ng/mL') for a in r.analytes]; "
+            "print('pint' in sys.modules, c[0].shape, float(c[0][:, -1].min()) > 0)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(root)}, cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "(20,", "6049)", "True"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import math
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -12,10 +13,10 @@ from typing import Any
 
 from ..citations import Citation
 from ..display import Card, CardData, quantity_text, value_text
-from ..errors import ProtocolLimitWarning, RegimenError
+from ..errors import ProtocolLimitWarning, RegimenError, UnitError
 from ..named import NamedRegimen
 from ..regimen import Infusion, Regimen
-from ..units import as_quantity
+from ..units import parse_dose
 
 __all__ = ["Protocol", "ProtocolSummary", "register", "single_infusion", "check_limit", "REGISTRY"]
 
@@ -163,25 +164,30 @@ def single_infusion(name: str, drug: str, citation: Citation, *, assumptions: tu
 
 
 def check_limit(protocol: str, option: str, value: Any, limits: tuple[Any, ...], source: str) -> None:
-    """Warn (:class:`ProtocolLimitWarning`) if option ``value`` exceeds a published maximum.
+    """Warn (:class:`ProtocolLimitWarning`) if the rate option ``value`` exceeds a published maximum.
 
-    ``limits`` are Quantities (e.g. ``0.35 mg/kg/h`` and ``25 mg/h``); ``value`` is compared with
-    the one of its kind. ``None`` (no limit given, e.g. no cap) also warns.
+    ``limits`` are rates (e.g. ``"0.35 mg/kg/h"`` and ``"25 mg/h"``); ``value`` is compared, in
+    mg/min, with the one of its kind (per kg or absolute). ``None`` (no limit given, e.g. no cap)
+    also warns.
     """
     if value is None:
-        shown = " or ".join(f"{limit:~P}" for limit in limits)
+        shown = " or ".join(value_text(limit) for limit in limits)
         warnings.warn(f"{protocol}: `{option}` is None, but the protocol never exceeds {shown} "
                       f"({source}); the regimen is simulated without that limit.",
                       ProtocolLimitWarning, stacklevel=4)
         return
-    quantity = as_quantity(value, option)
-    comparable = [limit for limit in limits if limit.dimensionality == quantity.dimensionality]
+    published = [(limit, *parse_dose(limit, "limit", kind="rate")) for limit in limits]
+    try:
+        rate, per_weight = parse_dose(value, option, kind="rate")
+    except UnitError:
+        rate, per_weight = math.nan, None
+    comparable = [(limit, most) for limit, most, per_kg in published if per_kg == per_weight]
     if not comparable:
-        kinds = " or ".join(("a per-weight rate like " if "[mass]" not in limit.dimensionality
-                             else "a rate like ") + f"{limit:~P}" for limit in limits)
+        kinds = " or ".join(("a per-weight rate like " if per_kg else "a rate like ") + value_text(limit)
+                            for limit, _, per_kg in published)
         raise RegimenError(f"`{option}` of protocol {protocol!r} must be {kinds}; got {value}.")
-    for limit in comparable:
-        if quantity.to(limit.units).magnitude > limit.magnitude * (1 + 1e-12):
-            warnings.warn(f"{protocol}: `{option}` {value} exceeds the published maximum {limit:~P} "
+    for limit, most in comparable:
+        if rate > most * (1 + 1e-12):
+            warnings.warn(f"{protocol}: `{option}` {value} exceeds the published maximum {value_text(limit)} "
                           f"({source}); the regimen is simulated as asked, outside the protocol.",
                           ProtocolLimitWarning, stacklevel=4)

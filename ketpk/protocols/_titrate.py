@@ -9,7 +9,7 @@ from ..citations import Citation
 from ..regimen import Regimen
 from ..titration import escalate, rate_steps
 from ..errors import RegimenError
-from ..units import Q_, as_quantity, scalar, to_canonical
+from ..units import as_quantity, scalar, to_canonical
 from ._base import Protocol
 
 _FORM = {"esketamine": "S(+)-ketamine", "racemic": "racemic ketamine"}
@@ -17,7 +17,7 @@ _FORM = {"esketamine": "S(+)-ketamine", "racemic": "racemic ketamine"}
 
 def check_times(duration: Any, interval: Any, night_interval: Any, day: tuple[float, float],
                 start_hour: float) -> list[Any]:
-    """Times (Quantities) of titration checks from 0 until ``duration``.
+    """Times of titration checks from 0 until ``duration`` (strings in min such as ``"120.0 min"``).
 
     After a check at clock hour ``h`` the next comes ``interval`` later if ``day[0] <= h <
     day[1]``, else ``night_interval`` later; the infusion starts at clock hour ``start_hour``.
@@ -34,7 +34,7 @@ def check_times(duration: Any, interval: Any, night_interval: Any, day: tuple[fl
             f"{checks:.3g} steps, more than {_MAX_CHECKS}; give a longer interval or a shorter duration.")
     times, t = [], 0.0
     while t < end:
-        times.append(Q_(t, "min"))
+        times.append(f"{t!r} min")
         hour = (start_hour + t / 60.0) % 24.0
         t += step_day if day[0] <= hour < day[1] else step_night
     return times

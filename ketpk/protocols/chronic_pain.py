@@ -19,11 +19,11 @@ from ._base import Protocol, check_limit, register, single_infusion
 from ._titrate import titrated_line, titration_protocol
 
 #: 22.2 mg/h/70 kg, the published mean end-of-infusion rate (Sigtermans 2009 abstract).
-SIGTERMANS_END_RATE = Q_(22.2 / 70, "mg/kg/h")
+SIGTERMANS_END_RATE = f"{22.2 / 70} mg/kg/h"
 #: 7.2 µg/kg/min, the maximum (Bell & Kalso 2018 Table 6, doi:10.1097/PR9.0000000000000674).
-SIGTERMANS_MAX = Q_(7.2, "ug/kg/min")
+SIGTERMANS_MAX = "7.2 ug/kg/min"
 #: Maximum 0.35 mg/kg/h, not to exceed 25 mg/h (Schwartzman 2009 abstract; NCT00579085).
-SCHWARTZMAN_MAX = (Q_(0.35, "mg/kg/h"), Q_(25, "mg/h"))
+SCHWARTZMAN_MAX = ("0.35 mg/kg/h", "25 mg/h")
 
 
 def _check_days(days: Any) -> None:
@@ -55,7 +55,7 @@ def sigtermans2009(*, start: Any = "1.2 ug/kg/min", step: Any = "1.2 ug/kg/min",
         line, name="sigtermans2009", drug="esketamine", citation=cit.SIGTERMANS_2009,
         steps=(f"IV S(+)-ketamine from {value_text(start)}, +{value_text(step)} every {interval} by "
                f"day (08-22 h) and every {night_interval} at night, up to "
-               f"{value_text(as_quantity(target, 'target').to('ug/kg/min'))}, held until {duration}",),
+               f"{value_text(target, unit='ug/kg/min')}, held until {duration}",),
         assumptions=(
             "step size = start rate (1.2 µg/kg/min); not stated in the abstracts",
             "checks every 2 h by day (08-22 h) and 8 h at night from a secondary review "
@@ -70,8 +70,8 @@ def sigtermans2009(*, start: Any = "1.2 ug/kg/min", step: Any = "1.2 ug/kg/min",
 
 
 @register
-def dahan2011(*, start: Any = Q_(5 / 70, "mg/kg/h"), step: Any = Q_(5 / 70, "mg/kg/h"),
-              target: Any = Q_(20 / 70, "mg/kg/h"), interval: Any = "8 h",
+def dahan2011(*, start: Any = f"{5 / 70} mg/kg/h", step: Any = f"{5 / 70} mg/kg/h",
+              target: Any = f"{20 / 70} mg/kg/h", interval: Any = "8 h",
               duration: Any = "100 h") -> Protocol:
     """The Sigtermans trial as modelled by Dahan 2011 (*Eur J Pain* 15:258): 5 → 20 mg/h/70 kg.
 

@@ -18,9 +18,9 @@ from ._titrate import titration_protocol
 #: Spravato session days in weeks 1-4 (twice weekly); Monday/Thursday is an assumption.
 SPRAVATO_DAYS = (0, 3, 7, 10, 14, 17, 21, 24)
 #: One Spravato device delivers 28 mg esketamine (label, section 2; MIMS SmPC text).
-DEVICE = Q_(28, "mg")
+DEVICE = "28 mg"
 #: Target rate 0.6 mg/kg/h, "titrated as tolerated" (Lenze 2016 abstract).
-LENZE_TARGET = Q_(0.6, "mg/kg/h")
+LENZE_TARGET = "0.6 mg/kg/h"
 
 
 @register
@@ -61,7 +61,7 @@ def spravato_induction(*, dose: Any = "56 mg", first_dose: Any = "56 mg",
     sessions = []
     for k, day in enumerate(SPRAVATO_DAYS):
         amount = as_quantity(first_dose if k == 0 else dose, "dose").to("mg")
-        devices = amount / DEVICE
+        devices = amount / as_quantity(DEVICE, "device")
         if abs(devices.magnitude - round(devices.magnitude)) > 1e-9 or not 1 <= round(devices.magnitude) <= 3:
             raise RegimenError(f"Spravato session doses must be 28, 56 or 84 mg (1-3 devices); got {amount}.")
         sessions += [Bolus(Q_(day, "day") + as_quantity(device_gap, "device_gap") * j, DEVICE, "intranasal")

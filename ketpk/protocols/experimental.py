@@ -9,13 +9,12 @@ from typing import Any
 
 from ..display import value_text
 from ..regimen import Bolus, Infusion
-from ..units import Q_
 from . import citations as cit
 from ._base import Protocol, register, single_infusion
 
 
 @register
-def noppers2011(*, rate: Any = Q_(20 / 70, "mg/kg/h"), duration: Any = "2 h") -> Protocol:
+def noppers2011(*, rate: Any = f"{20 / 70} mg/kg/h", duration: Any = "2 h") -> Protocol:
     """S-ketamine 20 (or 40) mg/70 kg/h IV for 2 h (Noppers 2011, *Anesthesiology* 114:1435).
 
     Pass ``rate=ketpk.Q_(40 / 70, "mg/kg/h")`` for the high-dose arm.
