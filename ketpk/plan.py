@@ -228,7 +228,8 @@ def sampling_assumption(model: DrugModel) -> tuple[str, ...]:
         return ()
     link = model.parameter(model.venous_link)
     how = ("the model's compartments" if model.sampling == "arterial" else
-           f"a first-order delay of arterial plasma, {link.name} = {link.value:~P} ({link.source})")
+           f"a first-order delay of arterial plasma, {link.name} = {link.canonical:.3g} 1/min "
+           f"({link.source})")  # canonical: no pint on the fast path
     return (f"sampling: {model.sampling} plasma = {how}; the same link for every analyte",)
 
 
