@@ -237,6 +237,7 @@ def sampling_assumption(model: DrugModel) -> tuple[str, ...]:
 #: Models whose validated age range ends at or below this (year) are paediatric.
 ADULT_AGE = 18.0
 
+
 def check_finite(outputs: np.ndarray, req: Request) -> np.ndarray:
     """``outputs`` if every value is finite, else a SolverError (a dose too large for floating
     point, or a system that diverges): never an inf or NaN curve that looks like a result."""
