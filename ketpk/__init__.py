@@ -14,9 +14,8 @@ from __future__ import annotations
 
 from importlib import metadata as _metadata
 
-from . import models, nca, population, scenarios, uncertainty
+from . import models, population, scenarios
 from .citations import Citation
-from .compare import compare_regimens, compare_routes, equivalent_dose
 from .errors import (
     CovariateRangeWarning,
     FileError,
@@ -31,12 +30,10 @@ from .errors import (
     SolverError,
     UnitError,
 )
-from .dataset import DatasetResult, read_event_table, simulate_dataset
 from .model import DrugModel, Parameter, Route
 from .regimen import Bolus, Infusion, Regimen
 from .result import SimulationResult
 from .simulate import simulate
-from .summary import PopulationSummary, summarize
 from .solvers import ExactSolver, OdeSolver
 from .subject import Subject
 from .timegrid import TimeGrid
@@ -100,19 +97,22 @@ __all__ = (
 )
 
 
-_LAZY_SUBMODULES = ("titration", "effects", "protocols", "tci")
+_LAZY_SUBMODULES = ("titration", "effects", "protocols", "tci", "nca", "uncertainty")
 _LAZY_NAMES = {"individualize": "posterior", "Posterior": "posterior", "find_dose": "dosefinding",
-               "Target": "dosefinding"}
+               "Target": "dosefinding", "compare_regimens": "compare", "compare_routes": "compare",
+               "equivalent_dose": "compare", "DatasetResult": "dataset", "read_event_table": "dataset",
+               "simulate_dataset": "dataset", "PopulationSummary": "summary", "summarize": "summary"}
 
 
 def __getattr__(name: str):
-    # These libraries build their cited parameters and regimens (and so the pint registry) on
-    # import; they load on first use so that `import ketpk` stays fast.
+    # These load on first use so that `import ketpk` (and a plain simulate) stays fast: the
+    # libraries of cited regimens, the estimation (scipy.optimize, about 1 s to import), and
+    # the front doors a simulation does not need (comparisons, datasets, summaries, NCA).
     if name in _LAZY_SUBMODULES:
         import importlib
 
         return importlib.import_module(f".{name}", __name__)
-    if name in _LAZY_NAMES:  # estimation needs scipy.optimize (about 1 s to import)
+    if name in _LAZY_NAMES:
         import importlib
 
         return getattr(importlib.import_module(f".{_LAZY_NAMES[name]}", __name__), name)
