@@ -12,8 +12,6 @@ published population studies, not advice for any patient.
 
 from __future__ import annotations
 
-from importlib import metadata as _metadata
-
 from . import models, population, scenarios
 from .citations import Citation
 from .errors import (
@@ -39,10 +37,8 @@ from .subject import Subject
 from .timegrid import TimeGrid
 from .units import Q_, ureg
 
-try:
-    __version__ = _metadata.version("ketpk")
-except _metadata.PackageNotFoundError:  # running from a source tree without installing
-    __version__ = "0+unknown"
+#: The package version (pyproject.toml reads it from here; importlib.metadata would cost ~15 ms).
+__version__ = "0.1.0"
 
 __all__ = (
     "__version__",
