@@ -93,7 +93,6 @@ __all__ = (
 )
 
 
-_LAZY_SUBMODULES = ("titration", "effects", "protocols", "tci", "nca", "uncertainty")
 _LAZY_NAMES = {"individualize": "posterior", "Posterior": "posterior", "find_dose": "dosefinding",
                "Target": "dosefinding", "compare_regimens": "compare", "compare_routes": "compare",
                "equivalent_dose": "compare", "DatasetResult": "dataset", "read_event_table": "dataset",
@@ -101,15 +100,17 @@ _LAZY_NAMES = {"individualize": "posterior", "Posterior": "posterior", "find_dos
 
 
 def __getattr__(name: str):
-    # These load on first use so that `import ketpk` (and a plain simulate) stays fast: the
-    # libraries of cited regimens, the estimation (scipy.optimize, about 1 s to import), and
-    # the front doors a simulation does not need (comparisons, datasets, summaries, NCA).
-    if name in _LAZY_SUBMODULES:
-        import importlib
+    # Submodules (``ketpk.protocols``, ``ketpk.nca``, ...) and these names load on first use, so
+    # that `import ketpk` (and a plain simulate) stays fast: the libraries of cited regimens,
+    # the estimation (scipy.optimize, about 1 s to import), the comparisons, datasets, summaries.
+    import importlib
 
-        return importlib.import_module(f".{name}", __name__)
     if name in _LAZY_NAMES:
-        import importlib
-
         return getattr(importlib.import_module(f".{_LAZY_NAMES[name]}", __name__), name)
+    if not name.startswith("_"):  # never ``__main__`` (the CLI) or private modules
+        try:
+            return importlib.import_module(f".{name}", __name__)
+        except ModuleNotFoundError as err:
+            if err.name != f"{__name__}.{name}":
+                raise
     raise AttributeError(f"module 'ketpk' has no attribute {name!r}")
