@@ -53,22 +53,35 @@ def tmax(t: np.ndarray, c: np.ndarray) -> np.ndarray:
     return t[np.argmax(c, axis=-1)]
 
 
-def segments(t: np.ndarray, c: np.ndarray, rule: str = DEFAULT_RULE) -> np.ndarray:
-    """Area of each sampling interval, shape (S, T-1)."""
-    dt = np.diff(t)
-    c0, c1 = c[..., :-1], c[..., 1:]
-    linear = 0.5 * (c0 + c1) * dt
+def _intervals(t: np.ndarray, c: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Interval lengths (shaped to broadcast along ``axis``) and the values at each interval's
+    start and end: views of ``c`` along its time ``axis``."""
+    axis = axis % c.ndim
+    dt = np.diff(t).reshape((-1,) + (1,) * (c.ndim - 1 - axis))
+    before = (slice(None),) * axis
+    return dt, c[before + (slice(None, -1),)], c[before + (slice(1, None),)]
+
+
+def segments(t: np.ndarray, c: np.ndarray, rule: str = DEFAULT_RULE, axis: int = -1) -> np.ndarray:
+    """Area of each sampling interval, time along ``axis`` of ``c``: shape (S, T-1) for (S, T)."""
+    dt, c0, c1 = _intervals(t, c, axis)
+    area = 0.5 * (c0 + c1)
+    area *= dt
     down = _log_down(c0, c1, rule)
     if not down.any():
-        return linear
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log = (c0 - c1) / np.log(c0 / c1) * dt
-    return np.where(down, log, linear)
+        return area
+    with np.errstate(divide="ignore", invalid="ignore"):  # in place: (c0 - c1) / ln(c0 / c1) * dt
+        log = c0 / c1
+        np.log(log, out=log)
+        np.divide(c0 - c1, log, out=log)
+        log *= dt
+    np.copyto(area, log, where=down)
+    return area
 
 
-def auc(t: np.ndarray, c: np.ndarray, rule: str = DEFAULT_RULE) -> np.ndarray:
-    """Area under each row over the sampled range."""
-    return segments(t, c, rule).sum(axis=-1)
+def auc(t: np.ndarray, c: np.ndarray, rule: str = DEFAULT_RULE, axis: int = -1) -> np.ndarray:
+    """Area under each row over the sampled range (time along ``axis``)."""
+    return segments(t, c, rule, axis).sum(axis=axis)
 
 
 def interpolate(t: np.ndarray, c: np.ndarray, x: float, rule: str = DEFAULT_RULE) -> np.ndarray:
@@ -149,10 +162,31 @@ def check_levels(q: Any, name: str = "q") -> tuple[float, ...]:
     return tuple(out)
 
 
-def percentiles(values: np.ndarray, q: Sequence[float]) -> np.ndarray:
-    """Percentiles ``q`` (0-100) over subjects (axis 0) of (S, T) values: shape (len(q), T),
-    numpy's linear method."""
-    return np.percentile(values, np.asarray(q, dtype=float), axis=0)
+def percentiles(values: np.ndarray, q: Sequence[float], axis: int = 0) -> np.ndarray:
+    """Percentiles ``q`` (0-100) along ``axis`` (subjects) of ``values``: shape (len(q), *the
+    other axes), e.g. (len(q), T) for (S, T) values. Equal to ``np.percentile`` (its default
+    linear method, computed the same way) from one partition for all levels."""
+    values = np.asarray(values, dtype=float)
+    axis = axis % values.ndim
+    n = values.shape[axis]
+    if n == 0:
+        raise ParameterError("percentiles need at least one value along `axis`; got none.")
+    virtual = (n - 1) * (np.asarray(q, dtype=float) / 100)
+    below = np.floor(virtual).astype(np.intp)
+    above = below + 1
+    top = virtual >= n - 1  # np.percentile takes the largest value there, gamma from index -1
+    below[top] = above[top] = -1
+    part = np.partition(values, np.unique(np.concatenate([below % n, above % n, [n - 1]])), axis=axis)
+    shape = (-1,) + (1,) * (values.ndim - 1)
+    gamma = (virtual - below).reshape(shape)
+    a = np.moveaxis(part.take(below, axis=axis), axis, 0)
+    b = np.moveaxis(part.take(above, axis=axis), axis, 0)
+    diff = b - a  # numpy's lerp: a + diff * gamma, or b - diff * (1 - gamma) from gamma 0.5
+    result = a + diff * gamma
+    np.subtract(b, diff * (1 - gamma), out=result, where=gamma >= 0.5)
+    last = part.take(n - 1, axis=axis)  # NaNs sort last: a slice holding one gives NaN
+    np.copyto(result, last, where=np.isnan(last))
+    return result
 
 
 class Running:
@@ -170,16 +204,17 @@ class Running:
         self.auc = np.zeros(n)
         self._last: tuple[np.ndarray, float] | None = None
 
-    def update(self, values: np.ndarray, times: np.ndarray) -> None:
-        """Fold in a block: ``values`` (S, TB) at ``times`` (TB,), after the previous block's."""
-        i = np.argmax(values, axis=1)
-        peak = values[np.arange(len(values)), i]
+    def update(self, values: np.ndarray, times: np.ndarray, axis: int = -1) -> None:
+        """Fold in a block: ``values`` at ``times`` (TB,), after the previous block's; the
+        times run along ``axis``: (S, TB) for -1, (TB, S) for 0."""
+        i = np.expand_dims(np.argmax(values, axis=axis), axis)
+        peak = np.take_along_axis(values, i, axis=axis).squeeze(axis)
         higher = peak > self.cmax
         self.cmax = np.where(higher, peak, self.cmax)
-        self.tmax = np.where(higher, times[i], self.tmax)
+        self.tmax = np.where(higher, times[i.squeeze(axis)], self.tmax)
         if self._last is not None:  # the interval from the previous block's last time
             last, t_last = self._last
             self.auc += segments(np.array([t_last, times[0]]),
-                                 np.column_stack([last, values[:, 0]]), self.rule)[:, 0]
-        self.auc += auc(times, values, self.rule)
-        self._last = (values[:, -1].copy(), float(times[-1]))
+                                 np.column_stack([last, values.take(0, axis=axis)]), self.rule)[:, 0]
+        self.auc += auc(times, values, self.rule, axis)
+        self._last = (values.take(-1, axis=axis), float(times[-1]))

@@ -167,17 +167,33 @@ class PopulationSummary(Card):
         return plot_percentiles(self, analyte, **kwargs)
 
 
-def _threaded_blocks(streams: Sequence[Iterator[np.ndarray]], n_blocks: int,
-                     workers: int) -> Iterator[np.ndarray]:
-    """Blocks of all chunks in subject order, the chunks' next blocks computed by ``workers``
-    threads (numpy releases the GIL) while the caller reduces the current one."""
+def _subjects_last(block: np.ndarray, out: np.ndarray, start: int) -> None:
+    """Copy a block (chunk, O, times) into the columns ``start:`` of ``out`` (O, times, S)."""
+    out[:, :, start:start + len(block)] = block.transpose(1, 2, 0)
+
+
+def _threaded_blocks(streams: Sequence[Iterator[np.ndarray]], starts: Sequence[int],
+                     shapes: Iterator[tuple[int, int, int]], workers: int) -> Iterator[np.ndarray]:
+    """Blocks of all subjects, subjects last (``shapes``: O, times, S), in time order: the
+    chunks' next blocks are computed and copied into their columns by ``workers`` threads
+    (numpy releases the GIL) while the caller reduces the current one."""
+    def fill(stream: Iterator[np.ndarray], out: np.ndarray, start: int) -> None:
+        _subjects_last(next(stream), out, start)
+
+    def submit(shape: tuple[int, int, int] | None) -> tuple[np.ndarray | None, list]:
+        if shape is None:
+            return None, []
+        out = np.empty(shape)
+        return out, [pool.submit(fill, s, out, a) for s, a in zip(streams, starts)]
+
     with ThreadPoolExecutor(workers) as pool:
-        ahead = [pool.submit(next, s) for s in streams]
-        for b in range(n_blocks):
-            parts = [f.result() for f in ahead]
-            if b + 1 < n_blocks:
-                ahead = [pool.submit(next, s) for s in streams]
-            yield np.concatenate(parts, axis=0)
+        out, tasks = submit(next(shapes, None))
+        while out is not None:
+            for task in tasks:
+                task.result()
+            current = out
+            out, tasks = submit(next(shapes, None))
+            yield current
 
 
 def _edges(n_times: int, block_times: int) -> np.ndarray:
@@ -241,13 +257,21 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
         req = replace(req, solver=req.solver.with_memory(_TABLE_BYTES * min(chunk_subjects, S) / S))
     edges = _edges(minutes.size, block_times)
     bounds = [(a, min(a + chunk_subjects, S)) for a in range(0, S, chunk_subjects)]
+    spans = list(zip(edges[:-1], edges[1:]))
     if client is None:
         streams = [req.blocks(a, b, edges) for a, b in bounds]
-        blocks: Iterator = _threaded_blocks(streams, len(edges) - 1, workers or os.cpu_count() or 1)
+        blocks: Iterator = _threaded_blocks(streams, [a for a, _ in bounds],
+                                            ((n_analytes, e1 - e0, S) for e0, e1 in spans),
+                                            workers or os.cpu_count() or 1)
     else:
         from .scaleout import dask_blocks
 
-        blocks = dask_blocks(client, req, bounds, edges)
+        def relaid(block: np.ndarray) -> np.ndarray:
+            out = np.empty((n_analytes, block.shape[2], S))
+            _subjects_last(block, out, 0)
+            return out
+
+        blocks = map(relaid, dask_blocks(client, req, bounds, edges))
     analytes = req.analytes
     bands = {a: np.empty((len(q), minutes.size)) for a in analytes}
     means = {a: np.empty(minutes.size) for a in analytes}
@@ -255,23 +279,25 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
     metrics = {a: [Running(b - a0, auc_rule) for a0, b in bounds] for a in analytes}
 
     def bands_of(a: str, values: np.ndarray, e0: int, e1: int) -> None:
-        bands[a][:, e0:e1] = percentiles(values, q)
-        means[a][e0:e1] = values.mean(axis=0)
+        bands[a][:, e0:e1] = percentiles(values, q, axis=1)
+        means[a][e0:e1] = values.mean(axis=1)
         if spreads:
-            spreads[a][:, :, e0:e1] = uncertainty.intervals(values, replicate, q, ci)
+            spreads[a][:, :, e0:e1] = uncertainty.intervals(values.T, replicate, q, ci)
 
     meter = bar(minutes.size, f"{S} subjects", progress=progress, unit="times")
     # The reduction of a block runs in threads too (numpy releases the GIL in the partitions
     # and ufuncs): per analyte the bands over all subjects, and the per-subject metrics chunk
-    # by chunk (rows are independent, so the results do not depend on the split).
+    # by chunk (subjects are independent, so the results do not depend on the split). A block
+    # is laid out subjects last (analytes, times, subjects): every reduction runs along
+    # contiguous memory.
     with ThreadPoolExecutor(workers or os.cpu_count() or 1) as pool:
         try:
-            for (e0, e1), block in zip(zip(edges[:-1], edges[1:]), blocks):
+            for (e0, e1), block in zip(spans, blocks):
                 tasks = []
                 for i, a in enumerate(analytes):
-                    values = np.ascontiguousarray(block[:, i])
+                    values = block[i]
                     tasks.append(pool.submit(bands_of, a, values, e0, e1))
-                    tasks += [pool.submit(m.update, values[a0:b], minutes[e0:e1])
+                    tasks += [pool.submit(m.update, values[:, a0:b], minutes[e0:e1], 0)
                               for m, (a0, b) in zip(metrics[a], bounds)]
                 for task in tasks:
                     task.result()

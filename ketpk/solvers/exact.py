@@ -32,23 +32,22 @@ _TABLE_BYTES = 32e6  # default memory budget of the output table when ``chunk`` 
 _EXPM_BYTES = 4e6  # augmented matrices exponentiated at once (the Padé steps need ~15x this)
 
 
-def _augmented(A: np.ndarray, rated: np.ndarray, hs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``E(h) = exp(A h)`` (S, len(hs), n, n) and ``G(h) = ∫0^h exp(A s) ds`` restricted to the
-    columns ``rated`` (S, len(hs), n, k), for each subject and each step in ``hs``: blocks of
-    ``exp([[A, B], [0, 0]] h)`` with ``B`` the identity's ``rated`` columns, computed in slices
-    of subjects so that the exponential's temporaries stay small."""
+def _augmented(A: np.ndarray, rated: np.ndarray, hs: np.ndarray) -> np.ndarray:
+    """``[E(h) G(h)]`` (S, len(hs), n, n + k) for each subject and each step in ``hs``:
+    ``E(h) = exp(A h)`` and ``G(h) = ∫0^h exp(A s) ds`` restricted to the columns ``rated``,
+    the top rows of ``exp([[A, B], [0, 0]] h)`` with ``B`` the identity's ``rated`` columns,
+    computed in slices of subjects so that the exponential's temporaries stay small."""
     S, n, _ = A.shape
     k, H = len(rated), len(hs)
     B = np.eye(n)[:, rated]
-    E, G = np.empty((S, H, n, n)), np.empty((S, H, n, k))
+    EG = np.empty((S, H, n, n + k))
     step = max(1, int(_EXPM_BYTES // (H * (n + k) ** 2 * 8)))
     for s0 in range(0, S, step):
         M = np.zeros((min(step, S - s0), H, n + k, n + k))
         M[:, :, :n, :n] = A[s0:s0 + step, None] * hs[None, :, None, None]
         M[:, :, :n, n:] = B * hs[None, :, None, None]
-        block = expm(M)
-        E[s0:s0 + step], G[s0:s0 + step] = block[:, :, :n, :n], block[:, :, :n, n:]
-    return E, G
+        EG[s0:s0 + step] = expm(M)[:, :, :n]
+    return EG
 
 
 def _reachable(A: np.ndarray, fed: np.ndarray) -> np.ndarray:
@@ -66,37 +65,39 @@ class _Propagator:
     """Transitions and output tables for one batch, cached by step length (min).
 
     Inputs ``u`` (S, k) are the rates into the states ``rated`` (column indices), so ``G`` and
-    the table's ``C G`` part have k columns, not n.
+    the table's ``C G`` part have k columns, not n. Products are batched ``matmul`` s of
+    ``[E G]`` or the table with ``[x; u]``.
     """
 
     def __init__(self, A: np.ndarray, rated: np.ndarray, C: np.ndarray, chunk: int):
         self.A, self.rated, self.C, self.chunk = A, rated, C, chunk
-        self._transitions: dict[float, tuple[np.ndarray, np.ndarray]] = {}
+        self._transitions: dict[float, np.ndarray] = {}
         self._tables: dict[float, np.ndarray] = {}
 
-    def transition(self, h: float) -> tuple[np.ndarray, np.ndarray]:
-        """``(E, G)`` for step ``h``: (S, n, n) and (S, n, k)."""
+    def transition(self, h: float) -> np.ndarray:
+        """``[E G]`` for step ``h``: (S, n, n + k)."""
         cached = self._transitions.get(h)
         if cached is None:
             cached = self._transitions[h] = self._step(h)
         return cached
 
-    def _step(self, h: float) -> tuple[np.ndarray, np.ndarray]:
-        E, G = _augmented(self.A, self.rated, np.array([h]))
-        return E[:, 0], G[:, 0]
+    def _step(self, h: float) -> np.ndarray:
+        return _augmented(self.A, self.rated, np.array([h]))[:, 0]
 
     def advance(self, x: np.ndarray, u: np.ndarray, h: float) -> np.ndarray:
         """State after ``h`` minutes from ``x`` (S, n) under constant input ``u`` (S, k)."""
         if h == 0.0:
             return x
-        E, G = self.transition(h)
-        return np.einsum("sij,sj->si", E, x) + np.einsum("sij,sj->si", G, u)
+        return np.matmul(self.transition(h), np.concatenate([x, u], axis=1)[:, :, None])[:, :, 0]
 
     def table(self, h: float) -> np.ndarray:
         """``[C E(jh), C G(jh)]`` for j < chunk, shape (S, O, chunk, n + k)."""
         cached = self._tables.get(h)
         if cached is None:  # E(h), G(h) are not kept: only the table and E(mh), G(mh) are reused
-            E, G = self._transitions.get(h) or self._step(h)
+            EG = self._transitions.get(h)
+            EG = self._step(h) if EG is None else EG
+            n = EG.shape[1]
+            E, G = np.ascontiguousarray(EG[:, :, :n]), np.ascontiguousarray(EG[:, :, n:])
             R = self.C[:, :, None, :]  # C E(jh), j < m: (S, O, m, n)
             Q = np.zeros((*R.shape[:3], G.shape[2]))  # C G(jh): (S, O, m, k)
             P, Gm = E, G  # E(mh), G(mh) for the current m
@@ -107,7 +108,7 @@ class _Propagator:
                 Gm = Gm + P @ Gm
                 P = P @ P
             # The doubling ends at E(mh), G(mh): the transition over one block, kept for advance().
-            self._transitions.setdefault(R.shape[2] * h, (P, Gm))
+            self._transitions.setdefault(R.shape[2] * h, np.concatenate([P, Gm], axis=2))
             table = np.concatenate([R[:, :, : self.chunk], Q[:, :, : self.chunk]], axis=3)
             cached = self._tables[h] = table
         return cached
@@ -117,7 +118,7 @@ class _Propagator:
         after state ``x`` under input ``u``, in blocks of at most ``chunk`` times; written into
         ``out[:, :, j0:j1]`` (and ``y`` a view of it) when ``out`` (S, O, len(offsets)) is given."""
         S, n = x.shape
-        k = u.shape[1]
+        O, k = self.C.shape[1], u.shape[1]
         m = len(offsets)
         steps = np.diff(offsets)
         if m >= 3 and np.allclose(steps, steps.mean(), rtol=1e-9, atol=1e-12):
@@ -127,11 +128,8 @@ class _Propagator:
             for j0 in range(0, m, self.chunk):
                 j1 = min(j0 + self.chunk, m)
                 z = np.concatenate([x, u], axis=1)
-                if out is None:  # a fresh piece: einsum is the fastest for short blocks
-                    y = np.einsum("sojn,sn->soj", table[:, :, :j1 - j0], z)
-                else:  # straight into the result (W1: 2x faster than einsum and a copy)
-                    y = out[:, :, j0:j1]
-                    np.matmul(table[:, :, :j1 - j0], z[:, None, :, None], out=y[..., None])
+                y = np.empty((S, O, j1 - j0)) if out is None else out[:, :, j0:j1]
+                np.matmul(table[:, :, :j1 - j0], z[:, None, :, None], out=y[..., None])
                 yield j0, j1, y
                 if j1 < m:
                     x = self.advance(x, u, self.chunk * h)
@@ -139,8 +137,8 @@ class _Propagator:
         block = max(1, int(_TABLE_BYTES // (S * (n + k) ** 2 * 8 * 6)))
         for j0 in range(0, m, block):
             j1 = min(j0 + block, m)
-            E, G = _augmented(self.A, self.rated, offsets[j0:j1])
-            states = np.einsum("skij,sj->ski", E, x) + np.einsum("skij,sj->ski", G, u)
+            EG = _augmented(self.A, self.rated, offsets[j0:j1])
+            states = np.matmul(EG, np.concatenate([x, u], axis=1)[:, None, :, None])[..., 0]
             yield j0, j1, np.einsum("soi,ski->sok", self.C, states,
                                     out=None if out is None else out[:, :, j0:j1])
 

@@ -1,0 +1,53 @@
+"""metrics.percentiles (one partition for all levels) equals np.percentile, and the streamed
+metrics do not depend on the layout of a block (times along either axis)."""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+
+from ketpk import metrics
+from ketpk.errors import ParameterError
+
+LEVELS = (0, 2.5, 5, 12.5, 33.3, 50, 66.7, 95, 99.9, 100)
+
+
+@pytest.mark.parametrize("shape", [(1, 3), (2, 4), (3, 1), (5, 6), (101, 7), (1000, 3)])
+@pytest.mark.parametrize("kind", ["normal", "ties"])
+def test_percentiles_equal_numpy_along_either_axis(shape, kind):
+    rng = np.random.default_rng(sum(shape))
+    values = rng.normal(size=shape) if kind == "normal" else rng.integers(0, 3, size=shape).astype(float)
+    for axis in (0, 1):
+        got = metrics.percentiles(values, LEVELS, axis=axis)
+        assert_array_equal(got, np.percentile(values, LEVELS, axis=axis))
+
+
+def test_percentiles_propagate_nan_and_do_not_touch_the_input():
+    values = np.random.default_rng(3).normal(size=(40, 5))
+    values[7, 2] = np.nan
+    kept = values.copy()
+    got = metrics.percentiles(values, (5, 50, 95))
+    assert_array_equal(got, np.percentile(values, (5, 50, 95), axis=0))
+    assert np.isnan(got[:, 2]).all() and not np.isnan(np.delete(got, 2, axis=1)).any()
+    assert_array_equal(values, kept)
+
+
+def test_percentiles_of_nothing_are_refused():
+    with pytest.raises(ParameterError, match="at least one value"):
+        metrics.percentiles(np.empty((0, 3)), (50,))
+
+
+@pytest.mark.parametrize("rule", metrics.RULES)
+def test_running_metrics_are_the_same_with_times_along_either_axis(rule):
+    t = np.arange(0.0, 60.0, 2.5)
+    c = np.exp(np.random.default_rng(5).normal(size=(9, t.size))).cumsum(axis=1)
+    c[:, 12:] = c[:, 12:][:, ::-1]  # rises, then falls (log-down segments)
+    rows, columns = metrics.Running(9, rule), metrics.Running(9, rule)
+    for edges in ((0, 5), (5, 6), (6, 17), (17, t.size)):
+        block = slice(*edges)
+        rows.update(c[:, block], t[block])
+        columns.update(np.ascontiguousarray(c[:, block].T), t[block], axis=0)
+    for running in (rows, columns):
+        assert_array_equal(running.cmax, metrics.cmax(c))
+        assert_array_equal(running.tmax, metrics.tmax(t, c))
+        assert_allclose(running.auc, metrics.auc(t, c, rule), rtol=1e-14)
+    assert_allclose(metrics.auc(t, c.T, rule, axis=0), metrics.auc(t, c, rule), rtol=1e-14)
