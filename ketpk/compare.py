@@ -23,7 +23,7 @@ from .simulate import simulate
 from .species import analyte_label
 from .units import Q_, as_quantity
 
-__all__ = ["Comparison", "DoseSchedule", "EquivalentDose", "compare_routes", "compare_regimens",
+__all__ = ["Comparison", "DoseSchedule", "EquivalentDose", "compare_routes", "compare_regimens", "regimen_cases",
            "dose_schedule", "equivalent_dose"]
 
 _DEFAULT_TIMES = (0.0, 24 * 60.0, 1.0)  # min: 24 h at 1-min output
@@ -226,22 +226,16 @@ def compare_routes(model_or_drug: Any, dose: Any, routes: Sequence[str] | None =
     return Comparison(results, subject, "routes")
 
 
-def compare_regimens(regimens: Mapping[str, Any], model: Any = None, *, subject: Any = None,
-                     times: Any = None, solver: Any = "exact", subjects: Any = None) -> Comparison:
-    """Simulate several labelled regimens for the same subject on one time axis (``times`` a
-    Quantity [time]; default 0–24 h every min); ``subjects=`` is accepted for ``subject=``.
-
-    ``regimens`` maps a label to a Regimen (simulated with ``model``) or to a
-    ``(model, Regimen)`` pair, so that e.g. an S(+)-ketamine and a racemic protocol can be
-    compared, each with its own model.
-    """
-    subject = _subject(subject, subjects)
+def regimen_cases(regimens: Any, model: Any = None) -> dict[Any, tuple[Any, Any]]:
+    """``{label: (model, regimen)}`` from ``regimens``, a mapping of labels to a regimen
+    (simulated with ``model``) or to a ``(model, regimen)`` pair: the one check of the
+    ``regimens`` of :func:`compare_regimens` and :func:`ketpk.effects.compare_regimens`."""
     if not isinstance(regimens, Mapping):
         raise ParameterError(f"`regimens` must be a mapping {{label: regimen or (model, regimen)}}; "
                              f"got {type(regimens).__name__}. E.g. {{'A': ('racemic', regimen_a)}}.")
     if not regimens:
         raise ParameterError("`regimens` is empty; give at least one labelled regimen.")
-    results = {}
+    cases = {}
     for label, entry in regimens.items():
         if isinstance(entry, tuple) and len(entry) != 2:
             raise ParameterError(f"regimen {label!r} must be a Regimen or a (model, Regimen) pair; "
@@ -249,8 +243,24 @@ def compare_regimens(regimens: Mapping[str, Any], model: Any = None, *, subject:
         which, regimen = entry if isinstance(entry, tuple) else (model, entry)
         if which is None:
             raise ParameterError(f"regimen {label!r} needs a model: pass `model=` or (model, regimen).")
-        results[label] = simulate(which, regimen, _times(times), subjects=subject, solver=solver,
-                                  record="plasma")
+        cases[label] = (which, regimen)
+    return cases
+
+
+def compare_regimens(regimens: Mapping[str, Any], model: Any = None, *, subject: Any = None,
+                     times: Any = None, solver: Any = "exact", subjects: Any = None) -> Comparison:
+    """Simulate several labelled regimens for the same subject on one time axis (``times`` a
+    Quantity [time]; default 0–24 h every min); ``subjects=`` is accepted for ``subject=``.
+
+    ``regimens`` maps a label to a Regimen (simulated with ``model``) or to a
+    ``(model, Regimen)`` pair, so that e.g. an S(+)-ketamine and a racemic protocol can be
+    compared, each with its own model (:func:`regimen_cases`; the effect comparison
+    :func:`ketpk.effects.compare_regimens` takes the same ``regimens``).
+    """
+    subject = _subject(subject, subjects)
+    results = {label: simulate(which, regimen, _times(times), subjects=subject, solver=solver,
+                               record="plasma")
+               for label, (which, regimen) in regimen_cases(regimens, model).items()}
     return Comparison(results, subject, "regimens")
 
 
