@@ -291,12 +291,16 @@ def sample(model: Any, n: int | None = None, *, seed: Any = None, weight: Any = 
         model has IOV (``model.occasion_variability``); see :mod:`ketpk.occasions`.
     """
     model = models.resolve(model)
+    for flag, value in (("variability", variability), ("uncertainty", uncertainty)):
+        if not isinstance(value, bool):
+            raise ParameterError(f"`{flag}` must be True or False; got {value!r}.")
     if uncertainty and model.uncertainty is None:
         have = [m.id for m in models.available() if models.get(m.id).uncertainty is not None]
         raise ParameterError(f"model {model.id!r} has no published parameter uncertainty; use "
                              f"uncertainty=False or one of {', '.join(have)}.")
+    occasions = _count(occasions, "occasions")
     if uncertainty:
-        replicates = _count(replicates)
+        replicates = _count(replicates, "replicates")
         if n is None or covariates is not None:
             raise ParameterError("`uncertainty=True` draws `n` subjects per replicate; give n and "
                                  "no `covariates` table.")
@@ -305,7 +309,7 @@ def sample(model: Any, n: int | None = None, *, seed: Any = None, weight: Any = 
         raise ParameterError(f"`female` must be a probability in [0, 1]; got {female!r}. "
                              "E.g. female=0.5 for half women.")
     if n is not None:
-        check_population_size(_count(n), model)
+        check_population_size(_count(n), model, occasions)
     rng, recorded = generator(seed)
     if covariates is not None:
         table = _table(covariates)
@@ -314,6 +318,7 @@ def sample(model: Any, n: int | None = None, *, seed: Any = None, weight: Any = 
             rows = rng.integers(0, table.n, _count(n))
             cov = {k: v[rows] for k, v in cov.items()}
         n = len(next(iter(cov.values()))) if cov else table.n
+        check_population_size(n, model, occasions)
         if "weight" not in cov:
             cov["weight"] = _weights(weight, model, rng, n)
     else:
@@ -334,29 +339,36 @@ def sample(model: Any, n: int | None = None, *, seed: Any = None, weight: Any = 
         draws = rng.standard_normal((replicates, len(sd))) * np.array(list(sd.values()))
         etas.update({UNCERTAINTY_PREFIX + name: draws[replicate, i] for i, name in enumerate(sd)})
     if variability and model.occasion_variability:
-        etas.update(iov.draw(model, rng, n, _count(occasions)))
+        etas.update(iov.draw(model, rng, n, occasions))
     return Population(model, cov, etas, recorded, replicate)
 
 
 #: The largest population drawn at once (bytes of covariates and etas); larger ones go in parts.
 MAX_POPULATION_BYTES = 2e9
+_COLUMN_BYTES = 200  # the Python and numpy overhead of one column (its array and key), bytes
 
 
-def check_population_size(n: int, model: DrugModel) -> None:
-    """Refuse, before drawing, a population whose covariates and etas alone exceed the budget."""
-    columns = 3 + sum(len(block.names) for block in model.variability)
-    size = 8.0 * n * columns
+def check_population_size(n: int, model: DrugModel, occasions: int = 1) -> None:
+    """Refuse, before drawing, a population whose covariates, etas and kappas (one set per
+    occasion) alone exceed the budget."""
+    columns = (3 + sum(len(block.names) for block in model.variability)
+               + occasions * sum(len(block.names) for block in model.occasion_variability))
+    size = (8.0 * n + _COLUMN_BYTES) * columns
     if size > MAX_POPULATION_BYTES:
+        most = int(MAX_POPULATION_BYTES / columns - _COLUMN_BYTES) // 8
+        fix = (f"Draw at most {most} at a time (different seeds) and reduce each with "
+               "ketpk.summarize(...), which keeps memory bounded." if most >= 1 else
+               f"Give fewer `occasions` (got {occasions}).")
         raise ParameterError(
             f"a population of {n} subjects needs about {size / 1e9:.3g} GB for its {columns} "
-            f"covariate and eta columns alone (more than {MAX_POPULATION_BYTES / 1e9:g} GB), before "
-            f"any simulation. Draw at most {int(MAX_POPULATION_BYTES / (8 * columns))} at a time "
-            "(different seeds) and reduce each with ketpk.summarize(...), which keeps memory bounded.")
+            f"covariate, eta and kappa columns alone (more than {MAX_POPULATION_BYTES / 1e9:g} GB), "
+            f"before any simulation. {fix}")
 
 
-def _count(n: Any) -> int:
+def _count(n: Any, name: str = "n") -> int:
+    """``n`` as an int >= 1, else a ParameterError naming the argument ``name``."""
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ParameterError(f"`n` must be a positive integer; got {n!r}.")
+        raise ParameterError(f"`{name}` must be a positive integer; got {n!r}.")
     return int(n)
 
 

@@ -252,6 +252,20 @@ case("TCI of a racemic target protocol with an S-ketamine model",
      RegimenError, r"protocol 'bowdle1998' " + _FORM)
 
 
+# --- population draws: each count names itself; occasions count in the memory bound ----------
+
+case("sample occasions 0", lambda: population.sample(SIMONS, 2, seed=1, occasions=0), ParameterError,
+     r"`occasions` must be a positive integer; got 0")
+case("sample replicates 1.5", lambda: population.sample(ASHRAF, 2, seed=1, uncertainty=True, replicates=1.5),
+     ParameterError, r"`replicates` must be a positive integer; got 1.5")
+case("sample 10**9 occasions", lambda: population.sample(SIMONS, 2, seed=1, occasions=10 ** 9), ParameterError,
+     r"covariate, eta and kappa columns alone .* Give fewer `occasions` \(got 1000000000\)")
+case("sample uncertainty 'yes'", lambda: population.sample(ASHRAF, 2, seed=1, uncertainty="yes"),
+     ParameterError, r"`uncertainty` must be True or False; got 'yes'")
+case("sample variability 'no'", lambda: population.sample(ASHRAF, 2, seed=1, variability="no"),
+     ParameterError, r"`variability` must be True or False; got 'no'")
+
+
 def test_compare_routes_keeps_the_steady_state_of_the_shape():
     """A route comparison of a regimen at steady state gives each route its steady state."""
     dose = Bolus("0 h", "10 mg")
