@@ -178,10 +178,14 @@ class Comparison(Card):
 
 
 def _by_route(dose: Any, route: str) -> Regimen:
-    """The dose (an amount, or a Bolus/Infusion/Regimen/protocol shape) given by ``route``."""
-    if isinstance(dose, (Bolus, Infusion, Regimen, NamedRegimen)):
-        return Regimen(replace(d, route=route) for d in as_regimen(dose))
-    return Regimen([Bolus("0 min", dose, route=route)])
+    """The dose (an amount, or a Bolus/Infusion/Regimen/protocol shape) given by ``route``; a
+    shape keeps its drug form and its steady state (given by ``route`` too)."""
+    if not isinstance(dose, (Bolus, Infusion, Regimen, NamedRegimen)):
+        return Regimen([Bolus("0 min", dose, route=route)])
+    regimen = as_regimen(dose)
+    routed = Regimen((replace(d, route=route) for d in regimen), drug=regimen.drug)
+    ss = regimen.steady_state
+    return routed if ss is None else routed.with_steady_state(_by_route(ss.period, route), every=ss.every)
 
 
 def _subject(subject: Any, subjects: Any) -> Any:

@@ -44,6 +44,7 @@ _STANDARD = ("ID", "TIME", "EVID", "AMT", "RATE", "CMT", "SS", "II", "ADDL", "MD
 #: Model covariates read from dataset columns unless ``covariates=`` says otherwise.
 DEFAULT_COVARIATES = {"weight": "WT", "age": "AGE"}
 _CONSTANT_SS = "AMT 0, RATE > 0, II 0"
+_MAX_OCC = 2**31 - 1  # the largest OCC label read (a 32-bit integer)
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,9 @@ def _columns(rows: list[dict[str, Any]], name: str, lines: np.ndarray) -> np.nda
             continue
         if isinstance(value, float) and math.isnan(value):  # a missing value of an EventTable
             continue
+        if isinstance(value, (bool, np.bool_)):
+            raise RegimenError(f"row {lines[k]}: column {name} must be a number; got the boolean "
+                               f"{value!r}. Write 1 or 0.")
         try:
             number = float(value)
         except (TypeError, ValueError):
@@ -223,8 +227,9 @@ def _occasions(rows: list[dict[str, Any]], rec: Records, ident: str) -> np.ndarr
         if math.isnan(value):
             raise RegimenError(f"row {rec.lines[k]}: OCC is missing; give every record its occasion "
                                "(or drop the OCC column to number dosing sessions >= 12 h apart).")
-        if not value.is_integer() or value < 0:
-            raise RegimenError(f"row {rec.lines[k]}: OCC must be a whole number >= 0; got {value:g}.")
+        if not value.is_integer() or not 0 <= value <= _MAX_OCC:
+            raise RegimenError(f"row {rec.lines[k]}: OCC must be a whole number from 0 to {_MAX_OCC}; "
+                               f"got {value:g}.")
         if k and value < occ[k - 1]:
             raise RegimenError(f"row {rec.lines[k]}: OCC goes back ({value:g} after {occ[k - 1]:g}) "
                                f"within ID {ident}; occasions follow each other in time, number them "
@@ -299,6 +304,9 @@ def simulate_dataset(source: Any, model: Any, *, solver: Any = "exact", time_uni
         raise ParameterError(f"`carry` must be one of {CARRY}; got {carry!r}.")
     if not isinstance(variability, bool):
         raise ParameterError(f"`variability` must be True or False; got {variability!r}.")
+    if seed is not None and not variability:
+        raise ParameterError(f"`seed` ({seed!r}) is used only to draw random effects; add "
+                             "variability=True, or drop `seed` for the typical subject.")
     if variability and individual:
         raise ParameterError("`variability=True` draws each subject's random effects and "
                              "`individual=` gives them from columns; use one of the two.")

@@ -36,9 +36,11 @@ from typing import Any
 
 import numpy as np
 
-from .errors import RegimenError
+from .errors import ParameterError, RegimenError
 from .occasions import occasion_of
 from .fileio import COMMENT, open_text, write_csv
+from .drugform import check_drug_form
+from .model import DrugModel
 from .named import NamedRegimen
 from .routecodes import ROUTE_CMT
 from .subject import subject_weights
@@ -120,7 +122,7 @@ def cmt_map(model: Any) -> dict[str, int]:
     """Route -> CMT (1-based state number of the route's first input) for ``model``; a route
     whose compartment an earlier route (IV first) already enters gets the next free number after
     the last compartment, so every route has its own code."""
-    params = model.individual({}, {}, 1)
+    params = _model(model).individual({}, {}, 1)
     states = model.states
     out, extra = {}, len(states)
     for name in sorted(model.routes, key=lambda r: r != "iv"):
@@ -131,6 +133,14 @@ def cmt_map(model: Any) -> dict[str, int]:
             number = extra
         out[name] = number
     return {name: out[name] for name in model.routes}
+
+
+def _model(model: Any) -> DrugModel:
+    """``model`` if it is a DrugModel, else a ParameterError naming the fix."""
+    if not isinstance(model, DrugModel):
+        raise ParameterError(f"`model` must be a DrugModel, e.g. ketpk.models.get('racemic'); got "
+                             f"{model!r} of type {type(model).__name__}.")
+    return model
 
 
 def minutes_per(time_unit: str) -> float:
@@ -151,8 +161,11 @@ def event_table(regimen: Any, subject: Any = None, *, model: Any = None, id: int
     sessions (:mod:`ketpk.occasions`) and ADDL runs stay within one occasion. ``regimen``: a
     Regimen, or a protocol (its regimen is written).
     """
-    if isinstance(regimen, NamedRegimen):
+    named = regimen if isinstance(regimen, NamedRegimen) else None
+    if named is not None:
         regimen = regimen.regimen
+    if model is not None:
+        check_drug_form(_model(model), regimen, named)
     scale = minutes_per(time_unit)
     cmts = cmt_map(model) if model is not None else dict(ROUTE_CMT)
     weights = subject_weights(subject)

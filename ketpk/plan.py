@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from . import models, occasions, scenarios
+from .drugform import check_drug_form
 from .errors import CovariateRangeWarning, ParameterError, RegimenError, SolverError
 from .model import DrugModel, Params
 from .named import NamedRegimen
@@ -220,22 +221,8 @@ def check_etas_model(model: DrugModel, batch: SubjectBatch) -> None:
             "variability=False.")
 
 
-def check_drug_form(model: DrugModel, regimen: Regimen, named: NamedRegimen | None = None) -> None:
-    """A regimen that declares its drug form (a protocol does) must match the model's;
-    ``named`` (the protocol the regimen came from, if any) names it in the error."""
-    if regimen.drug is not None and regimen.drug != model.drug:
-        what = "the regimen" if named is None else f"protocol {named.name!r}"
-        raise RegimenError(
-            f"{what} doses {_FORMS[regimen.drug]}, but model {model.id!r} is a {_FORMS[model.drug]} "
-            f"model: the whole dose would be read as {_FORMS[model.drug]}. Choose a "
-            f"{regimen.drug} model (e.g. {regimen.drug!r}) or a regimen of that form.")
-
-
 #: Models whose validated age range ends at or below this (year) are paediatric.
 ADULT_AGE = 18.0
-
-_FORMS = {"esketamine": "S(+)-ketamine (esketamine)", "racemic": "racemic ketamine"}
-
 
 def check_finite(outputs: np.ndarray, req: Request) -> np.ndarray:
     """``outputs`` if every value is finite, else a SolverError (a dose too large for floating

@@ -67,12 +67,18 @@ class PopulationSummary(Card):
         if analyte not in self.percentiles_umol_per_l:
             raise ParameterError(f"`analyte` must be one of {', '.join(self.analytes)}; got {analyte!r}.")
 
+    def _level(self, q: Any) -> int:
+        """The index of percentile level ``q`` (a number, one of ``summary.q``)."""
+        number = isinstance(q, (int, float, np.number)) and not isinstance(q, (bool, np.bool_))
+        if not number or float(q) not in self.q:
+            raise ParameterError(f"`q` must be one of the percentiles computed, {self.q}; got {q!r}. "
+                                 f"E.g. q={self.q[0]:g}.")
+        return self.q.index(float(q))
+
     def percentile(self, analyte: str, q: float, unit: str = "ng/mL"):
         """The ``q``-th percentile over subjects at each time (one of ``summary.q``)."""
         self._check(analyte)
-        if float(q) not in self.q:
-            raise ParameterError(f"`q` must be one of the percentiles computed, {self.q}; got {q}.")
-        row = self.percentiles_umol_per_l[analyte][self.q.index(float(q))]
+        row = self.percentiles_umol_per_l[analyte][self._level(q)]
         return convert(row, "umol/L", analyte, unit, expected=_CONCENTRATION)
 
     def percentile_interval(self, analyte: str, q: float, unit: str = "ng/mL"):
@@ -83,9 +89,7 @@ class PopulationSummary(Card):
         if not self.intervals_umol_per_l:
             raise ParameterError("this summary has no parameter uncertainty; summarise a population "
                                  "drawn with ketpk.population.sample(..., uncertainty=True, replicates=R).")
-        if float(q) not in self.q:
-            raise ParameterError(f"`q` must be one of the percentiles computed, {self.q}; got {q}.")
-        rows = self.intervals_umol_per_l[analyte][self.q.index(float(q))]
+        rows = self.intervals_umol_per_l[analyte][self._level(q)]
         return convert(rows, "umol/L", analyte, unit, expected=_CONCENTRATION)
 
     def mean(self, analyte: str, unit: str = "ng/mL"):
@@ -190,7 +194,7 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
               solver: Any = "exact", chunk_subjects: int = 10_000, block_times: int | None = None,
               workers: int | None = None, client: Any = None,
               auc_rule: str = "linear-up/log-down", progress: bool | None = None,
-              ci: Sequence[float] = (2.5, 50, 97.5)) -> PopulationSummary:
+              ci: Sequence[float] | None = None) -> PopulationSummary:
     """Percentiles, means and per-subject Cmax/Tmax/AUC of a population in bounded memory.
 
     Parameters
@@ -216,7 +220,8 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
         under pytest; tqdm if installed, ``pip install "ketpk[progress]"``, else a plain bar).
     ci : for a population drawn with ``uncertainty=True``: the percentiles (0-100) over the
         parameter replicates of each ``q`` percentile, read with
-        :meth:`PopulationSummary.percentile_interval` (default 2.5, 50, 97.5).
+        :meth:`PopulationSummary.percentile_interval` (default None: 2.5, 50, 97.5); refused for
+        a population without replicates.
 
     Concentrations are summarised in µmol/L and times in min; read them in any unit through
     the :class:`PopulationSummary` methods.
@@ -228,8 +233,12 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
     if workers is not None and not (isinstance(workers, int) and workers >= 1):
         raise ParameterError(f"`workers` must be a positive int or None; got {workers!r}.")
     q = check_levels(q)
-    ci = check_levels(ci, "ci")
     replicate = getattr(subjects, "replicate", None)
+    if ci is not None and replicate is None:
+        raise ParameterError(f"`ci` ({ci!r}) summarises parameter replicates, but `subjects` has none; "
+                             "draw them with ketpk.population.sample(..., uncertainty=True, replicates=R), "
+                             "or drop `ci`.")
+    ci = check_levels((2.5, 50, 97.5) if ci is None else ci, "ci")
     if client is not None and not (hasattr(client, "submit") and hasattr(client, "gather")):
         raise ParameterError(f"`client` must be a dask.distributed.Client (or None for in-process "
                              f"threads); got {client!r} of type {type(client).__name__}.")

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from .errors import ParameterError
-from .units import Q_, to_canonical
+from .units import Q_, scalar, to_canonical
 
 __all__ = ["TimeGrid", "MAX_TIMES"]
 
@@ -38,7 +38,7 @@ class TimeGrid:
     minutes: np.ndarray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        start, end, step = (float(to_canonical(v, "[time]", n)) for v, n in
+        start, end, step = (scalar(to_canonical(v, "[time]", n), n) for v, n in
                             ((self.start, "start"), (self.end, "end"), (self.step, "step")))
         if not (math.isfinite(start) and math.isfinite(end) and start >= 0 and end > start):
             raise ParameterError(f"`TimeGrid` needs 0 <= start < end, both finite; got start "
@@ -46,7 +46,9 @@ class TimeGrid:
         if not (math.isfinite(step) and step > 0) or (end - start) / step > MAX_TIMES:
             raise ParameterError(f"`step` must be a positive time giving at most {MAX_TIMES} times "
                                  f"from {self.start!r} to {self.end!r}; got {self.step!r}. E.g. step='1 min'.")
-        object.__setattr__(self, "minutes", np.arange(start, end + step / 2, step))
+        minutes = np.arange(start, end + step / 2, step)
+        minutes.flags.writeable = False  # a frozen value: its times cannot be changed in place
+        object.__setattr__(self, "minutes", minutes)
 
     @property
     def times(self) -> Any:

@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 
 from .errors import ParameterError
-from .metrics import percentiles
+from .metrics import check_levels, percentiles
+from .result import SimulationResult
 
 __all__ = ["intervals", "percentile_intervals"]
 
@@ -39,6 +40,10 @@ def percentile_intervals(result: Any, population: Any, analyte: str = "ketamine"
     Returns a Quantity of shape (len(q), len(ci), n_times): e.g. ``[i, 0]`` and ``[i, -1]`` are
     the 95 % interval of the ``q[i]``-th percentile over replicates, ``[i, 1]`` its median.
     """
+    q, ci = check_levels(q), check_levels(ci, "ci")
+    if not isinstance(result, SimulationResult):
+        raise ParameterError(f"`result` must be a SimulationResult (ketpk.simulate(..., subjects="
+                             f"population)); got {type(result).__name__}.")
     replicate = getattr(population, "replicate", None)
     if replicate is None:
         raise ParameterError("`population` has no replicates; draw it with "

@@ -207,7 +207,8 @@ def _check_real(magnitude: Any, name: str, quantity: Any) -> None:
 # -- the strict reader of quantity strings ---------------------------------------------------------
 
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[+-]?(?:nan|inf)\b", re.IGNORECASE)
-_LARGE_PREFIXES = "MGTPEZY"  # upper-case SI prefixes of 10^6 and more (mega ... yotta)
+_LARGE_PREFIXES = "MGTPEZY"
+_EXACT_INT = 2 ** 53  # integers up to this are exact floats  # upper-case SI prefixes of 10^6 and more (mega ... yotta)
 
 
 def parse_quantity(text: str, name: str) -> pint.Quantity:
@@ -269,8 +270,8 @@ def split_known(text: str) -> KnownText | None:
     per_weight = len(parts) > 1 and parts[1] == "kg"
     base = "/".join(parts[:1] + parts[2:] if per_weight else parts)
     number = _number(match.group(0))
-    if base not in KNOWN_UNITS or not math.isfinite(number) or number < 0:
-        return None
+    if base not in KNOWN_UNITS or not math.isfinite(number) or number < 0 or number > _EXACT_INT:
+        return None  # (pint multiplies an integer beyond 2**53 exactly: left to pint)
     return KnownText(number, unit, base, per_weight)
 
 
@@ -352,8 +353,12 @@ def lazy_quantity(cls: type, name: str, label: Callable[[Any], str]) -> None:
 
 
 def _number(text: str) -> int | float:
-    """An integer literal as an int (as pint reads it), anything else as a float."""
-    return int(text) if re.fullmatch(r"[+-]?\d+", text) else float(text)
+    """An integer literal as an int (as pint reads it), anything else as a float; an integer
+    beyond the float range is read as ``1e400`` is (infinite), for the domain checks to refuse."""
+    if not re.fullmatch(r"[+-]?\d+", text):
+        return float(text)
+    number = int(text)
+    return number if abs(number) <= sys.float_info.max else float(text)
 
 
 def _comma_fix(text: str) -> str:
@@ -448,8 +453,12 @@ def _checked(value: Any, dimension: str, name: str) -> pint.Quantity:
 
 def _magnitude(quantity: pint.Quantity, unit: str, name: str) -> Any:
     magnitude = quantity.to(unit).magnitude
-    _check_overflow(quantity, magnitude, name, unit)
-    return np.asarray(magnitude, dtype=float) if np.ndim(magnitude) else float(magnitude)
+    try:
+        _check_overflow(quantity, magnitude, name, unit)
+        return np.asarray(magnitude, dtype=float) if np.ndim(magnitude) else float(magnitude)
+    except OverflowError:  # a Python int beyond the float range
+        raise UnitError(f"`{name}` = {_shown(quantity)} is beyond the float range in {unit}; "
+                        "give a value of a physical size.") from None
 
 
 def to_covariate(value: Any, covariate: str, name: str | None = None) -> Any:

@@ -119,6 +119,11 @@ def simulate_effects(model: Any, regimen: Any, times: Any, effects: Sequence[Any
     chosen = [get(e) for e in ((effects,) if isinstance(effects, (str, EffectModel)) else effects)]
     if not chosen:
         raise ParameterError("`effects` must name at least one effect model, e.g. 'olofsen2022'.")
+    ids = [e.id for e in chosen]
+    twice = sorted({i for i in ids if ids.count(i) > 1})
+    if twice:
+        raise ParameterError(f"`effects` names {', '.join(map(repr, twice))} more than once; give each "
+                             "effect model once.")
     wrapped = pk_model
     for effect_model in chosen:
         wrapped = effect_model.attach(wrapped)
