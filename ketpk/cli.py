@@ -292,7 +292,8 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     model, regimen, what = _chosen_regimen(args, need_weight=True)
     label, kind = (args.protocol, "regimens") if args.protocol else (args.route, "routes")
     subject = _subject(args)
-    result = simulate(model, regimen, _times(args), subjects=subject, scenario=args.scenario or None)
+    result = simulate(model, regimen, _times(args), subjects=subject, scenario=args.scenario or None,
+                      sampling=args.sampling)
     _report(args, model, Comparison({label: result}, subject, kind),
             lambda path: result.to_csv(path, unit=args.unit), what + _who(args))
     return 0
@@ -449,6 +450,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scenario", action="append", default=[], metavar="NAME",
                    help="a drug interaction what-if, repeatable: clarithromycin, itraconazole, "
                         "ticlopidine, rifampicin, grapefruit_juice, st_johns_wort (docs/scenarios.md)")
+    p.add_argument("--sampling", choices=("arterial", "venous"),
+                   help="plasma simulated (default: the model's own site; the defaults simulate both)")
     _add_times(p, "12 h")
     _add_analytes(p)
     p.set_defaults(run=_cmd_simulate)

@@ -23,7 +23,7 @@ from .simulate import simulate
 from .species import analyte_label
 from .units import Q_, as_quantity
 
-__all__ = ["Comparison", "DoseSchedule", "EquivalentDose", "compare_routes", "compare_regimens",
+__all__ = ["Comparison", "DoseSchedule", "EquivalentDose", "compare_routes", "compare_regimens", "regimen_cases",
            "dose_schedule", "equivalent_dose"]
 
 _DEFAULT_TIMES = (0.0, 24 * 60.0, 1.0)  # min: 24 h at 1-min output
@@ -207,7 +207,7 @@ def compare_routes(model_or_drug: Any, dose: Any, routes: Sequence[str] | None =
     dose : Quantity or str, or Bolus / Infusion / Regimen
         An amount (``"25 mg"``, ``"0.5 mg/kg"``) given as a bolus at 0 by each route, or a dose
         shape whose route is replaced by each route in turn.
-    routes : sequence of str, optional
+    routes : str or sequence of str, optional
         Default: every route the model has (``model.routes``).
     subject : Subject, optional
         Who is dosed (per-weight doses need a weight); ``subjects=`` is the same argument under
@@ -217,13 +217,41 @@ def compare_routes(model_or_drug: Any, dose: Any, routes: Sequence[str] | None =
     """
     subject = _subject(subject, subjects)
     model = models.resolve(model_or_drug)
-    routes = tuple(model.routes) if routes is None else tuple(routes)
+    routes = tuple(model.routes) if routes is None else (routes,) if isinstance(routes, str) else routes
+    if not isinstance(routes, (tuple, list)):
+        raise ParameterError(f"`routes` must be a route name or a list of them, e.g. ('iv', 'im'); got "
+                             f"{routes!r} of type {type(routes).__name__}.")
+    routes = tuple(routes)
     if not routes:
         raise ParameterError("`routes` is empty; give at least one route name.")
+    if len(set(routes)) < len(routes):
+        raise ParameterError(f"`routes` names a route more than once ({', '.join(routes)}); give each "
+                             "route once.")
     times = _times(times)
     results = {r: simulate(model, _by_route(dose, r), times, subjects=subject, solver=solver,
                            record="plasma") for r in routes}
     return Comparison(results, subject, "routes")
+
+
+def regimen_cases(regimens: Any, model: Any = None) -> dict[Any, tuple[Any, Any]]:
+    """``{label: (model, regimen)}`` from ``regimens``, a mapping of labels to a regimen
+    (simulated with ``model``) or to a ``(model, regimen)`` pair: the one check of the
+    ``regimens`` of :func:`compare_regimens` and :func:`ketpk.effects.compare_regimens`."""
+    if not isinstance(regimens, Mapping):
+        raise ParameterError(f"`regimens` must be a mapping {{label: regimen or (model, regimen)}}; "
+                             f"got {type(regimens).__name__}. E.g. {{'A': ('racemic', regimen_a)}}.")
+    if not regimens:
+        raise ParameterError("`regimens` is empty; give at least one labelled regimen.")
+    cases = {}
+    for label, entry in regimens.items():
+        if isinstance(entry, tuple) and len(entry) != 2:
+            raise ParameterError(f"regimen {label!r} must be a Regimen or a (model, Regimen) pair; "
+                                 f"got a tuple of {len(entry)}.")
+        which, regimen = entry if isinstance(entry, tuple) else (model, entry)
+        if which is None:
+            raise ParameterError(f"regimen {label!r} needs a model: pass `model=` or (model, regimen).")
+        cases[label] = (which, regimen)
+    return cases
 
 
 def compare_regimens(regimens: Mapping[str, Any], model: Any = None, *, subject: Any = None,
@@ -233,24 +261,13 @@ def compare_regimens(regimens: Mapping[str, Any], model: Any = None, *, subject:
 
     ``regimens`` maps a label to a Regimen (simulated with ``model``) or to a
     ``(model, Regimen)`` pair, so that e.g. an S(+)-ketamine and a racemic protocol can be
-    compared, each with its own model.
+    compared, each with its own model (:func:`regimen_cases`; the effect comparison
+    :func:`ketpk.effects.compare_regimens` takes the same ``regimens``).
     """
     subject = _subject(subject, subjects)
-    if not isinstance(regimens, Mapping):
-        raise ParameterError(f"`regimens` must be a mapping {{label: regimen or (model, regimen)}}; "
-                             f"got {type(regimens).__name__}. E.g. {{'A': ('racemic', regimen_a)}}.")
-    if not regimens:
-        raise ParameterError("`regimens` is empty; give at least one labelled regimen.")
-    results = {}
-    for label, entry in regimens.items():
-        if isinstance(entry, tuple) and len(entry) != 2:
-            raise ParameterError(f"regimen {label!r} must be a Regimen or a (model, Regimen) pair; "
-                                 f"got a tuple of {len(entry)}.")
-        which, regimen = entry if isinstance(entry, tuple) else (model, entry)
-        if which is None:
-            raise ParameterError(f"regimen {label!r} needs a model: pass `model=` or (model, regimen).")
-        results[label] = simulate(which, regimen, _times(times), subjects=subject, solver=solver,
-                                  record="plasma")
+    results = {label: simulate(which, regimen, _times(times), subjects=subject, solver=solver,
+                               record="plasma")
+               for label, (which, regimen) in regimen_cases(regimens, model).items()}
     return Comparison(results, subject, "regimens")
 
 

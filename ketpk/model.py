@@ -392,13 +392,29 @@ class SystemBuilder:
             raise ParameterError(f"effect site {name!r} is defined twice; give each site its own name.")
         rate = np.broadcast_to(np.asarray(ke0, dtype=float), (self.n,))
         for comp in tuple(self._analytes[analyte]):
-            state = f"{comp}@{site}"
-            self.compartment(state, self._species[self._states.index(comp)],
-                             volume=self._volumes[comp], analytes=(name,))
+            self._analytes.setdefault(name, []).append(self._follower(comp, site, rate))
+        return name
+
+    def sample_delayed(self, site: str, rate: Any) -> None:
+        """Sample every plasma analyte at ``site`` instead: a first-order delay of its compartments,
+        dCs/dt = rate·(C − Cs) (``rate`` 1/min), without loss from them (e.g. arm venous plasma
+        following arterial plasma). Effect-site analytes stay fed from their compartments.
+        """
+        rate = np.broadcast_to(np.asarray(rate, dtype=float), (self.n,))
+        for analyte, comps in list(self._analytes.items()):
+            if not any(comp in self._virtual for comp in comps):
+                self._analytes[analyte] = [self._follower(comp, site, rate) for comp in comps]
+
+    def _follower(self, comp: str, site: str, rate: np.ndarray) -> str:
+        """The virtual state ``"<comp>@<site>"`` (amount Cs·V of ``comp``) following ``comp`` at
+        ``rate`` (1/min) without depleting it; created once."""
+        state = f"{comp}@{site}"
+        if state not in self._states:
+            self.compartment(state, self._species[self._states.index(comp)], volume=self._volumes[comp])
             self._virtual.add(state)
             self._flows.append((state, comp, rate))
             self.transfer(state, rate)
-        return name
+        return state
 
     def _mw(self, state: str) -> float:
         return molar_mass(self._species[self._states.index(state)])
@@ -451,7 +467,12 @@ class DrugModel(Card):
     routes : mapping of str to Route
         The routes this model supports.
     population, sampling : str
-        Who was studied; ``"arterial"`` or ``"venous"`` plasma.
+        Who was studied; ``"arterial"`` or ``"venous"`` plasma (the site simulated).
+    venous_link : str, optional
+        Name of the rate-constant parameter (1/min) of an arterio-venous link: the model's
+        compartments are arterial plasma and venous plasma follows them with a first-order delay
+        (:meth:`SystemBuilder.sample_delayed`). Only such a model simulates both sites
+        (:meth:`at_site`).
     covariate_range : mapping
         Validated range per covariate, canonical units (kg, year), ``None`` = open.
     reference_covariates : mapping
@@ -490,6 +511,7 @@ class DrugModel(Card):
     scenarios: tuple[str, ...] = ()
     uncertainty: ParameterUncertainty | None = None
     occasion_variability: tuple[OmegaBlock, ...] = ()
+    venous_link: str | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.citation, Citation):
@@ -501,6 +523,9 @@ class DrugModel(Card):
             raise ParameterError(f"model {self.id!r} has duplicate parameter names: {names}.")
         if self.sampling not in ("arterial", "venous"):
             raise ParameterError(f"`sampling` must be 'arterial' or 'venous'; got {self.sampling!r}.")
+        if self.venous_link is not None and self.venous_link not in names:
+            raise ParameterError(f"model {self.id!r}: `venous_link` names {self.venous_link!r}, which "
+                                 f"is not one of its parameters {names}.")
         object.__setattr__(self, "_cache", {})  # derived values, computed once (see _typical)
 
     # -- parameters ------------------------------------------------------------------------
@@ -627,7 +652,29 @@ class DrugModel(Card):
         for route in self.routes.values():
             if route.build is not None:
                 route.build(builder, params)
+        if self.venous_link is not None and self.sampling == "venous":
+            builder.sample_delayed("venous", params[self.venous_link])
         return builder.build()
+
+    @property
+    def sites(self) -> tuple[str, ...]:
+        """The sampling sites this model simulates: both with an arterio-venous link, else its own."""
+        return ("arterial", "venous") if self.venous_link is not None else (self.sampling,)
+
+    def at_site(self, site: str) -> DrugModel:
+        """This model sampled at ``site`` (``"arterial"`` or ``"venous"`` plasma); ParameterError
+        naming the fix when the model has no arterio-venous link for that site."""
+        if site not in ("arterial", "venous"):
+            raise ParameterError(f"`sampling` must be 'arterial' or 'venous'; got {site!r}.")
+        if site == self.sampling:
+            return self
+        if self.venous_link is None:
+            raise ParameterError(
+                f"model {self.id!r} predicts {self.sampling} plasma only (its parameters come from "
+                f"{self.sampling} samples; it has no arterio-venous link). Use sampling="
+                f"{self.sampling!r}, or a default model ('racemic', 'esketamine') that simulates both "
+                "sites.")
+        return replace(self, sampling=site)
 
     @property
     def _typical(self) -> System:
@@ -684,7 +731,9 @@ class DrugModel(Card):
         """A readable card: citation, population, structure, parameters with units and sources."""
         lines = [
             f"{self.id}: {self.name}",
-            f"  drug: {self.drug}; sampling: {self.sampling}; evidence: {self.evidence}",
+            f"  drug: {self.drug}; sampling: {self.sampling}"
+            + (f" (simulates {' and '.join(self.sites)}: link {self.venous_link})" if self.venous_link else "")
+            + f"; evidence: {self.evidence}",
             f"  population: {self.population}",
             f"  citation: {self.citation}",
             f"  routes: {', '.join(self.routes)}",

@@ -33,7 +33,7 @@ from .timegrid import TimeGrid
 from .units import COVARIATE_UNITS, to_canonical
 
 __all__ = ["RECORDS", "MAX_RESULT_BYTES", "Request", "Plan", "request", "as_times", "warn_covariates",
-           "check_drug_form", "check_etas_model", "check_size"]
+           "check_drug_form", "check_etas_model", "check_size", "sampling_assumption"]
 
 #: What a simulation keeps: plasma concentrations only, or also every compartment's amount.
 RECORDS = ("all", "plasma")
@@ -134,7 +134,7 @@ class Request:
         used = sorted({dose.route for dose in self.regimen})
         named = () if self.named is None else tuple(
             f"protocol {self.named.name}: {a}" for a in self.named.assumptions)
-        return (self.model.assumptions
+        return (self.model.assumptions + sampling_assumption(self.model)
                 + tuple(f"route {r}: {a}" for r in used for a in self.model.route(r).assumptions)
                 + named)
 
@@ -184,14 +184,17 @@ class Request:
 
 def request(model: Any, regimen: Any, times: Any, *, subjects: Any = None, solver: Any = "exact",
             record: str = "plasma", analytes: Sequence[str] | None = None,
-            scenario: Any = None) -> Request:
+            scenario: Any = None, sampling: str | None = None) -> Request:
     """Check a front door's arguments once and return a :class:`Request`.
 
     Arguments as for :func:`ketpk.simulate`; ``analytes`` (default: all of the model's) picks
-    the concentrations to output; ``scenario`` what-ifs are applied to the model first.
+    the concentrations to output; ``scenario`` what-ifs are applied to the model first;
+    ``sampling`` (``"arterial"``/``"venous"``, default the model's own) the plasma simulated.
     Warns when covariates lie outside the model's validated range.
     """
     model = models.resolve(model).with_scenario(*scenarios.resolve(scenario))
+    if sampling is not None:
+        model = model.at_site(sampling)
     named = regimen if isinstance(regimen, NamedRegimen) else None
     regimen = as_regimen(regimen)
     minutes = as_times(times)
@@ -212,17 +215,32 @@ def request(model: Any, regimen: Any, times: Any, *, subjects: Any = None, solve
 
 def check_etas_model(model: DrugModel, batch: SubjectBatch) -> None:
     """Random effects drawn for one model are meaningless in another (other variances, other
-    parameters of the same name): refuse them rather than apply or drop them silently."""
-    if batch.etas and batch.drawn_for not in (None, model.id):
+    parameters of the same name): refuse them rather than apply or drop them silently. An
+    effect-site copy (id ``"<model>@<site>"``, :func:`ketpk.effects.site.with_effect_site`) has
+    its model's random effects."""
+    base = model.id.partition("@")[0]
+    if batch.etas and batch.drawn_for is not None and batch.drawn_for.partition("@")[0] != base:
         raise ParameterError(
             f"the population was drawn for model {batch.drawn_for!r} (its random effects are that "
             f"model's), but the simulation uses model {model.id!r}. Draw one for this model: "
-            f"ketpk.population.sample({model.id!r}, n), or sample covariates only with "
+            f"ketpk.population.sample({base!r}, n), or sample covariates only with "
             "variability=False.")
+
+
+def sampling_assumption(model: DrugModel) -> tuple[str, ...]:
+    """The sampling-site label of a model with an arterio-venous link (it travels into results)."""
+    if model.venous_link is None:
+        return ()
+    link = model.parameter(model.venous_link)
+    how = ("the model's compartments" if model.sampling == "arterial" else
+           f"a first-order delay of arterial plasma, {link.name} = {link.canonical:.3g} 1/min "
+           f"({link.source})")  # canonical: no pint on the fast path
+    return (f"sampling: {model.sampling} plasma = {how}; the same link for every analyte",)
 
 
 #: Models whose validated age range ends at or below this (year) are paediatric.
 ADULT_AGE = 18.0
+
 
 def check_finite(outputs: np.ndarray, req: Request) -> np.ndarray:
     """``outputs`` if every value is finite, else a SolverError (a dose too large for floating

@@ -1,4 +1,6 @@
-"""One lookup for every named library (models, protocols, target protocols, effect models, routes).
+"""One lookup and one row shape for every named library (models, protocols, target protocols,
+effect models, routes): :func:`lookup` finds a name (with close matches in the error) and every
+library's ``available()`` returns a list of :class:`Entry` rows.
 
 >>> from ketpk.registry import lookup
 >>> lookup({"otto2021": 1}, "otto2021", "no model {name!r}.{hint}")
@@ -9,13 +11,26 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from .errors import ModelNotFoundError
 
-__all__ = ["did_you_mean", "lookup"]
+__all__ = ["Entry", "did_you_mean", "lookup"]
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One row of a library's ``available()``: ``id`` is what the library's ``get`` takes,
+    ``drug`` the drug form it is for (None: any form), ``citation`` its source as text and
+    ``summary`` one line. A library's rows may add fields of their own (e.g. a model's routes)."""
+
+    id: str
+    drug: str | None
+    citation: str
+    summary: str
 
 
 def did_you_mean(name: object, names: Iterable[str], *, cutoff: float = 0.6) -> str:

@@ -12,7 +12,8 @@ __all__ = ["simulate"]
 
 
 def simulate(model: Any, regimen: Any, times: Any, *, subjects: Any = None,
-             solver: Any = "exact", record: str = "plasma", scenario: Any = None) -> SimulationResult:
+             solver: Any = "exact", record: str = "plasma", scenario: Any = None,
+             sampling: str | None = None) -> SimulationResult:
     """Simulate plasma concentrations of ketamine and its metabolites.
 
     Parameters
@@ -37,6 +38,11 @@ def simulate(model: Any, regimen: Any, times: Any, *, subjects: Any = None,
     scenario : scenario, interaction name, or a sequence of them, optional
         Clinical what-ifs applied to the model first (:mod:`ketpk.scenarios`), e.g.
         ``"clarithromycin"``; their labels go into ``result.assumptions``.
+    sampling : {"arterial", "venous"}, optional
+        The plasma simulated (default: the model's own site, ``model.sampling``). The defaults
+        (``"racemic"``, ``"esketamine"``) simulate both through an arterio-venous link; a
+        published model only its paper's site (ParameterError otherwise). The site and the link
+        go into ``result.assumptions``.
 
     Returns
     -------
@@ -48,7 +54,7 @@ def simulate(model: Any, regimen: Any, times: Any, *, subjects: Any = None,
     UnitError, RegimenError, ParameterError, ModelNotFoundError, SolverError
     """
     req = request(model, regimen, times, subjects=subjects, solver=solver, record=record,
-                  scenario=scenario)
+                  scenario=scenario, sampling=sampling)
     n_outputs = len(req.analytes) + (len(req.model.states) if req.record == "all" else 0)
     check_size(req.subjects.n, n_outputs, req.times_min.size)
     assumptions = req.assumptions

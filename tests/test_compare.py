@@ -112,7 +112,10 @@ def test_protocol_assumptions_mark_the_curve_and_the_table():
     labels = comp.results["S"].assumptions
     assert all(f"protocol sigtermans2009: {a}" in labels for a in protocol.assumptions)
     counts = {(r["label"], r["analyte"]): r["assumptions"] for r in comp.table()}
-    assert counts[("S", "ketamine")] == len(protocol.assumptions) and counts[("plain", "ketamine")] == 0
+    # Every curve of the default also carries its sampling-site label (venous = a delay of arterial).
+    site = [a for a in comp.results["plain"].assumptions if a.startswith("sampling: venous plasma")]
+    assert len(site) == 1 and site[0] in labels
+    assert counts[("S", "ketamine")] == len(protocol.assumptions) + 1 and counts[("plain", "ketamine")] == 1
 
 
 def test_table_analytes_filter_and_default_panels():

@@ -178,6 +178,41 @@ case("effects named twice",
      r"`effects` names 'herd2008.sedation' more than once; give each effect model once")
 
 
+# --- routes: spelled-out names and abbreviations are refused with the route's name ----------------
+
+for given, name in (("intravenous", "iv"), ("IV", "iv"), ("po", "oral"), ("Intranasal", "intranasal"),
+                    ("subcutaneous", "sc")):
+    case(f"route {given!r}", lambda g=given: Bolus("0 min", "5 mg", route=g), RegimenError,
+         rf"`route` must be one of iv, .*; got '{given}'\. Did you mean '{name}'\?$")
+case("compare_routes a route twice", lambda: ketpk.compare_routes("esketamine", "5 mg", ("iv", "iv"), times=T),
+     ParameterError, r"`routes` names a route more than once \(iv, iv\); give each route once")
+case("compare_routes routes a number", lambda: ketpk.compare_routes("esketamine", "5 mg", 5, times=T),
+     ParameterError, r"`routes` must be a route name or a list of them, e\.g\. \('iv', 'im'\); got 5 of type int")
+
+
+# --- effects and populations: an effect-site copy has its model's random effects ----------------
+
+case("effects with a population of another model",
+     lambda: simulate_effects("esketamine", Bolus("0 min", "20 mg"), T, "olofsen2022",
+                              subjects=population.sample("esketamine.otto2021", 2, seed=1)), ParameterError,
+     r"drawn for model 'esketamine.otto2021' .* uses model 'esketamine.multiroute@olofsen2022'\. Draw one "
+     r"for this model: ketpk.population.sample\('esketamine.multiroute', n\)")
+
+
+def test_effects_take_a_population_drawn_for_their_pk_model():
+    pop = population.sample("esketamine", 3, seed=1)
+    effects = simulate_effects("esketamine", Bolus("0 min", "20 mg"), T, "olofsen2022", subjects=pop)
+    plain = ketpk.simulate("esketamine", Bolus("0 min", "20 mg"), T, subjects=pop)
+    np.testing.assert_allclose(effects.pk.concentration("ketamine").magnitude,
+                               plain.concentration("ketamine").magnitude, rtol=1e-12)
+    assert effects.curves["olofsen2022"].values.shape == (3, len(T))
+
+
+def test_a_single_route_name_is_one_route():
+    comparison = ketpk.compare_routes("esketamine", "5 mg", "im", subject=W70, times=T)
+    assert list(comparison.results) == ["im"]
+
+
 def test_compare_routes_keeps_the_steady_state_of_the_shape():
     """A route comparison of a regimen at steady state gives each route its steady state."""
     dose = Bolus("0 h", "10 mg")

@@ -89,7 +89,7 @@ def test_oral_F_ranges_and_esketamine_below_racemic():
 def test_racemic_oral_parent_plus_norketamine_is_chong_59_percent():
     """Chong 2006: parent ≈ 20 % but parent + norketamine 59 ± 16 % of the dose (mean ± SD).
 
-    The calibrated default (F_oral 0.23 + fpre_oral 0.50, calibrated to Chong's and Grant's
+    The calibrated default (F_oral 0.237 + fpre_oral 0.51, calibrated to Chong's and Grant's
     Cmax) lies within Chong's mean ± 1 SD; before calibration it was set to 0.59 exactly."""
     model = models.get("racemic")
     nk_relative_to_iv = route_bioavailability(model, "oral", analyte="norketamine")

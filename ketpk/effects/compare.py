@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from .. import metrics
+from ..compare import regimen_cases
 from ..errors import ParameterError
 from ..units import from_minutes
 from .run import EffectCurve, EffectResult, simulate_effects
@@ -85,20 +86,21 @@ class EffectComparison:
         return plot_effects(self, **kwargs)
 
 
-def compare_regimens(cases: Mapping[str, tuple[Any, Any]], times: Any,
-                     effects: Sequence[Any] = DEFAULT_EFFECTS, *, threshold: float = 0.5,
-                     subjects: Any = None, solver: Any = "exact") -> EffectComparison:
-    """Simulate each ``label: (model, regimen)`` with ``effects`` and compare them.
+def compare_regimens(regimens: Mapping[str, Any], times: Any,
+                     effects: Sequence[Any] = DEFAULT_EFFECTS, *, model: Any = None,
+                     threshold: float = 0.5, subjects: Any = None, solver: Any = "exact") -> EffectComparison:
+    """Simulate each labelled regimen with ``effects`` on ``times`` (a Quantity [time]) and
+    compare them.
 
+    ``regimens`` maps a label to a Regimen (simulated with ``model``) or to a ``(model, regimen)``
+    pair, as for :func:`ketpk.compare_regimens` (:func:`ketpk.compare.regimen_cases`).
     ``threshold`` is an effect level (fraction of the maximal effect, as the curves) for "time
-    above threshold";
-    "time Ce >= C50" is the time above each effect's C50, e.g. the drug-high C50 for
-    ``"simons2022.drug_high"`` (independent of the assumed γ).
+    above threshold"; "time Ce >= C50" is the time above each effect's C50, e.g. the drug-high
+    C50 for ``"simons2022.drug_high"`` (independent of the assumed γ).
     """
-    if not cases:
-        raise ParameterError("`cases` must map at least one label to (model, regimen).")
+    cases = regimen_cases(regimens, model)
     if not 0.0 < threshold < 1.0:
         raise ParameterError(f"`threshold` must be a fraction of the maximal effect in (0, 1); got {threshold}.")
-    results = {label: simulate_effects(model, regimen, times, effects, subjects=subjects, solver=solver)
-               for label, (model, regimen) in cases.items()}
+    results = {label: simulate_effects(which, regimen, times, effects, subjects=subjects, solver=solver)
+               for label, (which, regimen) in cases.items()}
     return EffectComparison(results, threshold)

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 
 from ..citations import Citation
-from ..registry import lookup
+from ..registry import Entry, lookup
 from ..model import Parameter
 from .emax import EffectModel
 
@@ -181,6 +181,7 @@ def get(effect_id: str | EffectModel) -> EffectModel:
                   "no effect model {name!r}.{hint} Known: " + ", ".join(EFFECT_MODELS) + ".", cutoff=0.5)
 
 
-def available() -> list[str]:
-    """Ids of the published effect models."""
-    return list(EFFECT_MODELS)
+def available() -> list[Entry]:
+    """Every effect model as an :class:`~ketpk.registry.Entry` (``summary`` its endpoint; an
+    effect model serves either drug form)."""
+    return [Entry(m.id, None, str(m.citation), m.endpoint) for m in EFFECT_MODELS.values()]

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
 
 from ..errors import ModelNotFoundError, ParameterError
-from ..registry import lookup
+from ..registry import Entry, lookup
 from ..model import DrugModel
 from ..usermodels import from_dict, from_toml
 
@@ -30,16 +30,15 @@ DEFAULTS: dict[str, str] = {
 }
 
 
-class ModelSummary(NamedTuple):
-    """One row of :func:`available`."""
+@dataclass(frozen=True)
+class ModelSummary(Entry):
+    """One row of :func:`available`: an :class:`~ketpk.registry.Entry` (``summary`` the model's
+    name) with the model's routes, population, sampling site and evidence."""
 
-    id: str
-    drug: str
     routes: tuple[str, ...]
     population: str
     sampling: str
     evidence: str
-    citation: str
 
 
 @lru_cache(maxsize=1)
@@ -89,7 +88,8 @@ def unregister(model_id: str) -> None:
 def available() -> list[ModelSummary]:
     """Every registered model: id, drug form, routes, population, sampling, evidence, citation."""
     return [
-        ModelSummary(m.id, m.drug, tuple(m.routes), m.population, m.sampling, m.evidence, str(m.citation))
+        ModelSummary(id=m.id, drug=m.drug, citation=str(m.citation), summary=m.name, routes=tuple(m.routes),
+                     population=m.population, sampling=m.sampling, evidence=m.evidence)
         for m in _all().values()
     ]
 

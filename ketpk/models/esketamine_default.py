@@ -1,8 +1,9 @@
-"""Default S(+)-ketamine model: Otto 2021 venous disposition with a route layer for ten routes.
+"""Default S(+)-ketamine model: Otto 2021 disposition with a route layer for ten routes.
 
 Disposition: Otto 2021 (S-ketamine 3 compartments fixed to Fanta 2015, S-norketamine
-2 compartments, all S-ketamine cleared forms S-norketamine), venous plasma, healthy adults —
-see :mod:`ketpk.models.otto2021`. Routes: :mod:`ketpk.models._route_layer`; presystemic
+2 compartments, all S-ketamine cleared forms S-norketamine), healthy adults — see
+:mod:`ketpk.models.otto2021` — with the central (arterial) volume and the arterio-venous link
+shared with the racemic default and calibrated (:mod:`ketpk.models._default_disposition`). Routes: :mod:`ketpk.models._route_layer`; presystemic
 S-norketamine enters the S-norketamine central compartment mass-for-mass, like systemic
 formation in Otto's model.
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 from ..model import DrugModel
 from ..routes import iv_route
 from . import otto2021
+from ._default_disposition import CENTRAL_VOLUME, VENOUS_LINK
 from ._route_layer import RouteValue, assumed, complete, route_layer, route_parameters, route_table
 
 _SPECIFIC: dict[str, RouteValue] = {
@@ -29,12 +31,14 @@ _SPECIFIC: dict[str, RouteValue] = {
     "F_oral": RouteValue("0.09", "oral S-ketamine bioavailability (parent)",
                          "Peltoniemi 2016 Clin Pharmacokinet 55:1059 review range 8-11 % (via Bell & "
                          "Kalso 2018); Fanta 2015 Eur J Clin Pharmacol 71:441 popPK 0.08"),
-    "fpre_oral": RouteValue("0.81", "oral dose fraction reaching the circulation as S-norketamine "
+    "fpre_oral": RouteValue("0.49", "oral dose fraction reaching the circulation as S-norketamine "
                             "formed presystemically",
-                            "fitted so that oral S-norketamine AUC = 16.5 × S-ketamine AUC, the "
-                            "Fanta 2015 simulated steady-state ratio (abstract) [(F+fpre)/F × "
-                            "CL/CL_NK = 16.5]; F + fpre = 0.90 lies between Perez-Ruixo 2021 (0.51) "
-                            "and Ashraf 2018 (≈1, Fmet = 1)"),
+                            "calibrated to the S-norketamine Cmax of the swallowed shares of Huge 2010 "
+                            "(Eur J Pain 14:387, intranasal) and Simons 2022 (Front Pain Res 3:946486, "
+                            "oral thin film) (scripts/calibrate.py); before calibration 0.81, from the "
+                            "Fanta 2015 simulated steady-state S-NK/S-K AUC ratio 16.5 (now 10.6); "
+                            "F + fpre = 0.58 "
+                            "lies between Perez-Ruixo 2021 (0.51) and Ashraf 2018 (≈1, Fmet = 1)"),
     "ka_oral": RouteValue("0.97 1/h", "oral absorption rate constant",
                           "Perez-Ruixo 2021 Table 3, ka_po (esketamine oral solution)"),
     "F_sublingual": RouteValue("0.26", "sublingual S-ketamine bioavailability (parent, whole dose)",
@@ -42,13 +46,20 @@ _SPECIFIC: dict[str, RouteValue] = {
     "fsw_sublingual": RouteValue("0.737", "fraction of a sublingual dose swallowed",
                                  "Simons 2022: the film not absorbed locally (1 - F1, F1 = 0.263) "
                                  "is swallowed"),
-    "ka_sublingual": RouteValue("0.04 1/min", "sublingual mucosal absorption rate constant",
-                                "Simons 2022 Table 4, KA1, via nlmixr2lib"),
+    "ka_sublingual": RouteValue("0.094 1/min", "sublingual mucosal absorption rate constant",
+                                "calibrated to the arterial S-ketamine Cmax and AUC0-6h of Simons 2022 "
+                                "(50 and 100 mg oral thin film) (scripts/calibrate.py); Simons' own "
+                                "KA1 0.04 /min (Table 4, via nlmixr2lib) goes with Simons' disposition"),
     "F_intranasal": RouteValue("0.487", "intranasal esketamine bioavailability (parent, whole dose)",
                                "Perez-Ruixo 2021 Clin Pharmacokinet 60:501 at 56 mg (two 28-mg "
                                "devices): nasal FRn_eff 0.437 + swallowed 0.563 × F_oral 0.09 = 0.487 "
                                "[DER]; Spravato label mean ≈ 0.48 (Perez-Ruixo's own 0.54 uses its "
                                "swallowed F 0.186)"),
+    "ka_intranasal": RouteValue("1.55 1/h", "intranasal (nasal mucosa) absorption rate constant",
+                                "calibrated to the intranasal S-ketamine Cmax of Huge 2010 and the "
+                                "Spravato label Tmax (20-40 min after the last device) with the venous "
+                                "link (scripts/calibrate.py); Perez-Ruixo 2021's ka_n 2.93 /h (Table 3) "
+                                "goes with its venous model without a link"),
     "fsw_intranasal": RouteValue("0.563", "fraction of an intranasal dose swallowed",
                                  "Perez-Ruixo 2021: 1 - FRn_eff at 56 mg = 1 - 0.54 × (1 + 0.62)/2"),
     "F_rectal": assumed("0.27", "rectal S-ketamine bioavailability",
@@ -68,10 +79,10 @@ __doc__ = f"{__doc__}\n{route_table(VALUES)}\n"
 
 ESKETAMINE_DEFAULT = DrugModel(
     id="esketamine.multiroute",
-    name="S(+)-ketamine default: Otto 2021 venous disposition + ten-route layer",
+    name="S(+)-ketamine default: Otto 2021 disposition (calibrated V1, arterio-venous link) + ten-route layer",
     drug="esketamine",
     citation=otto2021.CITATION,
-    parameters=otto2021.PARAMETERS + route_parameters(VALUES),
+    parameters=(CENTRAL_VOLUME,) + otto2021.PARAMETERS[1:] + (VENOUS_LINK,) + route_parameters(VALUES),
     structure=otto2021.OTTO2021.structure,
     routes=route_layer(VALUES, iv=iv_route(source="Otto 2021 (IV data)"),
                        central="ketamine.central", metabolite="norketamine.central",
@@ -79,14 +90,17 @@ ESKETAMINE_DEFAULT = DrugModel(
     population="adults; disposition from 48 healthy adults (Otto 2021), route values from the "
                "cited route studies",
     sampling="venous",
+    venous_link="k_av",
     covariate_range=otto2021.OTTO2021.covariate_range,
     variability=otto2021.OTTO2021.variability,
     residual_error=otto2021.OTTO2021.residual_error,
     notes=otto2021.OTTO2021.notes + (
         "Route layer: every route value cites its source or is labelled ASSUMPTION; see the "
         "module docstring table and ketpk.models._route_layer.",
-        "Venous model: against arterial data (Simons 2022, Jonkman 2017, Kamp 2020) it "
-        "under-predicts early peaks (arterial V and MRT ≈ 40 % smaller, Persson 2002).",
+        "Sampling site: the compartments are arterial plasma (V1 calibrated, shared with the "
+        "racemic default); venous plasma (the default, sampling='venous') follows with the "
+        "calibrated first-order delay k_av; simulate(..., sampling='arterial') gives arterial "
+        "plasma (Simons 2022, Jonkman 2017, Kamp 2020 sampled arterial blood).",
     ),
     evidence="composite",
 )

@@ -59,6 +59,11 @@ KAMP2020 = DrugModel(
         "Plausibility: Vss 238 L and CL 84 L/h lie inside the abstract's meta-analysis 95% CIs "
         "(V 200-304 L/70 kg, CL 69-90 L/h at 70 kg).",
         "No validated weight range was retrieved; no IIV or residual error is implemented.",
+        "Weight scaling unresolved: opentiva scales every parameter linearly with weight (kept "
+        "here), simtiva scales clearances by (WT/70)^0.75. Kamp 2020's retrievable text (the "
+        "abstract) says only that literature parameters were 'standardized' to 70 kg and that no "
+        "covariate effect was found; its parameter table (and any exponent) could not be "
+        "retrieved, so neither transcription can be confirmed. At 70 kg both agree.",
     ),
 )
 

@@ -5,7 +5,8 @@ Zhao 2012, Herd 2007, Abuhelwa 2022: values not available). This composite:
 
 * splits every racemic dose 50:50 into S- and R-ketamine;
 * gives S the Otto 2021 venous S-ketamine/S-norketamine model, except the central volume
-  (52 L instead of 133 L, calibrated: see ``CENTRAL_VOLUME``);
+  (42 L instead of 133 L, arterial, calibrated: see
+  :mod:`ketpk.models._default_disposition`), with an arterio-venous link;
 * gives R the same model with R-ketamine clearance ``fCL_R × CL`` (Wang 2019 R/S 0.86 within the
   racemate arm; Persson 2002 0.83, Hasan 2021 0.94) and R-norketamine clearance
   ``fCLNK_R × CL_NK`` (Goldberg 2011: S-NK eliminated faster than R-NK; no ratio published, the
@@ -16,7 +17,8 @@ Checks: total ketamine CL 88 L/h/70 kg vs Pharmacotherapy 2022 10 mg IV AUC-base
 the Kamp 2020 meta-analysis 79 (69-90) L/h; every registry study (``ketpk validate``,
 docs/validation.md). Route values and the central volume marked "calibrated to" come from
 scripts/calibrate.py (docs/calibration.md); with Otto's 133 L the 2-min Cmax of a 10-mg IV bolus
-was 0.24x the observed 296 ng/mL (Pharmacotherapy 2022), with the calibrated 52 L it is 0.55x.
+was 0.24x the observed 296 ng/mL (Pharmacotherapy 2022), with the calibrated arterial 42 L and the
+venous link it is 0.47x (venous).
 
 Route table: appended below from the parameter values (``A`` = ASSUMPTION; every value's
 source or reasoning is in ``model.describe()``). D = zero-order phase, fpre = dose fraction
@@ -31,6 +33,7 @@ from ..citations import Citation
 from ..model import DrugModel, Parameter, Params, SystemBuilder
 from ..routes import iv_route
 from . import otto2021
+from ._default_disposition import CENTRAL_VOLUME, VENOUS_LINK
 from ._route_layer import RouteValue, assumed, complete, route_layer, route_parameters, route_table
 
 _COMPOSITE = "composite assumption: "
@@ -55,17 +58,6 @@ _R = dict(parent="r_ketamine", metabolite="r_norketamine", species=("r_ketamine"
           analytes=(("ketamine", "r_ketamine"), ("norketamine", "r_norketamine")))
 
 
-#: The racemate's central volume (each enantiomer's): Otto's S-ketamine V1 (133 L, venous, slow
-#: infusions) under-predicts the early racemic concentrations after a bolus 4-fold.
-CENTRAL_VOLUME = Parameter(
-    "V1", "52 L", "central volume of each enantiomer (70 kg)",
-    "calibrated to the 2-min Cmax after 10 mg IV of Pharmacotherapy 2022 (Table 6), the arterial "
-    "racemic infusion curves of Kamp 2020 (Br J Anaesth 125:750, digitised) and the oral, "
-    "sublingual, intranasal and IM studies of the validation registry (scripts/calibrate.py); "
-    "between the Kamp 2020 meta-analysis model's 25 L and Otto 2021's S-ketamine 133 L",
-    otto2021.PARAMETERS[0].covariates)
-
-
 def _structure(p: Params) -> SystemBuilder:
     s = SystemBuilder(p.n)
     otto2021.add_disposition(s, p, **_S)
@@ -74,22 +66,24 @@ def _structure(p: Params) -> SystemBuilder:
 
 
 _SPECIFIC: dict[str, RouteValue] = {
-    "ka_im": RouteValue("0.048 1/min", "IM absorption rate constant",
+    "ka_im": RouteValue("0.047 1/min", "IM absorption rate constant",
                         "calibrated to the 0.5 and 1 mg/kg IM median peaks of Hirlinger & Dick 1984 "
                         "(Anaesthesist 33:272) (scripts/calibrate.py)"),
     "F_im": RouteValue("0.93", "IM bioavailability",
                        "Clements 1982 J Pharm Sci 71:539 (adults), via secondary summaries; primary "
                        "not retrieved (Hornik 2018 children: 0.41)"),
-    "F_oral": RouteValue("0.23", "oral racemic ketamine bioavailability (parent)",
+    "F_oral": RouteValue("0.237", "oral racemic ketamine bioavailability (parent)",
                          "calibrated to Chong 2006 (Pain Med 7:469), Grant 1981 (Br J Anaesth 53:805) "
                          "and Yanagihara 2003 (Biopharm Drug Dispos 24:37) within the published adult "
-                         "range 0.17 (Clements 1982) - 0.24 (Chong 2009) (scripts/calibrate.py)"),
-    "fpre_oral": RouteValue("0.50", "oral dose fraction reaching the circulation as norketamine "
+                         "range 0.17 (Clements 1982) - 0.24 (Chong 2009) (scripts/calibrate.py), at "
+                         "its upper bound: the racemate's AUC-based F (1.0089 × F_oral with the "
+                         "enantioselective first pass) is 0.239"),
+    "fpre_oral": RouteValue("0.51", "oral dose fraction reaching the circulation as norketamine "
                             "formed presystemically",
                             "calibrated to the oral and sublingual norketamine Cmax of Chong 2006 "
                             "(scripts/calibrate.py); Chong's 'parent + norketamine 59 % as ketamine "
                             "equivalents' read as F + fpre gave 0.39 before calibration"),
-    "ka_oral": RouteValue("2.2 1/h", "oral absorption rate constant",
+    "ka_oral": RouteValue("1.55 1/h", "oral absorption rate constant",
                           "calibrated to the oral Cmax and Tmax of Chong 2006 and Grant 1981 "
                           "(scripts/calibrate.py); Perez-Ruixo 2021's esketamine solution ka_po 0.97 /h "
                           "gave a later, flatter peak"),
@@ -100,13 +94,13 @@ _SPECIFIC: dict[str, RouteValue] = {
                                  "Chong 2006 sublingual: parent + norketamine 54 % 'as ketamine "
                                  "equivalents' = F_sublingual + fsw × fpre_oral with the "
                                  "pre-calibration fpre_oral 0.39 [DER: 0.24/0.39]; not refitted"),
-    "ka_sublingual": RouteValue("0.019 1/min", "sublingual mucosal absorption rate constant",
+    "ka_sublingual": RouteValue("0.018 1/min", "sublingual mucosal absorption rate constant",
                                 "calibrated to the sublingual Cmax and Tmax of Chong 2006 and Rolan "
                                 "2014 (Br J Clin Pharmacol 77:1011) (scripts/calibrate.py)"),
     "F_intranasal": RouteValue("0.45", "intranasal racemic bioavailability (parent, whole dose)",
                                "Yanagihara 2003, 25 mg spray ≈0.45 (children 0.50, Malinovsky 1996; "
                                "Pharmacotherapy 2022: 0.11-0.17 at 10-50 mg)"),
-    "ka_intranasal": RouteValue("0.062 1/min", "intranasal (nasal mucosa) absorption rate constant",
+    "ka_intranasal": RouteValue("0.050 1/min", "intranasal (nasal mucosa) absorption rate constant",
                                 "calibrated to the 10/30/50-mg intranasal Cmax and Tmax of "
                                 "Pharmacotherapy 2022 Table 6 (scripts/calibrate.py)"),
     "fsw_intranasal": assumed("0.46", "fraction of an intranasal dose swallowed",
@@ -141,7 +135,8 @@ RACEMIC_DEFAULT = DrugModel(
                 "ratios from Wang 2019, Persson 2002, Hasan 2021",
         year=2021, title=otto2021.CITATION.title + " (enantiomer composite)",
         journal=otto2021.CITATION.journal, doi=otto2021.CITATION.doi),
-    parameters=(CENTRAL_VOLUME,) + otto2021.PARAMETERS[1:] + ENANTIOMER_PARAMETERS + route_parameters(VALUES),
+    parameters=(CENTRAL_VOLUME,) + otto2021.PARAMETERS[1:] + (VENOUS_LINK,) + ENANTIOMER_PARAMETERS
+    + route_parameters(VALUES),
     structure=_structure,
     routes=route_layer(VALUES, iv=iv_route(split=_HALVES, source="Otto 2021 (IV data)"),
                        central=_HALVES, enteral=_ENTERAL,
@@ -149,6 +144,7 @@ RACEMIC_DEFAULT = DrugModel(
                        species="ketamine"),
     population="adults (composite: S disposition from 48 healthy adults, Otto 2021)",
     sampling="venous",
+    venous_link="k_av",
     covariate_range=otto2021.OTTO2021.covariate_range,
     variability=otto2021.OTTO2021.variability,
     residual_error=tuple(
@@ -169,8 +165,10 @@ RACEMIC_DEFAULT = DrugModel(
         "systemic S clearance is the same in both forms (Wang 2019: 18.1 vs 18.4 mL/min/kg; Kamp "
         "2020 S-K curves of the two arms coincide), so no interaction acts after absorption.",
         "IIV (Otto 2021) acts on both enantiomers together (R values are S values × ratios).",
-        "Venous model (central volume calibrated, see V1): arterial data (Kamp 2020) are compared "
-        "with bands widened for the sampling site (arterial V and MRT ≈ 40 % smaller, Persson 2002).",
+        "Sampling site: the compartments are arterial plasma; venous plasma (the default, "
+        "sampling='venous') follows with the calibrated first-order delay k_av "
+        "(ketpk.models._default_disposition); simulate(..., sampling='arterial') gives arterial "
+        "plasma.",
     ) + otto2021.OTTO2021.notes,
     evidence="composite",
 )

@@ -31,8 +31,8 @@ def available() -> list[ProtocolSummary]:
     out = []
     for name, builder in sorted(REGISTRY.items()):
         default = builder()
-        out.append(ProtocolSummary(name, default.drug, default.routes, default.citation,
-                                   inspect.getdoc(builder).splitlines()[0]))
+        out.append(ProtocolSummary(id=name, drug=default.drug, citation=str(default.citation),
+                                   summary=inspect.getdoc(builder).splitlines()[0], routes=default.routes))
     return out
 
 

@@ -16,6 +16,7 @@ from ..display import Card, CardData, quantity_text, value_text
 from ..errors import ProtocolLimitWarning, RegimenError, UnitError
 from ..named import NamedRegimen
 from ..regimen import Infusion, Regimen
+from ..registry import Entry
 from ..units import parse_dose
 
 __all__ = ["Protocol", "ProtocolSummary", "register", "single_infusion", "check_limit", "REGISTRY"]
@@ -131,14 +132,16 @@ class Protocol(Card, NamedRegimen):
 
 
 @dataclass(frozen=True)
-class ProtocolSummary:
-    """One row of :func:`ketpk.protocols.available`."""
+class ProtocolSummary(Entry):
+    """One row of :func:`ketpk.protocols.available`: an :class:`~ketpk.registry.Entry` (``id``
+    the protocol's name) with the routes its doses use."""
 
-    name: str
-    drug: str
     routes: tuple[str, ...]
-    citation: Citation
-    summary: str
+
+    @property
+    def name(self) -> str:
+        """The protocol's name, as :func:`ketpk.protocols.get` takes it (= ``id``)."""
+        return self.id
 
 
 REGISTRY: dict[str, Callable[..., Protocol]] = {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..citations import Citation
-from ..registry import lookup
+from ..registry import Entry, lookup
 from . import citations as cit
 
 __all__ = ["TargetProtocol", "TARGET_PROTOCOLS", "target_protocol", "target_protocols"]
@@ -74,6 +74,8 @@ def target_protocol(name: str) -> TargetProtocol:
                   "no target protocol {name!r}; available: " + ", ".join(TARGET_PROTOCOLS) + ".{hint}")
 
 
-def target_protocols() -> list[str]:
-    """Names of the target protocols."""
-    return list(TARGET_PROTOCOLS)
+def target_protocols() -> list[Entry]:
+    """Every target protocol as an :class:`~ketpk.registry.Entry` (``id`` its name, ``summary``
+    the analyte and site targeted)."""
+    return [Entry(p.name, p.drug, str(p.citation), f"{p.site} target of {p.analyte}, until {p.until}")
+            for p in TARGET_PROTOCOLS.values()]

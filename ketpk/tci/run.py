@@ -183,6 +183,9 @@ def target_infusion(model: Any, targets: Any, *, subject: Any = None, until: Any
         effect site of ``analyte``; when given with ``site="plasma"`` the effect site is
         predicted too.
 
+    A model with an arterio-venous link (the defaults) is controlled at arterial plasma, its
+    compartments (the result's model is ``model.at_site("arterial")``), as TCI models are.
+
     Returns
     -------
     TCIResult
@@ -198,6 +201,8 @@ def target_infusion(model: Any, targets: Any, *, subject: Any = None, until: Any
     if until is None:
         raise ParameterError("`until` is required: the end of the schedule, e.g. until='60 min'.")
     model = models.resolve(model)
+    if model.venous_link is not None:  # the defaults: control their compartments, arterial plasma
+        model = model.at_site("arterial")
     steps = _schedule(targets)
     h = scalar(to_canonical(interval, "[time]", "interval"), "interval")
     end = scalar(to_canonical(until, "[time]", "until"), "until")

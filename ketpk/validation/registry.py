@@ -42,7 +42,9 @@ PHARMACOTHERAPY_2022 = Citation(
 CHONG_2006 = Citation(
     authors="Chong C, Schug S, Page-Sharp M, Ilett K", year=2006,
     title="Bioavailability of ketamine after oral or sublingual administration (meeting abstract)",
-    journal="Pain Med 7(5):469", pmid="(not retrieved; abstract at ketamine.com/bioavailability)")
+    journal="Pain Med 7(5):469",
+    pmid="none found: a meeting abstract (Pain Med 2006 Sep-Oct;7(5):469), searched by title and "
+         "authors; its text at ketamine.com/bioavailability.html")
 ROLAN_2014 = Citation(
     authors="Rolan P, Lim S, Sunderland V, Liu Y, Molnar V", year=2014,
     title="The absolute bioavailability of racemic ketamine from a novel sublingual formulation",
@@ -67,7 +69,9 @@ PERSSON_2002 = Citation(
     authors="Persson J, et al.", year=2002,
     title="Pharmacokinetics and non-analgesic effects of S- and R-ketamines in healthy volunteers "
           "with normal and reduced metabolic capacity",
-    journal="Eur J Clin Pharmacol 57(12):869-875", pmid="(not retrieved)")
+    journal="Eur J Clin Pharmacol 57(12):869-875",
+    pmid="none found in the retrievable sources (searched by title; library record: Springer, "
+         "February 2002, with the abstract)")
 KAMP_2020 = Citation(
     authors="Kamp J, et al.", year=2020,
     title="Pharmacokinetics of ketamine and its major metabolites norketamine, hydroxynorketamine "
@@ -257,7 +261,10 @@ STUDIES: tuple[Study, ...] = (
           Infusion("0 min", amount="6.07 mg", duration="30 min"), "7 mg S-ketamine HCl (6.07 mg base) "
           "IV over 30 min", "iv", "venous", 70.0,
           (O("clearance", "s_ketamine", _pt(24.0, 10), note="0.024 L/min/kg"),),
-          source_note="abstract", assumptions=(_NOT_GIVEN,)),
+          source_note="abstract", assumptions=(_NOT_GIVEN, "arterial and venous samples were taken; "
+                                               "the site of the clearance is not stated (the same at "
+                                               "both sites for a model whose venous link is a pure "
+                                               "delay)")),
     Study("fanta2015_oral", FANTA_2015, "esketamine", "11 healthy volunteers",
           Bolus("0 min", "0.25 mg/kg", "oral"), "S-ketamine 0.25 mg/kg oral (crossover with "
           "0.125 mg/kg IV)", "oral", "venous", 70.0,

@@ -84,9 +84,15 @@ def markdown(results: Sequence[Validation], extra: Sequence[str] = ()) -> str:
         "geometric mean "
         "×/÷ GSD², or the range; a value published without spread gets ×/÷ "
         f"{NO_SPREAD_FACTOR['cmax']:g} (concentrations, AUC, Tmax) or ×/÷ {NO_SPREAD_FACTOR['F']:g} "
-        f"(F, clearance). Concentration bands are widened ×/÷ {SITE_FACTOR:g} when the study's "
-        "sampling site (arterial/venous) differs from the model's (Persson 2002: arterial volumes "
-        "and MRT ≈ 40 % smaller than venous).",
+        "(F, clearance). Each study is simulated at its own sampling site (arterial/venous) by a "
+        "model that simulates both (the defaults: `simulate(..., sampling=...)`, an "
+        "arterio-venous link); for a model with one site only, concentration bands of a study at "
+        f"the other site are widened ×/÷ {SITE_FACTOR:g} (Persson 2002: arterial volumes and MRT "
+        "≈ 40 % smaller than venous), stated in the row's band.",
+        "",
+        "Cmax and Tmax are read from the typical curve on a grid (15 s to 2 h, 2 min to 24 h, "
+        "30 min to 120 h) at the vertex of the parabola through the grid maximum and its two "
+        "neighbours, so that they move smoothly with the parameters.",
         "",
         "A study is simulated by a model of the same drug form that has all its routes, for "
         "subjects inside the model's weight (and age) range (50-100 kg where a model states none).",

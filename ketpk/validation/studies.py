@@ -17,7 +17,8 @@ __all__ = ["Statistic", "Observation", "Study", "NO_SPREAD_FACTOR", "SITE_FACTOR
 #: Band (×/÷) for a value published without spread: concentrations, AUC, Tmax (about ±2 SD of
 #: ketamine's 35-45 % between-subject CV on the log scale) and, narrower, F and clearance.
 NO_SPREAD_FACTOR = {"conc": 2.0, "cmax": 2.0, "auc": 2.0, "tmax": 2.0, "F": 1.5, "clearance": 1.5}
-#: Extra band width (×/÷) when the study's sampling site differs from the model's: arterial
+#: Extra band width (×/÷) when the study's sampling site differs from the site of a model that
+#: simulates only one (a model with an arterio-venous link is simulated at the study's): arterial
 #: volumes and MRT are about 40 % smaller than venous ones (Persson 2002 Eur J Clin Pharmacol
 #: 57:869), so early concentrations differ by up to about 1.5×.
 SITE_FACTOR = 1.5
