@@ -70,10 +70,13 @@ def segments(t: np.ndarray, c: np.ndarray, rule: str = DEFAULT_RULE, axis: int =
     down = _log_down(c0, c1, rule)
     if not down.any():
         return area
-    with np.errstate(divide="ignore", invalid="ignore"):  # in place: (c0 - c1) / ln(c0 / c1) * dt
-        log = c0 / c1
-        np.log(log, out=log)
-        np.divide(c0 - c1, log, out=log)
+    # (c0 - c1) / ln(c0 / c1) * dt, with ln(c0 / c1) = log1p((c0 - c1) / c1): accurate to a few
+    # units of rounding even where the curve is nearly flat (ln of a ratio near 1 is not).
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fall = c0 - c1
+        log = fall / c1
+        np.log1p(log, out=log)
+        np.divide(fall, log, out=log)
         log *= dt
     np.copyto(area, log, where=down)
     return area
