@@ -9,6 +9,7 @@ and how to write it). No case simulates for long.
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 
 import numpy as np
@@ -211,6 +212,30 @@ def test_effects_take_a_population_drawn_for_their_pk_model():
 def test_a_single_route_name_is_one_route():
     comparison = ketpk.compare_routes("esketamine", "5 mg", "im", subject=W70, times=T)
     assert list(comparison.results) == ["im"]
+
+
+# --- a Protocol value: each field of its kind; a protocol as the regimen keeps its drug form ----
+
+def _replaced(**changes):
+    return dataclasses.replace(_racemic(), **changes)
+
+
+case("protocol holding a protocol of the other form", lambda: _replaced(regimen=protocols.get("noppers2011")),
+     RegimenError, r"protocol 'zarate2006' is for racemic, but its regimen doses esketamine; give doses of "
+     r"one drug form")
+case("protocol assumptions a string", lambda: _replaced(assumptions="assumed"), RegimenError,
+     r"protocol 'zarate2006': `assumptions` must be a tuple of strings \(one per line\); got 'assumed'\. "
+     r"E\.g\. assumptions=\('assumed',\)")
+case("protocol steps None", lambda: _replaced(steps=None), RegimenError,
+     r"`steps` must be a tuple of strings .*got None\. E\.g\. steps=\('first line', 'second line'\)")
+case("protocol name None", lambda: _replaced(name=None), RegimenError,
+     r"protocol `name` must be a non-empty string; got None")
+case("protocol citation a string", lambda: _replaced(citation="Zarate 2006"), RegimenError,
+     r"`citation` must be a ketpk.Citation; got 'Zarate 2006' of type str")
+case("protocol options a list", lambda: _replaced(options=[1, 2]), RegimenError, r"`options` must be a dict")
+case("sampling as an array", lambda: ketpk.simulate("esketamine", Bolus("0 min", "20 mg"), T,
+                                                    sampling=np.array(["venous"])), ParameterError,
+     r"`sampling` must be 'arterial' or 'venous'; got array")
 
 
 def test_compare_routes_keeps_the_steady_state_of_the_shape():
