@@ -36,19 +36,30 @@ _EXPM_BYTES = 4e6  # augmented matrices exponentiated at once (the Padé steps n
 _GROUP = 4  # table blocks computed by one product: each subject's table is read once per group
 
 
-def _augmented(A: np.ndarray, rated: np.ndarray, hs: np.ndarray) -> np.ndarray:
+class _Flows:
+    """System matrices A (S, n, n) 1/min kept as their entries that are nonzero for some
+    subject (``values`` (S, nnz) at ``rows``, ``cols``): a compartment model's A is mostly
+    zeros, and every open stream of a summary keeps its A for the transitions it may need."""
+
+    def __init__(self, A: np.ndarray):
+        self.S, self.n = A.shape[0], A.shape[1]
+        self.rows, self.cols = np.nonzero((A != 0).any(axis=0))
+        self.values = A[:, self.rows, self.cols]
+
+
+def _augmented(A: _Flows, rated: np.ndarray, hs: np.ndarray) -> np.ndarray:
     """``[E(h) G(h)]`` (S, len(hs), n, n + k) for each subject and each step in ``hs``:
     ``E(h) = exp(A h)`` and ``G(h) = ∫0^h exp(A s) ds`` restricted to the columns ``rated``,
     the top rows of ``exp([[A, B], [0, 0]] h)`` with ``B`` the identity's ``rated`` columns,
     computed in slices of subjects so that the exponential's temporaries stay small."""
-    S, n, _ = A.shape
+    S, n = A.S, A.n
     k, H = len(rated), len(hs)
     B = np.eye(n)[:, rated]
     EG = np.empty((S, H, n, n + k))
     step = max(1, int(_EXPM_BYTES // (H * (n + k) ** 2 * 8)))
     for s0 in range(0, S, step):
         M = np.zeros((min(step, S - s0), H, n + k, n + k))
-        M[:, :, :n, :n] = A[s0:s0 + step, None] * hs[None, :, None, None]
+        M[:, :, A.rows, A.cols] = A.values[s0:s0 + step, None, :] * hs[None, :, None]
         M[:, :, :n, n:] = B * hs[None, :, None, None]
         EG[s0:s0 + step] = expm(M)[:, :, :n]
     return EG
@@ -74,7 +85,7 @@ class _Propagator:
     """
 
     def __init__(self, A: np.ndarray, rated: np.ndarray, C: np.ndarray, chunk: int):
-        self.A, self.rated, self.C, self.chunk = A, rated, C, chunk
+        self.A, self.rated, self.C, self.chunk = _Flows(A), rated, C, chunk
         self._transitions: dict[float, np.ndarray] = {}
         self._tables: dict[float, np.ndarray] = {}
 
