@@ -1,6 +1,7 @@
 """Whole-process benchmarks (issue 11): W1 cold start against a numpy-only process, W2 in a process.
 
     python3 benchmarks/cold.py pair --repeats 5   # W1 (both forms) and the numpy-only baseline, alternated
+    python3 benchmarks/cold.py pair --repeats 5 --before ../old  # and an older checkout's W1
     /usr/bin/time -v python3 benchmarks/cold.py w2  # W2: wall, CPU and peak RSS
     python3 benchmarks/cold.py load                 # the library load, in steps
 
@@ -98,22 +99,26 @@ def load() -> None:
           f"(pint imported: {had_pint}), pint + registry afterwards {done - loaded:.4f} s")
 
 
-def pair(repeats: int) -> None:
+def pair(repeats: int, before: str | None) -> None:
     """Run the W1 (both forms) and baseline processes alternately; print wall and CPU (user +
     sys) times, each run and the medians (s). On a loaded machine the CPU times are the steadier
-    figure. A code version without ``w1_quantity`` (before TimeGrid) fails on ``w1``: run its own
-    cold.py."""
-    kinds = ("w1", "w1_quantity", "baseline")
+    figure. ``before``: a checkout of older code whose own ``benchmarks/cold.py w1`` joins the
+    alternation as ``w1_before``."""
+    commands = {"w1": [__file__, "w1"], "w1_quantity": [__file__, "w1_quantity"]}
+    if before:
+        commands["w1_before"] = [str(Path(before) / "benchmarks" / "cold.py"), "w1"]
+    commands["baseline"] = [__file__, "baseline"]
+    kinds = tuple(commands)
     wall: dict[str, list[float]] = {kind: [] for kind in kinds}
     cpu: dict[str, list[float]] = {kind: [] for kind in kinds}
     for _ in range(repeats):
         for kind in wall:
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            before_use = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
-            subprocess.run([sys.executable, __file__, kind], check=True)
+            subprocess.run([sys.executable, *commands[kind]], check=True)
             wall[kind].append(time.perf_counter() - start)
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpu[kind].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+            cpu[kind].append(after.ru_utime - before_use.ru_utime + after.ru_stime - before_use.ru_stime)
     for name, table in (("wall", wall), ("cpu", cpu)):
         for kind, values in table.items():
             print(f"{name} {kind}: median {statistics.median(values):.3f} s of "
@@ -127,9 +132,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("what", choices=("w1", "w1_quantity", "baseline", "w2", "load", "pair"))
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--before", metavar="CHECKOUT", help="pair: also run this checkout's W1")
     args = parser.parse_args()
     steps = {"w1": w1, "w1_quantity": w1_quantity, "baseline": baseline, "w2": w2, "load": load}
-    steps.get(args.what, lambda: pair(args.repeats))()
+    steps.get(args.what, lambda: pair(args.repeats, args.before))()
 
 
 if __name__ == "__main__":

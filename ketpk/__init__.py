@@ -12,11 +12,8 @@ published population studies, not advice for any patient.
 
 from __future__ import annotations
 
-from importlib import metadata as _metadata
-
-from . import models, nca, population, scenarios, uncertainty
+from . import models, population, scenarios
 from .citations import Citation
-from .compare import compare_regimens, compare_routes, equivalent_dose
 from .errors import (
     CovariateRangeWarning,
     FileError,
@@ -31,21 +28,17 @@ from .errors import (
     SolverError,
     UnitError,
 )
-from .dataset import DatasetResult, read_event_table, simulate_dataset
 from .model import DrugModel, Parameter, Route
 from .regimen import Bolus, Infusion, Regimen
 from .result import SimulationResult
 from .simulate import simulate
-from .summary import PopulationSummary, summarize
 from .solvers import ExactSolver, OdeSolver
 from .subject import Subject
 from .timegrid import TimeGrid
 from .units import Q_, ureg
 
-try:
-    __version__ = _metadata.version("ketpk")
-except _metadata.PackageNotFoundError:  # running from a source tree without installing
-    __version__ = "0+unknown"
+#: The package version (pyproject.toml reads it from here; importlib.metadata would cost ~15 ms).
+__version__ = "0.1.0"
 
 __all__ = (
     "__version__",
@@ -100,20 +93,24 @@ __all__ = (
 )
 
 
-_LAZY_SUBMODULES = ("titration", "effects", "protocols", "tci")
 _LAZY_NAMES = {"individualize": "posterior", "Posterior": "posterior", "find_dose": "dosefinding",
-               "Target": "dosefinding"}
+               "Target": "dosefinding", "compare_regimens": "compare", "compare_routes": "compare",
+               "equivalent_dose": "compare", "DatasetResult": "dataset", "read_event_table": "dataset",
+               "simulate_dataset": "dataset", "PopulationSummary": "summary", "summarize": "summary"}
 
 
 def __getattr__(name: str):
-    # These libraries build their cited parameters and regimens (and so the pint registry) on
-    # import; they load on first use so that `import ketpk` stays fast.
-    if name in _LAZY_SUBMODULES:
-        import importlib
+    # Submodules (``ketpk.protocols``, ``ketpk.nca``, ...) and these names load on first use, so
+    # that `import ketpk` (and a plain simulate) stays fast: the libraries of cited regimens,
+    # the estimation (scipy.optimize, about 1 s to import), the comparisons, datasets, summaries.
+    import importlib
 
-        return importlib.import_module(f".{name}", __name__)
-    if name in _LAZY_NAMES:  # estimation needs scipy.optimize (about 1 s to import)
-        import importlib
-
+    if name in _LAZY_NAMES:
         return getattr(importlib.import_module(f".{_LAZY_NAMES[name]}", __name__), name)
+    if not name.startswith("_"):  # never ``__main__`` (the CLI) or private modules
+        try:
+            return importlib.import_module(f".{name}", __name__)
+        except ModuleNotFoundError as err:
+            if err.name != f"{__name__}.{name}":
+                raise
     raise AttributeError(f"module 'ketpk' has no attribute {name!r}")

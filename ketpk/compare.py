@@ -207,7 +207,7 @@ def compare_routes(model_or_drug: Any, dose: Any, routes: Sequence[str] | None =
     dose : Quantity or str, or Bolus / Infusion / Regimen
         An amount (``"25 mg"``, ``"0.5 mg/kg"``) given as a bolus at 0 by each route, or a dose
         shape whose route is replaced by each route in turn.
-    routes : sequence of str, optional
+    routes : str or sequence of str, optional
         Default: every route the model has (``model.routes``).
     subject : Subject, optional
         Who is dosed (per-weight doses need a weight); ``subjects=`` is the same argument under
@@ -217,9 +217,16 @@ def compare_routes(model_or_drug: Any, dose: Any, routes: Sequence[str] | None =
     """
     subject = _subject(subject, subjects)
     model = models.resolve(model_or_drug)
-    routes = tuple(model.routes) if routes is None else tuple(routes)
+    routes = tuple(model.routes) if routes is None else (routes,) if isinstance(routes, str) else routes
+    if not isinstance(routes, (tuple, list)):
+        raise ParameterError(f"`routes` must be a route name or a list of them, e.g. ('iv', 'im'); got "
+                             f"{routes!r} of type {type(routes).__name__}.")
+    routes = tuple(routes)
     if not routes:
         raise ParameterError("`routes` is empty; give at least one route name.")
+    if len(set(routes)) < len(routes):
+        raise ParameterError(f"`routes` names a route more than once ({', '.join(routes)}); give each "
+                             "route once.")
     times = _times(times)
     results = {r: simulate(model, _by_route(dose, r), times, subjects=subject, solver=solver,
                            record="plasma") for r in routes}

@@ -664,7 +664,7 @@ class DrugModel(Card):
     def at_site(self, site: str) -> DrugModel:
         """This model sampled at ``site`` (``"arterial"`` or ``"venous"`` plasma); ParameterError
         naming the fix when the model has no arterio-venous link for that site."""
-        if site not in ("arterial", "venous"):
+        if not isinstance(site, str) or site not in ("arterial", "venous"):
             raise ParameterError(f"`sampling` must be 'arterial' or 'venous'; got {site!r}.")
         if site == self.sampling:
             return self

@@ -214,12 +214,15 @@ def request(model: Any, regimen: Any, times: Any, *, subjects: Any = None, solve
 
 def check_etas_model(model: DrugModel, batch: SubjectBatch) -> None:
     """Random effects drawn for one model are meaningless in another (other variances, other
-    parameters of the same name): refuse them rather than apply or drop them silently."""
-    if batch.etas and batch.drawn_for not in (None, model.id):
+    parameters of the same name): refuse them rather than apply or drop them silently. An
+    effect-site copy (id ``"<model>@<site>"``, :func:`ketpk.effects.site.with_effect_site`) has
+    its model's random effects."""
+    base = model.id.partition("@")[0]
+    if batch.etas and batch.drawn_for is not None and batch.drawn_for.partition("@")[0] != base:
         raise ParameterError(
             f"the population was drawn for model {batch.drawn_for!r} (its random effects are that "
             f"model's), but the simulation uses model {model.id!r}. Draw one for this model: "
-            f"ketpk.population.sample({model.id!r}, n), or sample covariates only with "
+            f"ketpk.population.sample({base!r}, n), or sample covariates only with "
             "variability=False.")
 
 

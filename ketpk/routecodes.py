@@ -191,9 +191,22 @@ ROUTE_CMT: dict[str, int] = {name: spec.cmt for name, spec in ROUTE_TABLE.items(
 ROUTES: tuple[str, ...] = tuple(ROUTE_TABLE)
 
 
+#: Spelled-out names and clinical abbreviations (any case) of the routes, for the hint of a
+#: refused route only: ``route="intravenous"`` is refused with "Did you mean 'iv'?".
+_ALIASES: dict[str, str] = {
+    "intravenous": "iv", "i.v.": "iv", "intramuscular": "im", "i.m.": "im", "subcutaneous": "sc",
+    "s.c.": "sc", "sq": "sc", "subcut": "sc", "po": "oral", "p.o.": "oral", "sl": "sublingual",
+    "nasal": "intranasal", "in": "intranasal", "pr": "rectal", "td": "transdermal",
+    "inhalation": "inhaled",
+}
+
+
 def check_route(route: str) -> str:
-    """Return ``route`` if it is a known route name, else raise with close matches."""
+    """Return ``route`` if it is a known route name, else raise with close matches (a route's
+    spelled-out name, abbreviation or other case first)."""
     if not isinstance(route, str) or route not in ROUTES:
-        hint = did_you_mean(route, ROUTES)
+        key = route.strip().lower() if isinstance(route, str) else None
+        alias = key if key in ROUTES else _ALIASES.get(key)
+        hint = f" Did you mean {alias!r}?" if alias else did_you_mean(route, ROUTES)
         raise RegimenError(f"`route` must be one of {', '.join(ROUTES)}; got {route!r}.{hint}")
     return route

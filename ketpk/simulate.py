@@ -23,8 +23,9 @@ def simulate(model: Any, regimen: Any, times: Any, *, subjects: Any = None,
     regimen : Regimen, Bolus, Infusion or Protocol
         The doses; per-weight doses are resolved with each subject's weight. A protocol
         (:func:`ketpk.protocols.get`) is simulated by its regimen; the result keeps the protocol.
-    times : Quantity or str [time]
-        Output times from the start of the regimen, sorted, >= 0 (e.g. ``Q_(np.arange(0, 601), "min")``).
+    times : Quantity, str [time] or TimeGrid
+        Output times from the start of the regimen, sorted, >= 0 (e.g. ``Q_(np.arange(0, 601), "min")``,
+        or ``ketpk.TimeGrid("10 h", step="1 min")``, read without pint).
     subjects : Subject, list of Subject, or population, optional
         Who is dosed. ``None`` means the model's typical subject (70 kg); per-weight doses then
         need an explicit weight.

@@ -207,8 +207,8 @@ def _check_real(magnitude: Any, name: str, quantity: Any) -> None:
 # -- the strict reader of quantity strings ---------------------------------------------------------
 
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[+-]?(?:nan|inf)\b", re.IGNORECASE)
-_LARGE_PREFIXES = "MGTPEZY"
-_EXACT_INT = 2 ** 53  # integers up to this are exact floats  # upper-case SI prefixes of 10^6 and more (mega ... yotta)
+_LARGE_PREFIXES = "MGTPEZY"  # upper-case SI prefixes of 10^6 and more (mega ... yotta)
+_EXACT_INT = 2 ** 53  # integers up to this are exact floats
 
 
 def parse_quantity(text: str, name: str) -> pint.Quantity:

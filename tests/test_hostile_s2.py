@@ -9,6 +9,7 @@ and how to write it). No case simulates for long.
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 
 import numpy as np
@@ -176,6 +177,65 @@ case("effects named twice",
      lambda: simulate_effects("racemic", _racemic(), T, ["herd2008.sedation", "herd2008.sedation"],
                               subjects=W70), ParameterError,
      r"`effects` names 'herd2008.sedation' more than once; give each effect model once")
+
+
+# --- routes: spelled-out names and abbreviations are refused with the route's name ----------------
+
+for given, name in (("intravenous", "iv"), ("IV", "iv"), ("po", "oral"), ("Intranasal", "intranasal"),
+                    ("subcutaneous", "sc")):
+    case(f"route {given!r}", lambda g=given: Bolus("0 min", "5 mg", route=g), RegimenError,
+         rf"`route` must be one of iv, .*; got '{given}'\. Did you mean '{name}'\?$")
+case("compare_routes a route twice", lambda: ketpk.compare_routes("esketamine", "5 mg", ("iv", "iv"), times=T),
+     ParameterError, r"`routes` names a route more than once \(iv, iv\); give each route once")
+case("compare_routes routes a number", lambda: ketpk.compare_routes("esketamine", "5 mg", 5, times=T),
+     ParameterError, r"`routes` must be a route name or a list of them, e\.g\. \('iv', 'im'\); got 5 of type int")
+
+
+# --- effects and populations: an effect-site copy has its model's random effects ----------------
+
+case("effects with a population of another model",
+     lambda: simulate_effects("esketamine", Bolus("0 min", "20 mg"), T, "olofsen2022",
+                              subjects=population.sample("esketamine.otto2021", 2, seed=1)), ParameterError,
+     r"drawn for model 'esketamine.otto2021' .* uses model 'esketamine.multiroute@olofsen2022'\. Draw one "
+     r"for this model: ketpk.population.sample\('esketamine.multiroute', n\)")
+
+
+def test_effects_take_a_population_drawn_for_their_pk_model():
+    pop = population.sample("esketamine", 3, seed=1)
+    effects = simulate_effects("esketamine", Bolus("0 min", "20 mg"), T, "olofsen2022", subjects=pop)
+    plain = ketpk.simulate("esketamine", Bolus("0 min", "20 mg"), T, subjects=pop)
+    np.testing.assert_allclose(effects.pk.concentration("ketamine").magnitude,
+                               plain.concentration("ketamine").magnitude, rtol=1e-12)
+    assert effects.curves["olofsen2022"].values.shape == (3, len(T))
+
+
+def test_a_single_route_name_is_one_route():
+    comparison = ketpk.compare_routes("esketamine", "5 mg", "im", subject=W70, times=T)
+    assert list(comparison.results) == ["im"]
+
+
+# --- a Protocol value: each field of its kind; a protocol as the regimen keeps its drug form ----
+
+def _replaced(**changes):
+    return dataclasses.replace(_racemic(), **changes)
+
+
+case("protocol holding a protocol of the other form", lambda: _replaced(regimen=protocols.get("noppers2011")),
+     RegimenError, r"protocol 'zarate2006' is for racemic, but its regimen doses esketamine; give doses of "
+     r"one drug form")
+case("protocol assumptions a string", lambda: _replaced(assumptions="assumed"), RegimenError,
+     r"protocol 'zarate2006': `assumptions` must be a tuple of strings \(one per line\); got 'assumed'\. "
+     r"E\.g\. assumptions=\('assumed',\)")
+case("protocol steps None", lambda: _replaced(steps=None), RegimenError,
+     r"`steps` must be a tuple of strings .*got None\. E\.g\. steps=\('first line', 'second line'\)")
+case("protocol name None", lambda: _replaced(name=None), RegimenError,
+     r"protocol `name` must be a non-empty string; got None")
+case("protocol citation a string", lambda: _replaced(citation="Zarate 2006"), RegimenError,
+     r"`citation` must be a ketpk.Citation; got 'Zarate 2006' of type str")
+case("protocol options a list", lambda: _replaced(options=[1, 2]), RegimenError, r"`options` must be a dict")
+case("sampling as an array", lambda: ketpk.simulate("esketamine", Bolus("0 min", "20 mg"), T,
+                                                    sampling=np.array(["venous"])), ParameterError,
+     r"`sampling` must be 'arterial' or 'venous'; got array")
 
 
 def test_compare_routes_keeps_the_steady_state_of_the_shape():

@@ -15,7 +15,7 @@ from ..citations import Citation
 from ..display import Card, CardData, quantity_text, value_text
 from ..errors import ProtocolLimitWarning, RegimenError, UnitError
 from ..named import NamedRegimen
-from ..regimen import Infusion, Regimen
+from ..regimen import Infusion, Regimen, as_regimen
 from ..registry import Entry
 from ..units import parse_dose
 
@@ -59,7 +59,21 @@ class Protocol(Card, NamedRegimen):
     def __post_init__(self) -> None:
         if self.drug not in ("esketamine", "racemic"):
             raise RegimenError(f"protocol `drug` must be 'esketamine' or 'racemic'; got {self.drug!r}.")
-        regimen = self.regimen
+        if not isinstance(self.name, str) or not self.name:
+            raise RegimenError(f"protocol `name` must be a non-empty string; got {self.name!r}.")
+        if not isinstance(self.citation, Citation):
+            raise RegimenError(f"protocol {self.name!r}: `citation` must be a ketpk.Citation; got "
+                               f"{self.citation!r} of type {type(self.citation).__name__}.")
+        for key in ("steps", "assumptions"):
+            value = getattr(self, key)
+            if isinstance(value, str) or not isinstance(value, (tuple, list)) or \
+                    not all(isinstance(v, str) for v in value):
+                example = f"({value!r},)" if isinstance(value, str) else "('first line', 'second line')"
+                raise RegimenError(f"protocol {self.name!r}: `{key}` must be a tuple of strings (one "
+                                   f"per line); got {value!r}. E.g. {key}={example}.")
+        if not isinstance(self.options, dict):
+            raise RegimenError(f"protocol {self.name!r}: `options` must be a dict; got {self.options!r}.")
+        regimen = as_regimen(self.regimen) if isinstance(self.regimen, NamedRegimen) else self.regimen
         if not isinstance(regimen, Regimen):
             regimen = Regimen(regimen, drug=self.drug)
         elif regimen.drug is None:
@@ -69,7 +83,7 @@ class Protocol(Card, NamedRegimen):
                                f"{regimen.drug}; give doses of one drug form.")
         for key, value in {"regimen": regimen, "steps": tuple(self.steps),
                            "assumptions": tuple(self.assumptions),
-                           "options": dict(self.options or {})}.items():
+                           "options": dict(self.options)}.items():
             object.__setattr__(self, key, value)
 
     @property
