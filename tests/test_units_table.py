@@ -226,3 +226,19 @@ def test_the_w1_path_never_imports_pint():
                           env={**os.environ, "PYTHONPATH": str(root)}, cwd=root)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "(20,", "6049)", "True"]
+
+
+def test_a_concentration_allocates_nothing_full_size_beyond_the_returned_array():
+    import tracemalloc
+
+    pop = ketpk.population.sample("esketamine", 200, seed=1)
+    result = ketpk.simulate("esketamine", ketpk.Bolus("0 min", "0.5 mg/kg"), ketpk.TimeGrid("24 h"), subjects=pop)
+    for read in (lambda: result.concentration_values("ketamine", "ng/mL"),
+                 lambda: result.concentration("ketamine", "ng/mL").magnitude,
+                 lambda: result.concentration("norketamine", "nmol/mL").magnitude):
+        read()  # the registry and caches are built before measuring
+        tracemalloc.start()
+        values = read()
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert values.nbytes == 200 * 1441 * 8 and peak < values.nbytes * 1.05 + 200_000
