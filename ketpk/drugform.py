@@ -1,6 +1,7 @@
 """The one check that a regimen's declared drug form (racemic or S(+)-ketamine) matches the
 model's, for every front door (the pipeline's :func:`ketpk.plan.request`, the event-table
-export). A leaf: it reads only the ``drug`` and ``id`` attributes of what it is given."""
+export, TCI of a target protocol). A leaf: it reads only the ``drug``, ``id`` and ``name``
+attributes of what it is given."""
 
 from __future__ import annotations
 

@@ -92,8 +92,8 @@ class Curve:
 
 
 def _from_result(result: Any, analyte: str, unit: str | None, time_unit: str | None) -> Curve:
-    unit = unit or "ng/mL"
-    times = to_unit(result.times, time_unit or "h", "time_unit")
+    unit = "ng/mL" if unit is None else unit  # an empty string is refused, not read as the default
+    times = to_unit(result.times, "h" if time_unit is None else time_unit, "time_unit")
     if analyte == KETAMINE_EQUIVALENTS:
         missing = {"ketamine", "norketamine"} - set(result.analytes)
         if missing:

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 import ketpk
+import ketpk.tci
 from ketpk import (Bolus, KetpkError, ParameterError, Q_, Regimen, RegimenError, Subject, TimeGrid,
                    UnitError, population, protocols, uncertainty, units)
 from ketpk.effects import simulate_effects
@@ -236,6 +237,19 @@ case("protocol options a list", lambda: _replaced(options=[1, 2]), RegimenError,
 case("sampling as an array", lambda: ketpk.simulate("esketamine", Bolus("0 min", "20 mg"), T,
                                                     sampling=np.array(["venous"])), ParameterError,
      r"`sampling` must be 'arterial' or 'venous'; got array")
+
+
+case("comparison table time_unit ''", lambda: ketpk.compare_routes("esketamine", "5 mg", "iv", subject=W70,
+                                                                  times=T).table(time_unit=""), UnitError,
+     r"`time_unit` must be a unit such as .*got the empty string ''")
+case("nca curve unit ''", lambda: ketpk.nca.curve(ketpk.simulate("esketamine", Bolus("0 min", "5 mg"), T),
+                                                  "ketamine", unit=""), UnitError,
+     r"`unit` must be a unit such as .*got the empty string ''")
+
+
+case("TCI of a racemic target protocol with an S-ketamine model",
+     lambda: ketpk.tci.target_infusion("esketamine.otto2021", protocols.target_protocol("bowdle1998"), subject=W70),
+     RegimenError, r"protocol 'bowdle1998' " + _FORM)
 
 
 def test_compare_routes_keeps_the_steady_state_of_the_shape():

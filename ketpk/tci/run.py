@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from .. import models
+from ..drugform import check_drug_form
 from ..errors import ParameterError, UnitError
 from ..model import DrugModel
 from ..species import molar_mass
@@ -192,15 +193,18 @@ def target_infusion(model: Any, targets: Any, *, subject: Any = None, until: Any
     """
     from ..protocols.targets import TargetProtocol
 
-    if isinstance(targets, TargetProtocol):
-        until = targets.until if until is None else until
-        analyte = targets.analyte
-        targets = targets.targets
+    protocol = targets if isinstance(targets, TargetProtocol) else None
+    if protocol is not None:
+        until = protocol.until if until is None else until
+        analyte = protocol.analyte
+        targets = protocol.targets
     if site not in _SITES:
         raise ParameterError(f"`site` must be 'plasma' or 'effect'; got {site!r}.")
     if until is None:
         raise ParameterError("`until` is required: the end of the schedule, e.g. until='60 min'.")
     model = models.resolve(model)
+    if protocol is not None:
+        check_drug_form(model, protocol, protocol)
     if model.venous_link is not None:  # the defaults: control their compartments, arterial plasma
         model = model.at_site("arterial")
     steps = _schedule(targets)
