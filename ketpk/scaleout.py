@@ -22,23 +22,24 @@ __all__ = ["dask_blocks"]
 
 
 def _chunk_outputs(req: Any, start: int, stop: int) -> np.ndarray:
-    """Subjects ``start:stop``'s concentrations (chunk size, analytes, times), on a worker."""
+    """Subjects ``start:stop``'s concentrations (analytes, times, chunk size), on a worker."""
     return next(req.blocks(start, stop, np.array([0, req.times_min.size])))
 
 
 def _columns(values: np.ndarray, start: int, stop: int) -> np.ndarray:
-    return values[:, :, start:stop]
+    return values[:, start:stop]
 
 
 def dask_blocks(client: Any, req: Any, bounds: Sequence[tuple[int, int]],
                 edges: np.ndarray) -> Iterator[np.ndarray]:
-    """Blocks (all subjects, analytes, block) of the :class:`~ketpk.plan.Request` ``req``,
-    chunks of subjects ``bounds`` computed on ``client``'s cluster, in time order."""
+    """Blocks of the :class:`~ketpk.plan.Request` ``req`` in time order, each a list of one
+    array (analytes, block, chunk) per chunk of subjects in ``bounds``, computed on
+    ``client``'s cluster."""
     futures = [client.submit(_chunk_outputs, req, a, b, pure=False) for a, b in bounds]
     try:
         for e0, e1 in zip(edges[:-1], edges[1:]):
             parts = client.gather([client.submit(_columns, f, int(e0), int(e1), pure=False)
                                    for f in futures])
-            yield np.concatenate(parts, axis=0)
+            yield parts
     finally:
         client.cancel(futures)

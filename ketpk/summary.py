@@ -171,33 +171,18 @@ class PopulationSummary(Card):
         return plot_percentiles(self, analyte, **kwargs)
 
 
-def _subjects_last(block: np.ndarray, out: np.ndarray, start: int) -> None:
-    """Copy a block (chunk, O, times) into the columns ``start:`` of ``out`` (O, times, S)."""
-    out[:, :, start:start + len(block)] = block.transpose(1, 2, 0)
-
-
-def _threaded_blocks(streams: Sequence[Iterator[np.ndarray]], starts: Sequence[int],
-                     shapes: Iterator[tuple[int, int, int]], workers: int) -> Iterator[np.ndarray]:
-    """Blocks of all subjects, subjects last (``shapes``: O, times, S), in time order: the
-    chunks' next blocks are computed and copied into their columns by ``workers`` threads
-    (numpy releases the GIL) while the caller reduces the current one."""
-    def fill(stream: Iterator[np.ndarray], out: np.ndarray, start: int) -> None:
-        _subjects_last(next(stream), out, start)
-
-    def submit(shape: tuple[int, int, int] | None) -> tuple[np.ndarray | None, list]:
-        if shape is None:
-            return None, []
-        out = np.empty(shape)
-        return out, [pool.submit(fill, s, out, a) for s, a in zip(streams, starts)]
-
+def _threaded_blocks(streams: Sequence[Iterator[np.ndarray]], n_blocks: int,
+                     workers: int) -> Iterator[list[np.ndarray]]:
+    """Blocks of all chunks in subject order (one array per chunk), the chunks' next blocks
+    computed by ``workers`` threads (numpy releases the GIL) while the caller reduces the
+    current one."""
     with ThreadPoolExecutor(workers) as pool:
-        out, tasks = submit(next(shapes, None))
-        while out is not None:
-            for task in tasks:
-                task.result()
-            current = out
-            out, tasks = submit(next(shapes, None))
-            yield current
+        ahead = [pool.submit(next, s) for s in streams]
+        for b in range(n_blocks):
+            parts = [f.result() for f in ahead]
+            if b + 1 < n_blocks:
+                ahead = [pool.submit(next, s) for s in streams]
+            yield parts
 
 
 def _edges(n_times: int, block_times: int) -> np.ndarray:
@@ -269,45 +254,38 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
     spans = list(zip(edges[:-1], edges[1:]))
     if client is None:
         streams = [req.blocks(a, b, edges) for a, b in bounds]
-        blocks: Iterator = _threaded_blocks(streams, [a for a, _ in bounds],
-                                            ((n_analytes, e1 - e0, S) for e0, e1 in spans),
-                                            workers or os.cpu_count() or 1)
+        blocks: Iterator = _threaded_blocks(streams, len(spans), workers or os.cpu_count() or 1)
     else:
         from .scaleout import dask_blocks
 
-        def relaid(block: np.ndarray) -> np.ndarray:
-            out = np.empty((n_analytes, block.shape[2], S))
-            _subjects_last(block, out, 0)
-            return out
-
-        blocks = map(relaid, dask_blocks(client, req, bounds, edges))
+        blocks = dask_blocks(client, req, bounds, edges)
     analytes = req.analytes
     bands = {a: np.empty((len(q), minutes.size)) for a in analytes}
     means = {a: np.empty(minutes.size) for a in analytes}
     spreads = {} if replicate is None else {a: np.empty((len(q), len(ci), minutes.size)) for a in analytes}
     metrics = {a: [Running(b - a0, auc_rule) for a0, b in bounds] for a in analytes}
 
-    def bands_of(a: str, values: np.ndarray, e0: int, e1: int) -> None:
-        bands[a][:, e0:e1] = percentiles(values, q, axis=1)
+    def bands_of(a: str, parts: list[np.ndarray], e0: int, e1: int) -> None:
+        values = np.concatenate(parts, axis=1)  # (times, all subjects): this copy is sorted in place
         means[a][e0:e1] = values.mean(axis=1)
         if spreads:
             spreads[a][:, :, e0:e1] = uncertainty.intervals(values.T, replicate, q, ci)
+        bands[a][:, e0:e1] = percentiles(values, q, axis=1, overwrite=True)
 
     meter = bar(minutes.size, f"{S} subjects", progress=progress, unit="times")
     # The reduction of a block runs in threads too (numpy releases the GIL in the partitions
     # and ufuncs): per analyte the bands over all subjects, and the per-subject metrics chunk
-    # by chunk (subjects are independent, so the results do not depend on the split). A block
-    # is laid out subjects last (analytes, times, subjects): every reduction runs along
-    # contiguous memory.
+    # by chunk (subjects are independent, so the results do not depend on the split). Blocks
+    # come per chunk, laid out subjects last (analytes, times, chunk): every reduction runs
+    # along contiguous memory.
     with ThreadPoolExecutor(workers or os.cpu_count() or 1) as pool:
         try:
-            for (e0, e1), block in zip(spans, blocks):
+            for (e0, e1), parts in zip(spans, blocks):
                 tasks = []
                 for i, a in enumerate(analytes):
-                    values = block[i]
-                    tasks.append(pool.submit(bands_of, a, values, e0, e1))
-                    tasks += [pool.submit(m.update, values[:, a0:b], minutes[e0:e1], 0)
-                              for m, (a0, b) in zip(metrics[a], bounds)]
+                    tasks.append(pool.submit(bands_of, a, [p[i] for p in parts], e0, e1))
+                    tasks += [pool.submit(m.update, p[i], minutes[e0:e1], 0)
+                              for m, p in zip(metrics[a], parts)]
                 for task in tasks:
                     task.result()
                 meter.update(int(e1 - e0))

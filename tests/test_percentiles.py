@@ -51,3 +51,13 @@ def test_running_metrics_are_the_same_with_times_along_either_axis(rule):
         assert_array_equal(running.tmax, metrics.tmax(t, c))
         assert_allclose(running.auc, metrics.auc(t, c, rule), rtol=1e-14)
     assert_allclose(metrics.auc(t, c.T, rule, axis=0), metrics.auc(t, c, rule), rtol=1e-14)
+
+
+def test_log_down_auc_is_exact_for_a_nearly_flat_decline():
+    """Log-down is exact for a mono-exponential; with a decline of 5e-9 per interval the ratio
+    c0 / c1 lies within 1e-8 of 1, where ln(c0 / c1) alone loses half the digits."""
+    k = 1e-9  # 1/min
+    t = np.arange(0.0, 101.0, 5.0)
+    c = np.exp(-k * t)[None, :]
+    exact = -np.expm1(-k * t[-1]) / k
+    assert_allclose(metrics.auc(t, c), exact, rtol=1e-14)

@@ -9,8 +9,11 @@ singular systems and equal rate constants (ka = k, transit chains) are handled e
 
 States that no dose reaches (depots of routes not used) stay zero and are dropped first.
 On an evenly spaced run of output times the outputs come from one table ``[C E(jh), C G(jh)]``,
-j < chunk, built by doubling; each block of ``chunk`` outputs is one batched product with
-``[x; u]``, written straight into the result. Uneven output times are evaluated in blocks from
+j < chunk, built by doubling; the states at the starts of up to ``_GROUP`` blocks of ``chunk``
+outputs are stepped by the block transition and multiply the table in one batched product
+(each subject's table is read once per group). When the run's blocks reach the next dose event
+exactly (a grid aligned with the doses), the state there is stepped on from the last block
+instead of exponentiating the whole gap again. Uneven output times are evaluated in blocks from
 the segment start, one batched exponential per block. No Python loop runs over subjects or
 single output times; loops run over dose events and blocks of output times.
 """
@@ -30,21 +33,33 @@ __all__ = ["ExactSolver"]
 
 _TABLE_BYTES = 32e6  # default memory budget of the output table when ``chunk`` is automatic
 _EXPM_BYTES = 4e6  # augmented matrices exponentiated at once (the Padé steps need ~15x this)
+_GROUP = 4  # table blocks computed by one product: each subject's table is read once per group
 
 
-def _augmented(A: np.ndarray, rated: np.ndarray, hs: np.ndarray) -> np.ndarray:
+class _Flows:
+    """System matrices A (S, n, n) 1/min kept as their entries that are nonzero for some
+    subject (``values`` (S, nnz) at ``rows``, ``cols``): a compartment model's A is mostly
+    zeros, and every open stream of a summary keeps its A for the transitions it may need."""
+
+    def __init__(self, A: np.ndarray):
+        self.S, self.n = A.shape[0], A.shape[1]
+        self.rows, self.cols = np.nonzero((A != 0).any(axis=0))
+        self.values = A[:, self.rows, self.cols]
+
+
+def _augmented(A: _Flows, rated: np.ndarray, hs: np.ndarray) -> np.ndarray:
     """``[E(h) G(h)]`` (S, len(hs), n, n + k) for each subject and each step in ``hs``:
     ``E(h) = exp(A h)`` and ``G(h) = ∫0^h exp(A s) ds`` restricted to the columns ``rated``,
     the top rows of ``exp([[A, B], [0, 0]] h)`` with ``B`` the identity's ``rated`` columns,
     computed in slices of subjects so that the exponential's temporaries stay small."""
-    S, n, _ = A.shape
+    S, n = A.S, A.n
     k, H = len(rated), len(hs)
     B = np.eye(n)[:, rated]
     EG = np.empty((S, H, n, n + k))
     step = max(1, int(_EXPM_BYTES // (H * (n + k) ** 2 * 8)))
     for s0 in range(0, S, step):
         M = np.zeros((min(step, S - s0), H, n + k, n + k))
-        M[:, :, :n, :n] = A[s0:s0 + step, None] * hs[None, :, None, None]
+        M[:, :, A.rows, A.cols] = A.values[s0:s0 + step, None, :] * hs[None, :, None]
         M[:, :, :n, n:] = B * hs[None, :, None, None]
         EG[s0:s0 + step] = expm(M)[:, :, :n]
     return EG
@@ -70,7 +85,7 @@ class _Propagator:
     """
 
     def __init__(self, A: np.ndarray, rated: np.ndarray, C: np.ndarray, chunk: int):
-        self.A, self.rated, self.C, self.chunk = A, rated, C, chunk
+        self.A, self.rated, self.C, self.chunk = _Flows(A), rated, C, chunk
         self._transitions: dict[float, np.ndarray] = {}
         self._tables: dict[float, np.ndarray] = {}
 
@@ -113,34 +128,49 @@ class _Propagator:
             cached = self._tables[h] = table
         return cached
 
-    def outputs(self, x: np.ndarray, u: np.ndarray, offsets: np.ndarray, out: np.ndarray | None):
-        """Yield ``(j0, j1, y)``: outputs (S, O, j1-j0) at ``offsets[j0:j1]`` (min, sorted, >= 0)
-        after state ``x`` under input ``u``, in blocks of at most ``chunk`` times; written into
-        ``out[:, :, j0:j1]`` (and ``y`` a view of it) when ``out`` (S, O, len(offsets)) is given."""
+    def outputs(self, x: np.ndarray, u: np.ndarray, offsets: np.ndarray, out: np.ndarray | None,
+                shift: int = 0, until: float | None = None):
+        """Yield ``(shift + j0, shift + j1, y)``: outputs (S, O, j1-j0) at ``offsets[j0:j1]``
+        (min, sorted, >= 0) after state ``x`` under input ``u``, in blocks of at most ``chunk``
+        times; written into ``out[:, :, j0:j1]`` (and ``y`` a view of it) when ``out``
+        (S, O, len(offsets)) is given. Returns ``(state, offset)``: the latest state reached
+        and its offset (min), at most ``until`` (the next event), so that the caller continues
+        from there instead of exponentiating the whole gap again."""
         S, n = x.shape
         O, k = self.C.shape[1], u.shape[1]
         m = len(offsets)
         steps = np.diff(offsets)
         if m >= 3 and np.allclose(steps, steps.mean(), rtol=1e-9, atol=1e-12):
             h = float((offsets[-1] - offsets[0]) / (m - 1))
-            table = self.table(h)
+            table = self.table(h).reshape(S, O * self.chunk, n + k)
             x = self.advance(x, u, float(offsets[0]))
-            for j0 in range(0, m, self.chunk):
-                j1 = min(j0 + self.chunk, m)
-                z = np.concatenate([x, u], axis=1)
-                y = np.empty((S, O, j1 - j0)) if out is None else out[:, :, j0:j1]
-                np.matmul(table[:, :, :j1 - j0], z[:, None, :, None], out=y[..., None])
-                yield j0, j1, y
-                if j1 < m:
-                    x = self.advance(x, u, self.chunk * h)
-            return
+            reached = float(offsets[0])
+            for g0 in range(0, m, _GROUP * self.chunk):  # one product per group of blocks
+                starts = range(g0, min(g0 + _GROUP * self.chunk, m), self.chunk)
+                z = np.empty((S, n + k, len(starts)))  # [x; u] at each block's start
+                z[:, n:] = u[:, :, None]
+                for b, j0 in enumerate(starts):
+                    z[:, :n, b] = x
+                    after = float(offsets[0] + (j0 + self.chunk) * h)
+                    if j0 + self.chunk < m or (until is not None and after <= until * (1 + 1e-12)):
+                        x, reached = self.advance(x, u, self.chunk * h), after
+                y = np.matmul(table, z).reshape(S, O, self.chunk, len(starts))
+                for b, j0 in enumerate(starts):
+                    j1 = min(j0 + self.chunk, m)
+                    piece = y[:, :, :j1 - j0, b]
+                    if out is not None:
+                        out[:, :, j0:j1] = piece
+                        piece = out[:, :, j0:j1]
+                    yield shift + j0, shift + j1, piece
+            return x, reached
         block = max(1, int(_TABLE_BYTES // (S * (n + k) ** 2 * 8 * 6)))
         for j0 in range(0, m, block):
             j1 = min(j0 + block, m)
             EG = _augmented(self.A, self.rated, offsets[j0:j1])
             states = np.matmul(EG, np.concatenate([x, u], axis=1)[:, None, :, None])[..., 0]
-            yield j0, j1, np.einsum("soi,ski->sok", self.C, states,
-                                    out=None if out is None else out[:, :, j0:j1])
+            yield shift + j0, shift + j1, np.einsum("soi,ski->sok", self.C, states,
+                                                    out=None if out is None else out[:, :, j0:j1])
+        return x, 0.0
 
 
 @dataclass(frozen=True)
@@ -218,9 +248,11 @@ def _pieces(prop: _Propagator, bps: np.ndarray, x: np.ndarray, jumped: np.ndarra
         x[:, jumped] += jumps[k]  # x is this stream's own array
         u = rates[k]
         i0, i1 = first[k], (first[k + 1] if k + 1 < len(bps) else len(times))
+        gap = float(bps[k + 1] - bps[k]) if k + 1 < len(bps) else None
+        reached = 0.0
         if i1 > i0:
-            for j0, j1, y in prop.outputs(x, u, times[i0:i1] - bps[k],
-                                          None if out is None else out[:, :, i0:i1]):
-                yield i0 + j0, i0 + j1, y
-        if k + 1 < len(bps):
-            x = prop.advance(x, u, float(bps[k + 1] - bps[k]))
+            x, reached = yield from prop.outputs(x, u, times[i0:i1] - bps[k],
+                                                 None if out is None else out[:, :, i0:i1], i0, gap)
+        if gap is not None:
+            rest = gap - reached
+            x = prop.advance(x, u, 0.0 if abs(rest) <= 1e-12 * gap else rest)
