@@ -48,6 +48,11 @@ def _add_model(parser: argparse.ArgumentParser) -> None:
                        help="drug form; uses that form's default model")
 
 
+def _add_sampling(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--sampling", choices=("arterial", "venous"),
+                        help="plasma simulated (default: the model's own site; the defaults simulate both)")
+
+
 def _add_times(parser: argparse.ArgumentParser, end: str,
                weight: str = 'body weight, e.g. "70 kg" (needed for per-kg doses)') -> None:
     parser.add_argument("--weight", metavar="W", help=weight)
@@ -314,7 +319,8 @@ def _cmd_compare_routes(args: argparse.Namespace) -> int:
     else:  # the route is replaced by each compared route
         dose = Infusion("0 min", amount=args.dose, rate=args.rate, duration=args.duration)
         what = "infusion " + " ".join(filter(None, (args.dose, args.rate, args.duration and f"over {args.duration}")))
-    comp = compare_routes(model, dose, routes, subject=_subject(args), times=_times(args))
+    comp = compare_routes(model, dose, routes, subject=_subject(args), times=_times(args),
+                          sampling=args.sampling)
     _report(args, model, comp, lambda path: comp.to_csv(path, unit=args.unit),
             f"{what} by route{_who(args)}")
     return 0
@@ -367,7 +373,7 @@ def _cmd_population(args: argparse.Namespace) -> int:
                                  female=female)
     analytes = _analytes(args, model)
     summary = summarize(model, regimen, _times(args), subjects=subjects, q=levels, analytes=analytes,
-                        progress=False if args.no_progress else None)
+                        progress=False if args.no_progress else None, sampling=args.sampling)
     who = ", ".join(filter(None, ("weight " + args.weight if args.weight else "sampled weights",
                                   args.age and "age " + args.age, args.sex)))
     print(f"model {model.id}: {model.citation}")
@@ -450,8 +456,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scenario", action="append", default=[], metavar="NAME",
                    help="a drug interaction what-if, repeatable: clarithromycin, itraconazole, "
                         "ticlopidine, rifampicin, grapefruit_juice, st_johns_wort (docs/scenarios.md)")
-    p.add_argument("--sampling", choices=("arterial", "venous"),
-                   help="plasma simulated (default: the model's own site; the defaults simulate both)")
+    _add_sampling(p)
     _add_times(p, "12 h")
     _add_analytes(p)
     p.set_defaults(run=_cmd_simulate)
@@ -465,6 +470,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rate", metavar="RATE", help='infusion rate instead of a bolus, e.g. "20 mg/h"')
     p.add_argument("--duration", metavar="T", help='infusion duration instead of a bolus, e.g. "40 min"')
     p.add_argument("--routes", metavar="R1,R2", help="comma-separated routes (default: all the model has)")
+    _add_sampling(p)
     _add_times(p, "24 h")
     _add_analytes(p)
     p.set_defaults(run=_cmd_compare_routes)
@@ -482,6 +488,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--percentiles", default="5,50,95", help="comma-separated (default 5,50,95)")
     p.add_argument("--no-progress", action="store_true",
                    help="no progress bar (default: shown on a terminal)")
+    _add_sampling(p)
     _add_times(p, "24 h", weight='one body weight for every subject (default: sampled, see ketpk.population)')
     _add_analytes(p)
     p.set_defaults(run=_cmd_population)

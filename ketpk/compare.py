@@ -197,7 +197,7 @@ def _subject(subject: Any, subjects: Any) -> Any:
 
 def compare_routes(model_or_drug: Any, dose: Any, routes: Sequence[str] | None = None, *,
                    subject: Any = None, times: Any = None, solver: Any = "exact",
-                   subjects: Any = None) -> Comparison:
+                   subjects: Any = None, sampling: str | None = None) -> Comparison:
     """Simulate one dose by several routes of one model for one subject.
 
     Parameters
@@ -214,6 +214,8 @@ def compare_routes(model_or_drug: Any, dose: Any, routes: Sequence[str] | None =
         the name :func:`ketpk.simulate` uses.
     times : Quantity [time], optional
         Output times; default 0–24 h every minute.
+    sampling : {"arterial", "venous"}, optional
+        The plasma simulated (default: the model's own site), as for :func:`ketpk.simulate`.
     """
     subject = _subject(subject, subjects)
     model = models.resolve(model_or_drug)
@@ -229,7 +231,7 @@ def compare_routes(model_or_drug: Any, dose: Any, routes: Sequence[str] | None =
                              "route once.")
     times = _times(times)
     results = {r: simulate(model, _by_route(dose, r), times, subjects=subject, solver=solver,
-                           record="plasma") for r in routes}
+                           record="plasma", sampling=sampling) for r in routes}
     return Comparison(results, subject, "routes")
 
 
@@ -255,9 +257,12 @@ def regimen_cases(regimens: Any, model: Any = None) -> dict[Any, tuple[Any, Any]
 
 
 def compare_regimens(regimens: Mapping[str, Any], model: Any = None, *, subject: Any = None,
-                     times: Any = None, solver: Any = "exact", subjects: Any = None) -> Comparison:
+                     times: Any = None, solver: Any = "exact", subjects: Any = None,
+                     sampling: str | None = None) -> Comparison:
     """Simulate several labelled regimens for the same subject on one time axis (``times`` a
-    Quantity [time]; default 0–24 h every min); ``subjects=`` is accepted for ``subject=``.
+    Quantity [time]; default 0–24 h every min); ``subjects=`` is accepted for ``subject=``;
+    ``sampling`` (``"arterial"``/``"venous"``, default each model's own site) as for
+    :func:`ketpk.simulate`.
 
     ``regimens`` maps a label to a Regimen (simulated with ``model``) or to a
     ``(model, Regimen)`` pair, so that e.g. an S(+)-ketamine and a racemic protocol can be
@@ -266,7 +271,7 @@ def compare_regimens(regimens: Mapping[str, Any], model: Any = None, *, subject:
     """
     subject = _subject(subject, subjects)
     results = {label: simulate(which, regimen, _times(times), subjects=subject, solver=solver,
-                               record="plasma")
+                               record="plasma", sampling=sampling)
                for label, (which, regimen) in regimen_cases(regimens, model).items()}
     return Comparison(results, subject, "regimens")
 

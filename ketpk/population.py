@@ -248,7 +248,8 @@ class Population:
         return out
 
     def summarize(self, regimen: Any, times: Any, **options: Any):
-        """Percentiles, means and per-subject metrics in bounded memory; see :func:`ketpk.summarize`."""
+        """Percentiles, means and per-subject metrics in bounded memory; options (``q``, ``ci``,
+        ``sampling="arterial"``, ...) as :func:`ketpk.summarize`."""
         from .summary import summarize
 
         return summarize(self.model, regimen, times, subjects=self, **options)

@@ -194,7 +194,7 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
               solver: Any = "exact", chunk_subjects: int = 10_000, block_times: int | None = None,
               workers: int | None = None, client: Any = None,
               auc_rule: str = "linear-up/log-down", progress: bool | None = None,
-              ci: Sequence[float] | None = None) -> PopulationSummary:
+              ci: Sequence[float] | None = None, sampling: str | None = None) -> PopulationSummary:
     """Percentiles, means and per-subject Cmax/Tmax/AUC of a population in bounded memory.
 
     Parameters
@@ -222,6 +222,9 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
         parameter replicates of each ``q`` percentile, read with
         :meth:`PopulationSummary.percentile_interval` (default None: 2.5, 50, 97.5); refused for
         a population without replicates.
+    sampling : ``"arterial"`` or ``"venous"`` plasma (default: the model's own site), as for
+        :func:`ketpk.simulate`; recorded in ``metadata["sampling"]``, with the labels of the
+        model, its routes and its arterio-venous link in ``metadata["assumptions"]``.
 
     Concentrations are summarised in µmol/L and times in min; read them in any unit through
     the :class:`PopulationSummary` methods.
@@ -243,7 +246,8 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
         raise ParameterError(f"`client` must be a dask.distributed.Client (or None for in-process "
                              f"threads); got {client!r} of type {type(client).__name__}.")
     named = isinstance(solver, str)
-    req = request(model, regimen, times, subjects=subjects, solver=solver, analytes=analytes)
+    req = request(model, regimen, times, subjects=subjects, solver=solver, analytes=analytes,
+                  sampling=sampling)
     S, n_analytes, minutes = req.subjects.n, len(req.analytes), req.times_min
     if block_times is None:
         block_times = max(1, int(_BLOCK_BYTES // (S * n_analytes * 8)))
@@ -299,6 +303,7 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
         model=req.model, n_subjects=S,
         metadata={**provenance(req.model, req.solver.name, req.subjects.seed), "auc_rule": auc_rule,
                   "subjects": req.subjects.describe(), "regimen": regimen_text(req.given),
+                  "sampling": req.model.sampling, "assumptions": req.assumptions,
                   "chunk_subjects": chunk_subjects,
                   "block_times": block_times,
                   **({"occasions": occasions.ASSUMPTION} if occasions.applies(req) else {}),

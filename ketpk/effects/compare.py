@@ -88,7 +88,8 @@ class EffectComparison:
 
 def compare_regimens(regimens: Mapping[str, Any], times: Any,
                      effects: Sequence[Any] = DEFAULT_EFFECTS, *, model: Any = None,
-                     threshold: float = 0.5, subjects: Any = None, solver: Any = "exact") -> EffectComparison:
+                     threshold: float = 0.5, subjects: Any = None, solver: Any = "exact",
+                     sampling: str | None = None) -> EffectComparison:
     """Simulate each labelled regimen with ``effects`` on ``times`` (a Quantity [time]) and
     compare them.
 
@@ -96,11 +97,13 @@ def compare_regimens(regimens: Mapping[str, Any], times: Any,
     pair, as for :func:`ketpk.compare_regimens` (:func:`ketpk.compare.regimen_cases`).
     ``threshold`` is an effect level (fraction of the maximal effect, as the curves) for "time
     above threshold"; "time Ce >= C50" is the time above each effect's C50, e.g. the drug-high
-    C50 for ``"simons2022.drug_high"`` (independent of the assumed γ).
+    C50 for ``"simons2022.drug_high"`` (independent of the assumed γ). ``sampling``
+    (``"arterial"``/``"venous"``) as for :func:`ketpk.effects.simulate_effects`.
     """
     cases = regimen_cases(regimens, model)
     if not 0.0 < threshold < 1.0:
         raise ParameterError(f"`threshold` must be a fraction of the maximal effect in (0, 1); got {threshold}.")
-    results = {label: simulate_effects(which, regimen, times, effects, subjects=subjects, solver=solver)
+    results = {label: simulate_effects(which, regimen, times, effects, subjects=subjects, solver=solver,
+                                       sampling=sampling)
                for label, (which, regimen) in cases.items()}
     return EffectComparison(results, threshold)

@@ -107,13 +107,16 @@ class EffectResult:
 
 
 def simulate_effects(model: Any, regimen: Any, times: Any, effects: Sequence[Any] | Any, *,
-                     subjects: Any = None, solver: Any = "exact") -> EffectResult:
+                     subjects: Any = None, solver: Any = "exact",
+                     sampling: str | None = None) -> EffectResult:
     """Simulate ``effects`` (effect-model ids or :class:`EffectModel` objects) of ``regimen``.
 
     The PK ``model`` (object or id) must resolve each effect's driver: S-ketamine (an S-ketamine
     model, or a racemic model with an ``"s_ketamine"`` analyte), or total ketamine of a racemic
     model for effects estimated on racemic concentrations (``EffectModel.driver``). Effect sites are extra linear states of the same
-    system, solved by ``solver`` with the plasma curves. Other arguments as :func:`ketpk.simulate`.
+    system, solved by ``solver`` with the plasma curves, fed by arterial plasma whatever
+    ``sampling`` (``"arterial"``/``"venous"``: the plasma curves reported). Other arguments as
+    :func:`ketpk.simulate`.
     """
     pk_model = resolve(model)
     chosen = [get(e) for e in ((effects,) if isinstance(effects, (str, EffectModel)) else effects)]
@@ -127,7 +130,8 @@ def simulate_effects(model: Any, regimen: Any, times: Any, effects: Sequence[Any
     wrapped = pk_model
     for effect_model in chosen:
         wrapped = effect_model.attach(wrapped)
-    pk = simulate(wrapped, regimen, times, subjects=subjects, solver=solver, record="plasma")
+    pk = simulate(wrapped, regimen, times, subjects=subjects, solver=solver, record="plasma",
+                  sampling=sampling)
     curves = {}
     for effect_model in chosen:
         ce = {s: pk.concentrations_umol_per_l[f"{driver_analyte(pk_model, s)}@{effect_model.site}"]
