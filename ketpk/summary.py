@@ -119,8 +119,11 @@ class PopulationSummary(Card):
 
         Default: the bands, long: ``statistic`` (``P5``, ``P50``, ..., ``mean``), ``time`` (in
         ``time_unit``), ``analyte``, ``value`` (in ``unit``), ``unit``; ``wide=True`` puts one
-        ``"<analyte> [<unit>]"`` column per analyte. ``subjects=True``: one row per subject and
-        analyte with ``ID`` (1..n), Cmax [unit], Tmax [time_unit] and AUC [unit·time_unit].
+        ``"<analyte> [<unit>]"`` column per analyte. A summary with parameter uncertainty
+        (``summary.ci``) adds each percentile's interval over replicates as statistics
+        ``"P<q> CI<c>"`` (e.g. ``P50 CI2.5``, :meth:`percentile_interval`). ``subjects=True``: one
+        row per subject and analyte with ``ID`` (1..n), Cmax [unit], Tmax [time_unit] and
+        AUC [unit·time_unit].
         """
         from .frames import columns_frame, curves_frame
         from .units import to_unit
@@ -140,10 +143,13 @@ class PopulationSummary(Card):
             }
             return columns_frame(columns, attrs)
         times = to_unit(self.times, time_unit, "time_unit").magnitude
-        labels = [f"P{q:g}" for q in self.q] + ["mean"]
+        labels = ([f"P{q:g}" for q in self.q] + ["mean"]
+                  + [f"P{q:g} CI{c:g}" for q in self.q for c in self.ci])
         keys = {"statistic": np.repeat(labels, times.size), "time": np.tile(times, len(labels))}
         series = [(a, unit, np.concatenate([*(self.percentile(a, q, unit).magnitude for q in self.q),
-                                            self.mean(a, unit).magnitude]))
+                                            self.mean(a, unit).magnitude,
+                                            *(self.percentile_interval(a, q, unit).magnitude.ravel()
+                                              for q in self.q if self.ci)]))
                   for a in self.analytes]
         return curves_frame(keys, series, attrs, wide)
 

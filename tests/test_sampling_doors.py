@@ -106,3 +106,19 @@ def test_cli_doors_take_sampling(capsys, command):
     assert capsys.readouterr().out != arterial
     assert main(command[:1] + ["--model", "esketamine.otto2021"] + command[3:] + ["--sampling", "arterial"]) != 0
     assert "venous plasma only" in capsys.readouterr().err
+
+
+def test_summary_frame_exports_the_percentile_intervals():
+    pop = ketpk.population.sample("esketamine.ashraf2018", 6, seed=2, uncertainty=True, replicates=4)
+    dose = Bolus("0 min", "10 mg", route="oral")
+    s = ketpk.summarize("esketamine.ashraf2018", dose, Q_([60.0, 240.0], "min"), subjects=pop, ci=(5, 95))
+    frame = s.to_frame(unit="ng/mL")
+    for q in s.q:
+        for j, c in enumerate(s.ci):
+            rows = frame[(frame.statistic == f"P{q:g} CI{c:g}") & (frame.analyte == "ketamine")]
+            np.testing.assert_array_equal(rows.value.to_numpy(),
+                                          s.percentile_interval("ketamine", q).magnitude[j])
+    assert set(frame.statistic) == {"P5", "P50", "P95", "mean"} | {f"P{q:g} CI{c:g}" for q in s.q for c in s.ci}
+    plain = ketpk.summarize("esketamine.ashraf2018", dose, Q_([60.0, 240.0], "min"),
+                            subjects=ketpk.population.sample("esketamine.ashraf2018", 6, seed=2))
+    assert set(plain.to_frame().statistic) == {"P5", "P50", "P95", "mean"}
