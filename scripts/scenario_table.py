@@ -124,7 +124,8 @@ covariance matrix is published), each shared by n subjects with their own IIV;
 `ketpk.uncertainty.percentile_intervals(result, population)` gives each percentile's interval
 over the replicates, and `ketpk.summarize(..., subjects=population)` the same intervals in
 bounded memory (`summary.percentile_interval("ketamine", 95)`, levels `ci=(2.5, 50, 97.5)`;
-one computation, `ketpk.uncertainty.intervals`). Two models publish standard errors: Ashraf 2018
+one computation, `ketpk.uncertainty.intervals`; `summary.to_frame()` holds them as
+statistics `"P95 CI2.5"`, ...). Two models publish standard errors: Ashraf 2018
 (Table 2, RSE of 13 estimated thetas) and Simons 2022 (Table 4, SEE of 22 estimated thetas; RSE =
 SEE / estimate). No standard errors of the other built-in models were retrieved (Perez-Ruixo
 2021's Table 3 lists RSEs, but not in any source retrieved here), so they refuse
