@@ -28,6 +28,7 @@ Method
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import warnings
@@ -85,10 +86,15 @@ def _to_umol_per_l(value: Any, analyte: str, name: str) -> float:
     return magnitude
 
 
+@functools.cache
+def _ceiling_umol_per_l(analyte: str) -> float:
+    """MAX_LEVEL_MG_PER_ML of ``analyte`` in µmol/L (converted once per analyte, not per row)."""
+    return float(convert(MAX_LEVEL_MG_PER_ML, "mg/mL", analyte, "umol/L").magnitude)
+
+
 def _check_level(umol_per_l: float, analyte: str, what: str) -> None:
     """Refuse a measured level (µmol/L) above MAX_LEVEL_MG_PER_ML: a unit mistake, not a level."""
-    ceiling = float(convert(MAX_LEVEL_MG_PER_ML, "mg/mL", analyte, "umol/L").magnitude)
-    if umol_per_l > ceiling:
+    if umol_per_l > _ceiling_umol_per_l(analyte):
         raise ParameterError(
             f"{what}, above {MAX_LEVEL_MG_PER_ML:g} mg/mL: no plasma level is that high (it would be "
             "the strength of the vial). Check the unit, e.g. '150 ng/mL' rather than '150 mg/mL'.")
