@@ -63,15 +63,21 @@ def test_a_zero_volume_is_still_refused_with_pints_message():
         Parameter("V", "0 L", "test", "test")
 
 
-def test_loading_a_built_in_model_does_not_import_pint_and_user_strings_still_work():
+def _fresh_process(code: str) -> subprocess.CompletedProcess:
+    """Run ``code`` in a new Python process with this checkout first on the path; it must succeed."""
     root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(root)}, cwd=root)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def test_loading_a_built_in_model_does_not_import_pint_and_user_strings_still_work():
     code = ("import sys, ketpk; m = ketpk.models.get('racemic'); print('pint' in sys.modules); "
             "r = ketpk.simulate(m, ketpk.Regimen([ketpk.Bolus('0 min', '0.5 mg/kg')]), "
             "ketpk.Q_([0, 30], 'min'), subjects=ketpk.Subject(weight='70 kg')); "
             "print(r.concentration('ketamine', unit='ng/mL').magnitude[-1] > 0)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "PYTHONPATH": str(root)}, cwd=root)
-    assert done.returncode == 0, done.stderr
+    done = _fresh_process(code)
     assert done.stdout.split() == ["False", "True"]
 
 
@@ -216,15 +222,12 @@ def test_a_dose_of_strings_reads_them_on_access_and_equals_the_dose_of_quantitie
 
 
 def test_the_w1_path_never_imports_pint():
-    root = Path(__file__).resolve().parents[1]
     code = ("import sys, ketpk; m = ketpk.models.get('esketamine'); "
             "pop = ketpk.population.sample(m, 20, seed=2009); "
             "r = ketpk.simulate(m, ketpk.protocols.get('sigtermans2009'), ketpk.TimeGrid('100.8 h', step='1 min'), "
             "subjects=pop); c = [r.concentration_values(a, 'ng/mL') for a in r.analytes]; "
             "print('pint' in sys.modules, c[0].shape, float(c[0][:, -1].min()) > 0)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "PYTHONPATH": str(root)}, cwd=root)
-    assert done.returncode == 0, done.stderr
+    done = _fresh_process(code)
     assert done.stdout.split() == ["False", "(20,", "6049)", "True"]
 
 
