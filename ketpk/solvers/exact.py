@@ -9,9 +9,10 @@ singular systems and equal rate constants (ka = k, transit chains) are handled e
 
 States that no dose reaches (depots of routes not used) stay zero and are dropped first.
 On an evenly spaced run of output times the outputs come from one table ``[C E(jh), C G(jh)]``,
-j < chunk, built by doubling; the states at the starts of up to ``_GROUP`` blocks of ``chunk``
-outputs are stepped by the block transition and multiply the table in one batched product
-(each subject's table is read once per group). When the run's blocks reach the next dose event
+j < chunk, built by doubling and laid out times last; the states at the starts of the run's
+blocks of ``chunk`` outputs are stepped by the block transition, and one batched product
+``[x; u]^T @ table`` per piece writes the outputs of all its blocks (when :meth:`solve` fills an
+array, straight into it). When the run's blocks reach the next dose event
 exactly (a grid aligned with the doses), the state there is stepped on from the last block
 instead of exponentiating the whole gap again. Uneven output times are evaluated in blocks from
 the segment start, one batched exponential per block. No Python loop runs over subjects or
@@ -33,7 +34,7 @@ __all__ = ["ExactSolver"]
 
 _TABLE_BYTES = 32e6  # default memory budget of the output table when ``chunk`` is automatic
 _EXPM_BYTES = 4e6  # augmented matrices exponentiated at once (the Padé steps need ~15x this)
-_GROUP = 4  # table blocks computed by one product: each subject's table is read once per group
+_PIECE_BYTES = 32e6  # outputs of one streamed piece (whole table blocks, at least one)
 
 
 class _Flows:
@@ -84,8 +85,9 @@ class _Propagator:
     ``[E G]`` or the table with ``[x; u]``.
     """
 
-    def __init__(self, A: np.ndarray, rated: np.ndarray, C: np.ndarray, chunk: int):
-        self.A, self.rated, self.C, self.chunk = _Flows(A), rated, C, chunk
+    def __init__(self, A: np.ndarray, rated: np.ndarray, C: np.ndarray, chunk: int,
+                 piece_bytes: float = _PIECE_BYTES):
+        self.A, self.rated, self.C, self.chunk, self.piece_bytes = _Flows(A), rated, C, chunk, piece_bytes
         self._transitions: dict[float, np.ndarray] = {}
         self._tables: dict[float, np.ndarray] = {}
 
@@ -106,62 +108,73 @@ class _Propagator:
         return np.matmul(self.transition(h), np.concatenate([x, u], axis=1)[:, :, None])[:, :, 0]
 
     def table(self, h: float) -> np.ndarray:
-        """``[C E(jh), C G(jh)]`` for j < chunk, shape (S, O, chunk, n + k)."""
+        """``[C E(jh), C G(jh)]`` for j < chunk, laid out times last: (S, O, n + k, chunk), so
+        that a run of blocks is one product ``[x; u]^T @ table`` straight into the outputs."""
         cached = self._tables.get(h)
         if cached is None:  # E(h), G(h) are not kept: only the table and E(mh), G(mh) are reused
             EG = self._transitions.get(h)
             EG = self._step(h) if EG is None else EG
             n = EG.shape[1]
-            E, G = np.ascontiguousarray(EG[:, :, :n]), np.ascontiguousarray(EG[:, :, n:])
-            R = self.C[:, :, None, :]  # C E(jh), j < m: (S, O, m, n)
-            Q = np.zeros((*R.shape[:3], G.shape[2]))  # C G(jh): (S, O, m, k)
-            P, Gm = E, G  # E(mh), G(mh) for the current m
-            while R.shape[2] < self.chunk:
-                RP = R @ P[:, None]
-                Q = np.concatenate([Q, Q + R @ Gm[:, None]], axis=2)
-                R = np.concatenate([R, RP], axis=2)
-                Gm = Gm + P @ Gm
-                P = P @ P
+            S, O = self.C.shape[:2]
+            table = np.zeros((S, O, EG.shape[2], self.chunk))
+            R, Q = table[:, :, :n], table[:, :, n:]  # (C E(jh))^T and (C G(jh))^T, filled by doubling
+            R[..., 0] = self.C
+            Pt = np.ascontiguousarray(EG[:, :, :n].transpose(0, 2, 1))[:, None]  # E(mh)^T
+            Gmt = np.ascontiguousarray(EG[:, :, n:].transpose(0, 2, 1))[:, None]  # G(mh)^T
+            m = 1
+            while m < self.chunk:
+                np.matmul(Pt, R[..., :m], out=R[..., m:2 * m])
+                Q[..., m:2 * m] = Q[..., :m] + Gmt @ R[..., :m]
+                Gmt = Gmt + Gmt @ Pt  # G(2mh)^T = G(mh)^T + (E(mh) G(mh))^T
+                Pt = Pt @ Pt
+                m *= 2
             # The doubling ends at E(mh), G(mh): the transition over one block, kept for advance().
-            self._transitions.setdefault(R.shape[2] * h, np.concatenate([P, Gm], axis=2))
-            table = np.concatenate([R[:, :, : self.chunk], Q[:, :, : self.chunk]], axis=3)
+            block = np.concatenate([Pt[:, 0].transpose(0, 2, 1), Gmt[:, 0].transpose(0, 2, 1)], axis=2)
+            self._transitions.setdefault(m * h, np.ascontiguousarray(block))
             cached = self._tables[h] = table
         return cached
 
     def outputs(self, x: np.ndarray, u: np.ndarray, offsets: np.ndarray, out: np.ndarray | None,
                 shift: int = 0, until: float | None = None):
         """Yield ``(shift + j0, shift + j1, y)``: outputs (S, O, j1-j0) at ``offsets[j0:j1]``
-        (min, sorted, >= 0) after state ``x`` under input ``u``, in blocks of at most ``chunk``
-        times; written into ``out[:, :, j0:j1]`` (and ``y`` a view of it) when ``out``
-        (S, O, len(offsets)) is given. Returns ``(state, offset)``: the latest state reached
-        and its offset (min), at most ``until`` (the next event), so that the caller continues
-        from there instead of exponentiating the whole gap again."""
+        (min, sorted, >= 0) after state ``x`` under input ``u``, in pieces of whole blocks of
+        ``chunk`` times (at most ``piece_bytes`` each unless written into ``out``); computed in
+        place in ``out[:, :, j0:j1]`` (and ``y`` a view of it) when ``out`` (S, O, len(offsets))
+        is given. Returns ``(state, offset)``: the latest state reached and its offset (min),
+        at most ``until`` (the next event), so that the caller continues from there instead of
+        exponentiating the whole gap again."""
         S, n = x.shape
         O, k = self.C.shape[1], u.shape[1]
         m = len(offsets)
         steps = np.diff(offsets)
         if m >= 3 and np.allclose(steps, steps.mean(), rtol=1e-9, atol=1e-12):
             h = float((offsets[-1] - offsets[0]) / (m - 1))
-            table = self.table(h).reshape(S, O * self.chunk, n + k)
+            table, chunk = self.table(h), self.chunk
             x = self.advance(x, u, float(offsets[0]))
             reached = float(offsets[0])
-            for g0 in range(0, m, _GROUP * self.chunk):  # one product per group of blocks
-                starts = range(g0, min(g0 + _GROUP * self.chunk, m), self.chunk)
-                z = np.empty((S, n + k, len(starts)))  # [x; u] at each block's start
-                z[:, n:] = u[:, :, None]
-                for b, j0 in enumerate(starts):
-                    z[:, :n, b] = x
-                    after = float(offsets[0] + (j0 + self.chunk) * h)
-                    if j0 + self.chunk < m or (until is not None and after <= until * (1 + 1e-12)):
-                        x, reached = self.advance(x, u, self.chunk * h), after
-                y = np.matmul(table, z).reshape(S, O, self.chunk, len(starts))
-                for b, j0 in enumerate(starts):
-                    j1 = min(j0 + self.chunk, m)
-                    piece = y[:, :, :j1 - j0, b]
-                    if out is not None:
-                        out[:, :, j0:j1] = piece
-                        piece = out[:, :, j0:j1]
-                    yield shift + j0, shift + j1, piece
+            n_blocks = -(-m // chunk)
+            per_piece = n_blocks if out is not None else max(1, int(self.piece_bytes // (S * O * chunk * 8)))
+            for b0 in range(0, n_blocks, per_piece):
+                b1 = min(b0 + per_piece, n_blocks)
+                z = np.empty((S, 1, b1 - b0, n + k))  # [x; u] at each block's start
+                z[:, 0, :, n:] = u[:, None, :]
+                for b in range(b0, b1):
+                    z[:, 0, b - b0, :n] = x
+                    after = float(offsets[0] + (b + 1) * chunk * h)
+                    if (b + 1) * chunk < m or (until is not None and after <= until * (1 + 1e-12)):
+                        x, reached = self.advance(x, u, chunk * h), after
+                j0, j1 = b0 * chunk, min(b1 * chunk, m)
+                if out is None:
+                    piece = np.matmul(z, table).reshape(S, O, -1)[:, :, :j1 - j0]
+                else:
+                    full = (j1 - j0) // chunk
+                    if full:
+                        np.matmul(z[:, :, :full], table, out=_blocks_view(out[:, :, j0:j0 + full * chunk], chunk))
+                    if j0 + full * chunk < j1:
+                        rest = j1 - j0 - full * chunk
+                        np.matmul(z[:, :, full:], table[..., :rest], out=out[:, :, j0 + full * chunk:j1, None].swapaxes(2, 3))
+                    piece = out[:, :, j0:j1]
+                yield shift + j0, shift + j1, piece
             return x, reached
         block = max(1, int(_TABLE_BYTES // (S * (n + k) ** 2 * 8 * 6)))
         for j0 in range(0, m, block):
@@ -171,6 +184,13 @@ class _Propagator:
             yield shift + j0, shift + j1, np.einsum("soi,ski->sok", self.C, states,
                                                     out=None if out is None else out[:, :, j0:j1])
         return x, 0.0
+
+
+def _blocks_view(run: np.ndarray, chunk: int) -> np.ndarray:
+    """``run`` (S, O, b * chunk), a slice of an output array, seen as (S, O, b, chunk) without copying."""
+    view = run.view()
+    view.shape = (*run.shape[:2], run.shape[2] // chunk, chunk)  # raises rather than copies
+    return view
 
 
 @dataclass(frozen=True)
@@ -198,8 +218,9 @@ class ExactSolver(Solver):
         return int(2 ** np.clip(np.floor(np.log2(max(fits, 1.0))), 3, 8))
 
     def solve(self, A: np.ndarray, schedule: Schedule, times: np.ndarray, C: np.ndarray) -> np.ndarray:
-        """Outputs ``C x(t)`` at ``times`` (min), shape (S, O, T)."""
-        out = np.empty((C.shape[0], C.shape[1], len(times)))
+        """Outputs ``C x(t)`` at ``times`` (min), shape (S, O, T); each output's (S, T) slice is
+        contiguous (the array is stored outputs first), so a result's curves are plain arrays."""
+        out = np.empty((C.shape[1], C.shape[0], len(times))).transpose(1, 0, 2)
         for _ in self.stream(A, schedule, times, C, out=out):
             pass
         return out
