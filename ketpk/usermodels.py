@@ -66,7 +66,7 @@ from .citations import Citation
 from .errors import FileError, KetpkError, ParameterError
 from .model import Allometric, DrugModel, FromColumn, Parameter, Params, Route, SystemBuilder
 from .routecodes import ROUTES
-from .routes import absorption_route, iv_route
+from .routes import iv_route, table_route
 from .species import SPECIES
 from .units import Q_
 
@@ -319,9 +319,9 @@ def _route(card: _Card, name: str, entry: Any) -> Route:
     for key, items in lists.items():
         if not isinstance(items, list) or not all(isinstance(x, str) for x in items):
             raise _fail(f"{where}.{key}", "must be a list of strings", items)
-    return absorption_route(
-        name, central=central, F=F, ka=ka, lag=lag, presystemic=presystemic, metabolite=metabolite,
-        species=card.compartments[central]["species"], sources=lists["sources"],
+    return table_route(
+        name, {"F": F, "ka": ka, "lag": lag, "fpre": presystemic}, absorption="first-order", central=central,
+        metabolite=metabolite, species=card.compartments[central]["species"], sources=lists["sources"],
         assumptions=lists["assumptions"],
         description=entry.get("description", f"{name}: first-order absorption (user model card)"),
         **modelled,
