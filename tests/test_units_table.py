@@ -168,6 +168,25 @@ def test_a_bad_time_grid_is_refused_naming_the_fix(kwargs, message):
         ketpk.TimeGrid(**kwargs)
 
 
+def test_the_front_doors_build_their_output_times_as_time_grids(tmp_path, capsys):
+    """The app, the route comparison's default and the CLI's --end/--step all give a TimeGrid
+    with the times the old hand-built aranges gave (one time-grid concept)."""
+    from ketpk import app, cli
+
+    grids = {"12 h": (720.0, 1.0), "7 d": (10080.0, 6.0)}
+    for end, (minutes, step) in grids.items():
+        grid = app.output_times(end)
+        assert isinstance(grid, ketpk.TimeGrid)
+        np.testing.assert_array_equal(grid.minutes, np.arange(0.0, minutes + step / 2, step))
+    comparison = ketpk.compare_routes("racemic", ketpk.Bolus("0 min", "25 mg"), ["iv"])
+    np.testing.assert_array_equal(comparison.results["iv"].times_min, np.arange(0.0, 1440.5, 1.0))
+    path = tmp_path / "curves.csv"
+    assert cli.main(["simulate", "--drug", "racemic", "--dose", "5 mg", "--end", "10 d", "--step", "7 min",
+                     "--csv", str(path)]) == 0
+    rows = [line.split(",") for line in path.read_text().splitlines() if line[:1].isdigit()]
+    np.testing.assert_allclose([float(row[1]) for row in rows], np.arange(0.0, 14400.0 + 3.5, 7.0) / 60, rtol=1e-9)
+
+
 def test_concentration_values_are_the_concentration_magnitudes():
     pop = ketpk.population.sample("racemic", 4, seed=3)
     result = ketpk.simulate("racemic", ketpk.protocols.get("zarate2006"), ketpk.TimeGrid("3 h", step="10 min"),
