@@ -240,6 +240,36 @@ def test_a_dose_of_strings_reads_them_on_access_and_equals_the_dose_of_quantitie
         bolus.resolve(None, 1)
 
 
+def test_every_built_in_protocol_builds_without_importing_pint():
+    code = ("import sys, ketpk\n"
+            "ids = [e.id for e in ketpk.protocols.available()]\n"
+            "for i in ids:\n"
+            "    ketpk.protocols.get(i)\n"
+            "    if 'pint' in sys.modules:\n"
+            "        print('pint imported by', i); break\n"
+            "print(len(ids), 'pint' in sys.modules)")
+    done = _fresh_process(code)
+    assert done.stdout.split() == [str(len(ketpk.protocols.available())), "False"]
+
+
+def test_times_in_known_units_are_added_as_pint_adds_them():
+    from ketpk.units import TIME_FACTORS, add_times
+
+    for (source, goal), factor in TIME_FACTORS.items():
+        assert factor == Q_(1.0, source).to(goal).magnitude
+    units = ("min", "h", "s", "d")
+    for a in units:
+        for b in units:
+            for x, y, k in (("0", "5", 3), ("2.5", "0.1", 7), ("100.8", "0.3171428571428571", 1), ("13", "24", 0)):
+                text = add_times(f"{x} {a}", f"{y} {b}", k)
+                assert isinstance(text, str) and text.endswith(f" {a}")
+                assert Q_(text) == Q_(f"{x} {a}") + Q_(f"{y} {b}") * k
+                assert Q_(text).to("min").magnitude == (Q_(f"{x} {a}") + Q_(f"{y} {b}") * k).to("min").magnitude
+    assert add_times(None, "3 d", 4) == "12 d"
+    assert add_times("1 h", Q_(30, "min")) == Q_(1.5, "h")  # a Quantity: pint adds it
+    assert add_times("1 day", "30 min", 2) == Q_(1, "day") + Q_(60, "min")  # 'day' is not a known unit
+
+
 def test_the_w1_path_never_imports_pint():
     code = ("import sys, ketpk; m = ketpk.models.get('esketamine'); "
             "pop = ketpk.population.sample(m, 20, seed=2009); "
