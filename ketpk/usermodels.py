@@ -57,7 +57,6 @@ from __future__ import annotations
 
 import difflib
 import math
-import tomllib
 from collections.abc import Mapping, Sequence
 from os import PathLike
 from typing import Any
@@ -400,6 +399,7 @@ def from_dict(card: Mapping[str, Any]) -> DrugModel:
 
 def from_toml(path: str | PathLike) -> DrugModel:
     """Read a model card from a TOML file and build the model (see :func:`from_dict`)."""
+    import tomllib  # only here: a library load needs no TOML parser
     if not isinstance(path, (str, PathLike)):
         raise FileError(f"`path` must be a file path (str or pathlib.Path) of a TOML model card; "
                         f"got {path!r} of type {type(path).__name__}.")

@@ -34,7 +34,6 @@ __all__ = ["ExactSolver"]
 
 _TABLE_BYTES = 32e6  # default memory budget of the output table when ``chunk`` is automatic
 _EXPM_BYTES = 4e6  # augmented matrices exponentiated at once (the Padé steps need ~15x this)
-_PIECE_BYTES = 32e6  # outputs of one streamed piece (whole table blocks, at least one)
 
 
 class _Flows:
@@ -77,60 +76,117 @@ def _reachable(A: np.ndarray, fed: np.ndarray) -> np.ndarray:
         reach = grown
 
 
+def _parts(A: np.ndarray) -> list[np.ndarray]:
+    """The states split into parts with no flow between them in any subject (the R- and
+    S-enantiomer systems of a racemate), each part's states sorted; parts by first state."""
+    linked = (A != 0).any(axis=0)
+    linked = linked | linked.T | np.eye(A.shape[1], dtype=bool)
+    parts, free = [], np.ones(A.shape[1], dtype=bool)
+    while free.any():
+        part = np.zeros_like(free)
+        part[np.flatnonzero(free)[0]] = True
+        while True:
+            grown = linked[:, part].any(axis=1)
+            if (grown == part).all():
+                break
+            part = grown
+        parts.append(np.flatnonzero(part))
+        free &= ~part
+    return parts
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One part of the system: its states ``x[:, states]`` and inputs ``u[:, inputs]`` (slices),
+    its flows, and its inputs' states counted within the part (``rated``)."""
+
+    states: slice
+    inputs: slice
+    flows: _Flows
+    rated: np.ndarray
+
+
 class _Propagator:
     """Transitions and output tables for one batch, cached by step length (min).
 
-    Inputs ``u`` (S, k) are the rates into the states ``rated`` (column indices), so ``G`` and
-    the table's ``C G`` part have k columns, not n. Products are batched ``matmul`` s of
-    ``[E G]`` or the table with ``[x; u]``.
+    The states come ordered by part (:func:`_parts`, contiguous), and so do the inputs ``u``
+    (S, k): the rates into the states ``rated``. Each part moves by its own ``[E G]``
+    (S, n_p, n_p + k_p), so the transitions kept and the mat-vecs of a racemate's two
+    independent enantiomer systems are half the size of one joint system's. The table holds
+    every part: ``[C E(jh), C G(jh)]`` with k columns for ``C G``, not n.
     """
 
     def __init__(self, A: np.ndarray, rated: np.ndarray, C: np.ndarray, chunk: int,
-                 piece_bytes: float = _PIECE_BYTES):
-        self.A, self.rated, self.C, self.chunk, self.piece_bytes = _Flows(A), rated, C, chunk, piece_bytes
-        self._transitions: dict[float, np.ndarray] = {}
+                 sizes: list[tuple[int, int]]):
+        self.C, self.chunk = C, chunk
+        self.parts = []
+        x0 = u0 = 0
+        for n_p, k_p in sizes:
+            states, inputs = slice(x0, x0 + n_p), slice(u0, u0 + k_p)
+            self.parts.append(_Part(states, inputs, _Flows(A[:, states, states]), rated[inputs] - x0))
+            x0, u0 = x0 + n_p, u0 + k_p
+        self._transitions: dict[float, list[np.ndarray]] = {}
         self._tables: dict[float, np.ndarray] = {}
 
-    def transition(self, h: float) -> np.ndarray:
-        """``[E G]`` for step ``h``: (S, n, n + k)."""
+    def transition(self, h: float) -> list[np.ndarray]:
+        """Each part's ``[E G]`` for step ``h``: (S, n_p, n_p + k_p)."""
         cached = self._transitions.get(h)
         if cached is None:
             cached = self._transitions[h] = self._step(h)
         return cached
 
-    def _step(self, h: float) -> np.ndarray:
-        return _augmented(self.A, self.rated, np.array([h]))[:, 0]
+    def _step(self, h: float) -> list[np.ndarray]:
+        return [_augmented(p.flows, p.rated, np.array([h]))[:, 0] for p in self.parts]
 
     def advance(self, x: np.ndarray, u: np.ndarray, h: float) -> np.ndarray:
         """State after ``h`` minutes from ``x`` (S, n) under constant input ``u`` (S, k)."""
         if h == 0.0:
             return x
-        return np.matmul(self.transition(h), np.concatenate([x, u], axis=1)[:, :, None])[:, :, 0]
+        moved = np.empty_like(x)
+        for p, EG in zip(self.parts, self.transition(h)):
+            z = np.concatenate([x[:, p.states], u[:, p.inputs]], axis=1)
+            moved[:, p.states] = np.matmul(EG, z[:, :, None])[:, :, 0]
+        return moved
+
+    def exact(self, hs: np.ndarray) -> np.ndarray:
+        """``[E(h) G(h)]`` of the whole system (S, len(hs), n, n + k), zero between parts."""
+        S, n, k = self.C.shape[0], self.C.shape[2], sum(p.inputs.stop - p.inputs.start for p in self.parts)
+        EG = np.zeros((S, len(hs), n, n + k))
+        for p in self.parts:
+            part = _augmented(p.flows, p.rated, hs)
+            n_p = p.states.stop - p.states.start
+            EG[:, :, p.states, p.states] = part[..., :n_p]
+            EG[:, :, p.states, n + p.inputs.start:n + p.inputs.stop] = part[..., n_p:]
+        return EG
 
     def table(self, h: float) -> np.ndarray:
         """``[C E(jh), C G(jh)]`` for j < chunk, laid out times last: (S, O, n + k, chunk), so
         that a run of blocks is one product ``[x; u]^T @ table`` straight into the outputs."""
         cached = self._tables.get(h)
         if cached is None:  # E(h), G(h) are not kept: only the table and E(mh), G(mh) are reused
-            EG = self._transitions.get(h)
-            EG = self._step(h) if EG is None else EG
-            n = EG.shape[1]
-            S, O = self.C.shape[:2]
-            table = np.zeros((S, O, EG.shape[2], self.chunk))
-            R, Q = table[:, :, :n], table[:, :, n:]  # (C E(jh))^T and (C G(jh))^T, filled by doubling
-            R[..., 0] = self.C
-            Pt = np.ascontiguousarray(EG[:, :, :n].transpose(0, 2, 1))[:, None]  # E(mh)^T
-            Gmt = np.ascontiguousarray(EG[:, :, n:].transpose(0, 2, 1))[:, None]  # G(mh)^T
-            m = 1
-            while m < self.chunk:
-                np.matmul(Pt, R[..., :m], out=R[..., m:2 * m])
-                Q[..., m:2 * m] = Q[..., :m] + Gmt @ R[..., :m]
-                Gmt = Gmt + Gmt @ Pt  # G(2mh)^T = G(mh)^T + (E(mh) G(mh))^T
-                Pt = Pt @ Pt
-                m *= 2
+            steps = self._transitions.get(h) or self._step(h)
+            S, O, n = self.C.shape
+            k = sum(p.inputs.stop - p.inputs.start for p in self.parts)
+            table = np.zeros((S, O, n + k, self.chunk))
+            blocks = []
+            for p, EG in zip(self.parts, steps):
+                n_p = p.states.stop - p.states.start
+                R = table[:, :, p.states]  # (C E(jh))^T and (C G(jh))^T, filled by doubling
+                Q = table[:, :, n + p.inputs.start:n + p.inputs.stop]
+                R[..., 0] = self.C[:, :, p.states]
+                Pt = np.ascontiguousarray(EG[:, :, :n_p].transpose(0, 2, 1))[:, None]  # E(mh)^T
+                Gmt = np.ascontiguousarray(EG[:, :, n_p:].transpose(0, 2, 1))[:, None]  # G(mh)^T
+                m = 1
+                while m < self.chunk:
+                    np.matmul(Pt, R[..., :m], out=R[..., m:2 * m])
+                    Q[..., m:2 * m] = Q[..., :m] + Gmt @ R[..., :m]
+                    Gmt = Gmt + Gmt @ Pt  # G(2mh)^T = G(mh)^T + (E(mh) G(mh))^T
+                    Pt = Pt @ Pt
+                    m *= 2
+                blocks.append(np.ascontiguousarray(
+                    np.concatenate([Pt[:, 0].transpose(0, 2, 1), Gmt[:, 0].transpose(0, 2, 1)], axis=2)))
             # The doubling ends at E(mh), G(mh): the transition over one block, kept for advance().
-            block = np.concatenate([Pt[:, 0].transpose(0, 2, 1), Gmt[:, 0].transpose(0, 2, 1)], axis=2)
-            self._transitions.setdefault(m * h, np.ascontiguousarray(block))
+            self._transitions.setdefault(self.chunk * h, blocks)
             cached = self._tables[h] = table
         return cached
 
@@ -138,7 +194,7 @@ class _Propagator:
                 shift: int = 0, until: float | None = None):
         """Yield ``(shift + j0, shift + j1, y)``: outputs (S, O, j1-j0) at ``offsets[j0:j1]``
         (min, sorted, >= 0) after state ``x`` under input ``u``, in pieces of whole blocks of
-        ``chunk`` times (at most ``piece_bytes`` each unless written into ``out``); computed in
+        ``chunk`` times (at most a quarter of the table's size unless written into ``out``); computed in
         place in ``out[:, :, j0:j1]`` (and ``y`` a view of it) when ``out`` (S, O, len(offsets))
         is given. Returns ``(state, offset)``: the latest state reached and its offset (min),
         at most ``until`` (the next event), so that the caller continues from there instead of
@@ -153,7 +209,8 @@ class _Propagator:
             x = self.advance(x, u, float(offsets[0]))
             reached = float(offsets[0])
             n_blocks = -(-m // chunk)
-            per_piece = n_blocks if out is not None else max(1, int(self.piece_bytes // (S * O * chunk * 8)))
+            # A streamed piece is whole blocks holding at most a quarter of the table's bytes.
+            per_piece = n_blocks if out is not None else max(1, (n + k) // 4)
             for b0 in range(0, n_blocks, per_piece):
                 b1 = min(b0 + per_piece, n_blocks)
                 z = np.empty((S, 1, b1 - b0, n + k))  # [x; u] at each block's start
@@ -179,7 +236,7 @@ class _Propagator:
         block = max(1, int(_TABLE_BYTES // (S * (n + k) ** 2 * 8 * 6)))
         for j0 in range(0, m, block):
             j1 = min(j0 + block, m)
-            EG = _augmented(self.A, self.rated, offsets[j0:j1])
+            EG = self.exact(offsets[j0:j1])
             states = np.matmul(EG, np.concatenate([x, u], axis=1)[:, None, :, None])[..., 0]
             yield shift + j0, shift + j1, np.einsum("soi,ski->sok", self.C, states,
                                                     out=None if out is None else out[:, :, j0:j1])
@@ -248,11 +305,15 @@ class ExactSolver(Solver):
             else:
                 out[...] = 0.0
             return iter([(0, len(times), out)])
+        parts = [keep[p] for p in _parts(A[:, keep][:, :, keep])]
+        keep = np.concatenate(parts)  # states ordered by part
+        rated = np.concatenate([rated[np.isin(rated, p)] for p in parts])  # inputs ordered by part
         position = {state: i for i, state in enumerate(keep)}  # index among the kept states
         jumped_kept = np.array([position[i] for i in jumped], dtype=int)
         rated_kept = np.array([position[i] for i in rated], dtype=int)
+        sizes = [(len(p), int(np.isin(rated, p).sum())) for p in parts]
         prop = _Propagator(A[:, keep][:, :, keep], rated_kept, C[:, :, keep],
-                           self._chunk(S, O, keep.size + rated.size))
+                           self._chunk(S, O, keep.size + rated.size), sizes)
         x0 = np.zeros((S, keep.size))
         x0[:, jumped_kept] = schedule.x0[:, jumped]
         return _pieces(prop, schedule.breakpoints, x0, jumped_kept,
@@ -263,7 +324,7 @@ class ExactSolver(Solver):
 def _pieces(prop: _Propagator, bps: np.ndarray, x: np.ndarray, jumped: np.ndarray,
             jumps: np.ndarray, rates: np.ndarray, times: np.ndarray, out: np.ndarray | None):
     """The pieces of :meth:`ExactSolver.stream`: jumps (B, S, j) into the states ``jumped``,
-    rates (B, S, k) into ``prop.rated``, starting from ``x`` (S, n)."""
+    rates (B, S, k) into the rated states (ordered by part), starting from ``x`` (S, n)."""
     first = np.searchsorted(times, bps, side="left")
     for k in range(len(bps)):
         x[:, jumped] += jumps[k]  # x is this stream's own array
