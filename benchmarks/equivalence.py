@@ -5,7 +5,8 @@
     python3 benchmarks/equivalence.py --compare new.npz old.npz
 
 W1 (1,000 subjects), W2 with 3,000 subjects in chunks of 1,000 (``--full``: 100,000 in chunks
-of 10,000), W3 by 7 routes (exact and ode, ``record="all"``) and an oral steady state.
+of 10,000), W3 by 7 routes (exact and ode, ``record="all"``), an oral steady state, and every
+library model (and a user model card) by each of its routes (8 sampled subjects, ``record="all"``).
 """
 import sys
 
@@ -66,5 +67,33 @@ for solver in ("exact", "ode"):
     r = ketpk.simulate(m2, ss, Q_(np.linspace(0, 1440, 97), "min"), subjects=pop2[:20], solver=solver)
     for a in r.analytes:
         out[f"SS/{solver}/{a}"] = r.concentrations_umol_per_l[a]
+CARD = {
+    "id": "racemic.equivalence_card", "drug": "racemic", "population": "adults", "sampling": "venous",
+    "citation": {"authors": "Doe J", "year": 2024, "title": "A card", "journal": "J", "doi": "10.0000/example"},
+    "parameters": {"CL": {"value": "80 L/h", "source": "x", "weight_exponent": 0.75},
+                   "V": {"value": "250 L", "source": "x", "weight_exponent": 1},
+                   "VM": {"value": "300 L", "source": "x"}, "CLM": {"value": "60 L/h", "source": "x"},
+                   "F": {"value": "0.2", "source": "x"}, "FP": {"value": "0.5", "source": "x"},
+                   "ka": {"value": "1 1/h", "source": "x"}, "tlag": {"value": "10 min", "source": "x"}},
+    "compartments": [{"name": "ketamine.central", "species": "ketamine", "volume": "V", "analytes": ["ketamine"]},
+                     {"name": "norketamine.central", "species": "norketamine", "volume": "VM",
+                      "analytes": ["norketamine"]}],
+    "flows": [{"type": "clearance", "from": "ketamine.central", "value": "CL", "to": {"norketamine.central": 0.8}},
+              {"type": "clearance", "from": "norketamine.central", "value": "CLM"}],
+    "routes": {"iv": {"type": "iv", "lag": "tlag"},
+               "oral": {"type": "absorption", "F": "F", "ka": "ka", "lag": "tlag", "presystemic": "FP",
+                        "metabolite": "norketamine.central"},
+               "sublingual": {"type": "absorption", "F": "F", "ka": "ka"}},
+}
+T4 = Q_(np.arange(0, 24 * 60 + 1, 5.0), "min")
+library = [ketpk.models.get(e.id) for e in ketpk.models.available()]
+for m in library + [ketpk.usermodels.from_dict(CARD)]:
+    pop = ketpk.population.sample(m, 8, seed=11)
+    for route in m.routes:
+        r = ketpk.simulate(m, Regimen([Bolus("0 min", "56 mg", route), Bolus("6 h", "28 mg", route)]), T4,
+                           subjects=pop, record="all")
+        for a in r.analytes:
+            out[f"M/{m.id}/{route}/{a}"] = r.concentrations_umol_per_l[a]
+        out[f"M/{m.id}/{route}/amounts"] = r.amounts_umol
 np.savez(sys.argv[1], **out)
 print(len(out), "arrays")

@@ -57,13 +57,14 @@ def output_times(end: str) -> Any:
     """Output times from 0 to ``end`` (a string with a unit) every minute, or coarser so that a
     curve has at most 2000 points."""
     from .errors import ParameterError
-    from .units import Q_, to_canonical
+    from .timegrid import TimeGrid
+    from .units import to_canonical
 
     minutes = float(to_canonical(end, "[time]", "end"))
     if not (np.isfinite(minutes) and minutes > 0):
         raise ParameterError(f"`end` must be a finite positive time such as '12 h'; got {end!r}.")
     step = max(1.0, float(np.ceil(minutes / _MAX_OUTPUTS)))
-    return Q_(np.arange(0.0, minutes + step / 2, step), "min")
+    return TimeGrid(f"{minutes!r} min", step=f"{step!r} min")
 
 
 def _regimen(settings: Settings, model: Any) -> tuple[Any, tuple[str, ...]]:

@@ -97,17 +97,16 @@ def _subject(args: argparse.Namespace) -> Any:
 
 
 def _times(args: argparse.Namespace) -> Any:
-    import numpy as np
-
-    from .units import Q_, to_canonical
+    from .timegrid import MAX_TIMES, TimeGrid
+    from .units import to_canonical
 
     end = to_canonical(args.end, "[time]", "--end")
     step = to_canonical(args.step, "[time]", "--step")
     if not (end > 0 and step > 0):
         raise CliError(f"--end and --step must be positive; got {args.end!r} and {args.step!r}.")
-    if end / step > 5_000_000:
+    if end / step > MAX_TIMES:
         raise CliError(f"--end/--step asks for {end / step:.3g} output times; use a larger --step.")
-    return Q_(np.arange(0.0, end + step / 2, step), "min")
+    return TimeGrid(args.end, step=args.step)
 
 
 def _dose(args: argparse.Namespace, need_weight: bool = True) -> Any:

@@ -42,13 +42,12 @@ def add_parser(sub: Any) -> None:
 
 
 def _grid(args: argparse.Namespace, posterior: Any) -> Any:
-    import numpy as np
-
-    from .units import Q_, to_canonical
+    from .timegrid import TimeGrid
+    from .units import to_canonical
 
     if args.end is None:
         last = max([o.time_min for o in posterior.observations] + [60.0])
-        end = 1.5 * last
+        end = float(1.5 * last)
     else:
         end = float(to_canonical(args.end, "[time]", "--end"))
     step = float(to_canonical(args.step, "[time]", "--step"))
@@ -56,7 +55,7 @@ def _grid(args: argparse.Namespace, posterior: Any) -> Any:
         from .errors import ParameterError
 
         raise ParameterError(f"--end and --step must be positive; got {args.end!r} and {args.step!r}.")
-    return Q_(np.arange(0.0, end + step / 2, step), "min")
+    return TimeGrid(f"{end!r} min", step=args.step)
 
 
 def run(args: argparse.Namespace) -> int:

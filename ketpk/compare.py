@@ -21,20 +21,18 @@ from .regimen import Bolus, DoseSchedule, Infusion, Regimen, as_regimen, dose_sc
 from .result import SimulationResult
 from .simulate import simulate
 from .species import analyte_label
-from .units import Q_, as_quantity
+from .timegrid import TimeGrid
+from .units import as_quantity
 
 __all__ = ["Comparison", "DoseSchedule", "EquivalentDose", "compare_routes", "compare_regimens", "regimen_cases",
            "dose_schedule", "equivalent_dose"]
 
-_DEFAULT_TIMES = (0.0, 24 * 60.0, 1.0)  # min: 24 h at 1-min output
+_DEFAULT_END = "24 h"  # default output: 24 h at 1-min steps
 _METRICS = ("auc", "auc_inf", "cmax")
 
 
 def _times(times: Any) -> Any:
-    if times is None:
-        start, stop, step = _DEFAULT_TIMES
-        return Q_(np.arange(start, stop + step / 2, step), "min")
-    return times
+    return TimeGrid(_DEFAULT_END) if times is None else times
 
 
 def _merge(*groups: Sequence[str]) -> tuple[str, ...]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import os
-import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import IO, Any
@@ -46,7 +45,7 @@ def atomic_path(path: Any, suffix: str = ".tmp", *, name: str = "path") -> Itera
     temporary one. The file gets the permissions of a normally created file (umask applied).
     """
     target = _target(path, name)
-    tmp = os.path.join(os.path.dirname(target), f".{os.path.basename(target)}.{uuid.uuid4().hex[:12]}{suffix}")
+    tmp = os.path.join(os.path.dirname(target), f".{os.path.basename(target)}.{os.urandom(6).hex()}{suffix}")
     try:  # mode 0o666 minus the umask, as for a file created normally (mkstemp would give 0o600)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except OSError as err:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields
 from typing import Any, Union
 
 import numpy as np
@@ -20,7 +20,7 @@ from .errors import RegimenError
 from .named import NamedRegimen
 from .routecodes import ROUTES, check_route
 from .subject import subject_weights
-from .units import as_quantity, lazy_quantity, parse_dose, read_dose, read_known, to_canonical
+from .units import add_times, as_quantity, lazy_quantity, parse_dose, read_dose, read_known, to_canonical
 
 __all__ = ["ROUTES", "Bolus", "Infusion", "Regimen", "ResolvedDose", "SteadyState", "as_regimen",
            "DoseSchedule", "dose_schedule"]
@@ -93,16 +93,17 @@ def _per_subject(magnitude: float, per_weight: bool, weights: np.ndarray | None,
 
 
 def _parse_caps(dose: Any, kind: str) -> None:
-    """Normalise ``dose.cap`` to a tuple of Quantities and store ``(magnitude, per_weight)`` pairs."""
-    cap = dose.cap
+    """Normalise ``dose.cap`` to a tuple (known dose strings kept, read without pint; the rest
+    made Quantities) and store ``(magnitude, per_weight)`` pairs."""
+    cap = dose.__dict__["cap"]
     caps = () if cap is None else tuple(cap) if isinstance(cap, (list, tuple)) else (cap,)
-    quantities = tuple(as_quantity(value, "cap") for value in caps)
+    kept = tuple(value if _known_dose(value, kind) else as_quantity(value, "cap") for value in caps)
     parsed = []
-    for value in quantities:
+    for value in kept:
         magnitude, per_weight = parse_dose(value, "cap", kind=kind)
         _finite_positive(magnitude, "cap", value)
         parsed.append((magnitude, per_weight))
-    object.__setattr__(dose, "cap", quantities or None)
+    object.__setattr__(dose, "cap", kept or None)
     object.__setattr__(dose, "_caps", tuple(parsed))
 
 
@@ -135,19 +136,43 @@ def _known_dose(value: Any, kind: str) -> Any:
 
 
 class _DoseOps:
-    """What a single dose shares with a regimen: repetition and ``+``."""
+    """What a single dose shares with a regimen: repetition, ``+``, moving it in time, and
+    equality and hashing on its canonical values (min, mg, mg/min: equal after a pickle round
+    trip, and without pint)."""
 
     __slots__ = ()
+    _TIME = ""  # the time field: "time" (Bolus) or "start" (Infusion)
 
     def repeat(self, *, every: Any, count: int) -> Regimen:
         """This dose ``count`` times, ``every`` apart (NONMEM ADDL = count - 1, II = every)."""
         return Regimen([self]).repeat(every=every, count=count)
 
+    def shifted(self, by: Any) -> Any:
+        """The same dose ``by`` later (Quantity or string [time]; may be negative if the time
+        stays >= 0)."""
+        return self._moved(by, 1)
+
+    def _moved(self, by: Any, times: int) -> Any:
+        """The dose ``times × by`` later; known time strings are added without pint."""
+        raw = {f.name: self.__dict__[f.name] for f in fields(self) if f.init}  # type: ignore[arg-type]
+        raw[self._TIME] = add_times(raw[self._TIME], by, times)
+        return type(self)(**raw)
+
+    def _canonical(self) -> tuple:
+        return (self.route, self.start_minutes, getattr(self, "_amount", None), getattr(self, "_rate", None),
+                getattr(self, "_duration_min", None), self._caps)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and self._canonical() == other._canonical()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self._canonical()))
+
     def __add__(self, other: Dose | Regimen) -> Regimen:
         return Regimen([self]) + other
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Bolus(_DoseOps):
     """A single dose given at once (IV push) or into an absorption site (oral, IM, ...).
 
@@ -168,6 +193,7 @@ class Bolus(_DoseOps):
     amount: Any
     route: str = "iv"
     cap: Any = None
+    _TIME = "time"
     _time_min: float = field(init=False, repr=False, compare=False)
     _amount: tuple[float, bool] = field(init=False, repr=False, compare=False)
     _caps: tuple[tuple[float, bool], ...] = field(init=False, repr=False, compare=False)
@@ -187,10 +213,6 @@ class Bolus(_DoseOps):
         """Dose time in minutes."""
         return self._time_min
 
-    def shifted(self, by: Any) -> Bolus:
-        """The same bolus ``by`` later (a Quantity [time]; may be negative if it stays >= 0)."""
-        return replace(self, time=self.time + as_quantity(by, "by"))
-
     def resolve(self, weights: np.ndarray | None, n: int, *, capped: bool = True) -> ResolvedDose:
         """Canonical per-subject amounts; ``weights`` in kg or None; ``capped=False`` ignores caps."""
         amount = _per_subject(*self._amount, weights, "amount", self, n)
@@ -199,7 +221,7 @@ class Bolus(_DoseOps):
         return ResolvedDose(self.route, self._time_min, amount)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Infusion(_DoseOps):
     """A zero-order infusion. Give exactly two of ``amount``, ``rate`` and ``duration``.
 
@@ -236,6 +258,7 @@ class Infusion(_DoseOps):
     rate: Any = None
     duration: Any = None
     cap: Any = None
+    _TIME = "start"
     _start_min: float = field(init=False, repr=False, compare=False)
     _amount: tuple[float, bool] | None = field(init=False, repr=False, compare=False)
     _rate: tuple[float, bool] | None = field(init=False, repr=False, compare=False)
@@ -272,10 +295,6 @@ class Infusion(_DoseOps):
         """Start time in minutes."""
         return self._start_min
 
-    def shifted(self, by: Any) -> Infusion:
-        """The same infusion started ``by`` later."""
-        return replace(self, start=self.start + as_quantity(by, "by"))
-
     def resolve(self, weights: np.ndarray | None, n: int, *, capped: bool = True) -> ResolvedDose:
         """Canonical per-subject amount (mg), rate (mg/min) and duration (min).
 
@@ -300,7 +319,7 @@ class Infusion(_DoseOps):
         return ResolvedDose(self.route, self._start_min, amount, rate, duration)
 
 
-for _cls, _names in ((Bolus, ("time", "amount")), (Infusion, ("start", "amount", "rate", "duration"))):
+for _cls, _names in ((Bolus, ("time", "amount", "cap")), (Infusion, ("start", "amount", "rate", "duration", "cap"))):
     for _name in _names:  # a known-unit string waits for pint until the field is read
         lazy_quantity(_cls, _name, lambda dose, name=_name: name)
 del _cls, _names, _name
@@ -430,9 +449,9 @@ class Regimen:
         if count > MAX_DOSES:
             raise RegimenError(f"`count` {count} makes more than {MAX_DOSES} doses per regimen; "
                                "simulate a steady state instead (Regimen.with_steady_state).")
-        interval = as_quantity(every, "every")
+        interval = every if _known_time(every) else as_quantity(every, "every")
         _duration(interval, "every")
-        return Regimen((d.shifted(interval * k) for k in range(int(count)) for d in self._doses),
+        return Regimen((d._moved(interval, k) for k in range(int(count)) for d in self._doses),
                        drug=self.drug)
 
     def parts(self, labels: Iterable[int]) -> list[Regimen]:

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from .errors import ParameterError, RegimenError
 from .registry import did_you_mean
 
-__all__ = ["ROUTE_CMT", "ROUTES", "ROUTE_TABLE", "PARAMETER_KINDS", "RouteSpec", "RouteValue",
-           "assumed", "check_route"]
+__all__ = ["ROUTE_CMT", "ROUTES", "ROUTE_TABLE", "PARAMETER_KINDS", "ABSORPTION", "ROLES", "RouteSpec",
+           "RouteValue", "assumed", "check_route"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +52,8 @@ PARAMETER_KINDS: dict[str, tuple[str, str]] = {
     "ffast": ("", "share of the dose absorbed at once (the rest at ka_<route>)"),
 }
 
-#: How a dose of a route is absorbed (:class:`RouteSpec` ``absorption``).
+#: How a dose of a route is absorbed (:class:`RouteSpec` ``absorption``; a model may build a
+#: route with another kind, e.g. a user card's first-order sublingual route).
 ABSORPTION = {
     "direct": "straight into the central compartment (no route parameters)",
     "first-order": "one depot: lag, optional zero-order phase D, first-order ka; F as parent and "
@@ -60,6 +61,16 @@ ABSORPTION = {
     "mucosal": "fsw of the dose is swallowed and follows the oral route; the rest is absorbed "
                "through the mucosa (optional zero-order phase D, then ka)",
     "two-phase": "a share ffast absorbed at once, the rest at ka; F of both as parent",
+}
+
+#: The parameter kinds each absorption kind uses (the roles a model fills with its own parameter
+#: names, :func:`ketpk.routes.table_route`); a mucosal route's swallowed share has the
+#: first-order roles.
+ROLES: dict[str, tuple[str, ...]] = {
+    "direct": ("F", "lag"),
+    "first-order": ("F", "fpre", "ka", "D", "lag"),
+    "mucosal": ("F", "fsw", "ka", "D", "lag"),
+    "two-phase": ("F", "ffast", "ka", "lag"),
 }
 
 
@@ -78,11 +89,11 @@ class RouteSpec:
     defaults: Mapping[str, RouteValue] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        unknown = ({self.absorption} - set(ABSORPTION)) | (set(self.kinds) - set(PARAMETER_KINDS)) \
+        unknown = ({self.absorption} - set(ABSORPTION)) | (set(self.kinds) - set(ROLES.get(self.absorption, ()))) \
             | (set(self.defaults) - set(self.parameters))
         if unknown:
             raise ParameterError(f"route {self.name!r}: unknown absorption, kinds or defaults "
-                                 f"{sorted(unknown)}; see ABSORPTION and PARAMETER_KINDS.")
+                                 f"{sorted(unknown)}; see ABSORPTION and ROLES.")
 
     @property
     def parameters(self) -> tuple[str, ...]:

@@ -41,7 +41,7 @@ __all__ = ["ureg", "Q_", "CANONICAL", "COVARIATE_UNITS", "to_covariate", "as_qua
            "to_canonical", "parse_dose", "parse_unit", "to_unit", "scalar", "convert", "KNOWN_UNITS",
            "read_known", "read_dose", "umol_per_mg", "from_minutes", "KNOWN_CONCENTRATIONS",
            "concentration_factor", "convert_values", "lazy_quantity", "split_known", "KnownText", "DOSE_FACTORS",
-           "dose_in"]
+           "dose_in", "TIME_FACTORS", "add_times"]
 
 #: Canonical unit per dimensionality, the single table every conversion uses.
 CANONICAL: dict[str, str] = {
@@ -336,14 +336,53 @@ def dose_in(text: Any, unit: str) -> int | float | None:
     return None if factor is None else known.number * factor
 
 
+#: pint's factors between the known time units (``(from, to) -> factor``), so that two times
+#: are added as pint adds them (the second converted to the first's unit), without pint.
+TIME_FACTORS: dict[tuple[str, str], float] = {
+    ("min", "h"): 0.016666666666666666, ("min", "s"): 60.0, ("min", "d"): 0.0006944444444444444,
+    ("h", "min"): 60.0, ("h", "s"): 3600.0, ("h", "d"): 0.041666666666666664,
+    ("s", "min"): 0.016666666666666666, ("s", "h"): 0.0002777777777777778, ("s", "d"): 1.1574074074074073e-05,
+    ("d", "min"): 1440.0, ("d", "h"): 24.0, ("d", "s"): 86400.0,
+}
+
+
+def _known_time_text(value: Any) -> KnownText | None:
+    known = split_known(value) if isinstance(value, str) else None
+    return known if known is not None and not known.per_weight and KNOWN_UNITS[known.base][0] == "[time]" \
+        else None
+
+
+def add_times(start: Any, by: Any, times: int = 1) -> Any:
+    """``start + times × by`` (``start`` None: ``times × by``), Quantities or strings [time].
+
+    When both are time strings of :data:`KNOWN_UNITS`, a string in ``start``'s unit holding the
+    magnitude pint's Quantities would (``by`` converted by :data:`TIME_FACTORS`), read without
+    pint; else the pint Quantity ``as_quantity(start) + as_quantity(by) * times``.
+    """
+    a = _known_time_text(start) if start is not None else None
+    b = _known_time_text(by)
+    if b is not None and (start is None or a is not None):
+        step = b.number * times
+        if start is None:
+            return f"{step!r} {b.unit}"
+        if b.unit != a.unit:
+            step = step * TIME_FACTORS[(b.unit, a.unit)]
+        return f"{a.number + step!r} {a.unit}"
+    step = as_quantity(by, "by") * times if times != 1 else as_quantity(by, "by")
+    return step if start is None else as_quantity(start, "start") + step
+
+
 def lazy_quantity(cls: type, name: str, label: Callable[[Any], str]) -> None:
     """Make field ``name`` of the frozen dataclass ``cls`` read as a Quantity: a string kept as
-    given (one read without pint) becomes a Quantity, through :func:`as_quantity` named
-    ``label(instance)``, on first access and is cached in the instance's ``__dict__``."""
+    given (one read without pint), or a tuple holding such strings, becomes a Quantity (a tuple
+    of them), through :func:`as_quantity` named ``label(instance)``, on first access and is
+    cached in the instance's ``__dict__``."""
     def get(self: Any) -> Any:
         raw = self.__dict__[name]
         if isinstance(raw, str):
             raw = self.__dict__[name] = as_quantity(raw, label(self))
+        elif isinstance(raw, tuple) and any(isinstance(v, str) for v in raw):
+            raw = self.__dict__[name] = tuple(as_quantity(v, label(self)) for v in raw)
         return raw
 
     def put(self: Any, value: Any) -> None:

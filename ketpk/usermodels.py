@@ -57,7 +57,6 @@ from __future__ import annotations
 
 import difflib
 import math
-import tomllib
 from collections.abc import Mapping, Sequence
 from os import PathLike
 from typing import Any
@@ -66,7 +65,7 @@ from .citations import Citation
 from .errors import FileError, KetpkError, ParameterError
 from .model import Allometric, DrugModel, FromColumn, Parameter, Params, Route, SystemBuilder
 from .routecodes import ROUTES
-from .routes import absorption_route, iv_route
+from .routes import iv_route, table_route
 from .species import SPECIES
 from .units import Q_
 
@@ -319,9 +318,9 @@ def _route(card: _Card, name: str, entry: Any) -> Route:
     for key, items in lists.items():
         if not isinstance(items, list) or not all(isinstance(x, str) for x in items):
             raise _fail(f"{where}.{key}", "must be a list of strings", items)
-    return absorption_route(
-        name, central=central, F=F, ka=ka, lag=lag, presystemic=presystemic, metabolite=metabolite,
-        species=card.compartments[central]["species"], sources=lists["sources"],
+    return table_route(
+        name, {"F": F, "ka": ka, "lag": lag, "fpre": presystemic}, absorption="first-order", central=central,
+        metabolite=metabolite, species=card.compartments[central]["species"], sources=lists["sources"],
         assumptions=lists["assumptions"],
         description=entry.get("description", f"{name}: first-order absorption (user model card)"),
         **modelled,
@@ -400,6 +399,7 @@ def from_dict(card: Mapping[str, Any]) -> DrugModel:
 
 def from_toml(path: str | PathLike) -> DrugModel:
     """Read a model card from a TOML file and build the model (see :func:`from_dict`)."""
+    import tomllib  # only here: a library load needs no TOML parser
     if not isinstance(path, (str, PathLike)):
         raise FileError(f"`path` must be a file path (str or pathlib.Path) of a TOML model card; "
                         f"got {path!r} of type {type(path).__name__}.")

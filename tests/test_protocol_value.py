@@ -61,3 +61,24 @@ def test_a_protocol_refuses_a_regimen_of_the_other_form():
     p = protocols.get("zarate2006")
     with pytest.raises(RegimenError, match="is for esketamine, but its regimen doses racemic"):
         dataclasses.replace(p, drug="esketamine")
+
+
+def test_equal_values_hash_equally_after_a_pickle_round_trip():
+    """Doses compare and hash on their canonical values (min, mg, mg/min), so an unpickled
+    value (whose pint Quantities hash differently) and other spellings of it hash as it does."""
+    infusion = ketpk.Infusion(Q_(1, "h"), rate=Q_(1.2, "ug/kg/min"), duration="2 h", cap="25 mg/h")
+    values = [Bolus(Q_(0, "min"), Q_(25, "mg"), "oral"), infusion,
+              Regimen([Bolus("0 h", "5 mg"), infusion]).repeat(every="24 h", count=3),
+              Bolus("0 h", "50 mg", "oral").repeat(every="6 h", count=2).with_steady_state(
+                  Bolus("0 h", "50 mg", "oral"), every="6 h"),
+              protocols.get("schwartzman2009"), protocols.get("spravato_induction")]
+    for value in values:
+        for dose in getattr(value, "doses", [value]):
+            dose.time if isinstance(dose, Bolus) else dose.start  # Quantities made before pickling
+        back = pickle.loads(pickle.dumps(value))
+        assert back == value and hash(back) == hash(value), value
+    assert Bolus("1 h", "25 mg") == Bolus(Q_(60, "min"), "25 mg")
+    assert hash(Bolus("1 h", "25 mg")) == hash(Bolus(Q_(60, "min"), "25000 ug"))
+    assert Bolus("1 h", "25 mg") != Bolus("1 h", "25 mg", "oral") != Bolus("1 h", "25 mg/kg", "oral")
+    assert infusion != ketpk.Infusion(Q_(1, "h"), rate=Q_(1.2, "ug/kg/min"), duration="2 h")  # no cap
+    assert len({Bolus("0 h", "1 mg"), Bolus("0 min", "1 mg"), Bolus("1 min", "1 mg")}) == 2

@@ -168,6 +168,25 @@ def test_a_bad_time_grid_is_refused_naming_the_fix(kwargs, message):
         ketpk.TimeGrid(**kwargs)
 
 
+def test_the_front_doors_build_their_output_times_as_time_grids(tmp_path, capsys):
+    """The app, the route comparison's default and the CLI's --end/--step all give a TimeGrid
+    with the times the old hand-built aranges gave (one time-grid concept)."""
+    from ketpk import app, cli
+
+    grids = {"12 h": (720.0, 1.0), "7 d": (10080.0, 6.0)}
+    for end, (minutes, step) in grids.items():
+        grid = app.output_times(end)
+        assert isinstance(grid, ketpk.TimeGrid)
+        np.testing.assert_array_equal(grid.minutes, np.arange(0.0, minutes + step / 2, step))
+    comparison = ketpk.compare_routes("racemic", ketpk.Bolus("0 min", "25 mg"), ["iv"])
+    np.testing.assert_array_equal(comparison.results["iv"].times_min, np.arange(0.0, 1440.5, 1.0))
+    path = tmp_path / "curves.csv"
+    assert cli.main(["simulate", "--drug", "racemic", "--dose", "5 mg", "--end", "10 d", "--step", "7 min",
+                     "--csv", str(path)]) == 0
+    rows = [line.split(",") for line in path.read_text().splitlines() if line[:1].isdigit()]
+    np.testing.assert_allclose([float(row[1]) for row in rows], np.arange(0.0, 14400.0 + 3.5, 7.0) / 60, rtol=1e-9)
+
+
 def test_concentration_values_are_the_concentration_magnitudes():
     pop = ketpk.population.sample("racemic", 4, seed=3)
     result = ketpk.simulate("racemic", ketpk.protocols.get("zarate2006"), ketpk.TimeGrid("3 h", step="10 min"),
@@ -219,6 +238,36 @@ def test_a_dose_of_strings_reads_them_on_access_and_equals_the_dose_of_quantitie
     assert bolus.amount == Q_("0.5 mg/kg") and bolus.resolve(np.array([70.0]), 1).amount[0] == 35.0
     with pytest.raises(ketpk.RegimenError, match=r"per body weight \(0\.5 mg/kg\)"):
         bolus.resolve(None, 1)
+
+
+def test_every_built_in_protocol_builds_without_importing_pint():
+    code = ("import sys, ketpk\n"
+            "ids = [e.id for e in ketpk.protocols.available()]\n"
+            "for i in ids:\n"
+            "    ketpk.protocols.get(i)\n"
+            "    if 'pint' in sys.modules:\n"
+            "        print('pint imported by', i); break\n"
+            "print(len(ids), 'pint' in sys.modules)")
+    done = _fresh_process(code)
+    assert done.stdout.split() == [str(len(ketpk.protocols.available())), "False"]
+
+
+def test_times_in_known_units_are_added_as_pint_adds_them():
+    from ketpk.units import TIME_FACTORS, add_times
+
+    for (source, goal), factor in TIME_FACTORS.items():
+        assert factor == Q_(1.0, source).to(goal).magnitude
+    units = ("min", "h", "s", "d")
+    for a in units:
+        for b in units:
+            for x, y, k in (("0", "5", 3), ("2.5", "0.1", 7), ("100.8", "0.3171428571428571", 1), ("13", "24", 0)):
+                text = add_times(f"{x} {a}", f"{y} {b}", k)
+                assert isinstance(text, str) and text.endswith(f" {a}")
+                assert Q_(text) == Q_(f"{x} {a}") + Q_(f"{y} {b}") * k
+                assert Q_(text).to("min").magnitude == (Q_(f"{x} {a}") + Q_(f"{y} {b}") * k).to("min").magnitude
+    assert add_times(None, "3 d", 4) == "12 d"
+    assert add_times("1 h", Q_(30, "min")) == Q_(1.5, "h")  # a Quantity: pint adds it
+    assert add_times("1 day", "30 min", 2) == Q_(1, "day") + Q_(60, "min")  # 'day' is not a known unit
 
 
 def test_the_w1_path_never_imports_pint():

@@ -5,7 +5,7 @@ table, :data:`ketpk.routecodes.ROUTE_TABLE` (``F_<route>``, ``ka_<route>``, ``la
 ``D_<route>``, ``fpre_<route>``, ``fsw_<route>``, ``ffast_inhaled``: see
 :data:`ketpk.routecodes.PARAMETER_KINDS`). A model gives its own values for a route
 (:func:`complete` adds the table's defaults, and buccal = sublingual); this module builds the
-routes from the table.
+routes from the table with the table's own parameter names (:func:`ketpk.routes.table_roles`).
 
 Override any of them per call: ``model.with_parameters(F_oral="0.15", ka_oral="1 1/h")``.
 Values that no paper gives are labelled ASSUMPTION in their source; those labels travel with
@@ -16,12 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import numpy as np
-
 from ..errors import ParameterError
-from ..model import Params, Parameter, Route
-from ..routecodes import PARAMETER_KINDS, ROUTE_TABLE, RouteSpec, RouteValue, assumed
-from ..routes import Pathway, Targets, pathway_route
+from ..model import Parameter, Route
+from ..routecodes import PARAMETER_KINDS, ROUTE_TABLE, RouteValue, assumed
+from ..routes import Targets, table_roles, table_route
 
 __all__ = ["RouteValue", "assumed", "route_parameters", "route_layer", "ROUTE_PARAMETERS", "COMMON",
            "complete", "route_table"]
@@ -48,45 +46,6 @@ def route_parameters(values: Mapping[str, RouteValue]) -> tuple[Parameter, ...]:
     )
 
 
-def _mucosal_fraction(route: str):
-    """Parent fraction of the dose absorbed through the mucosa: F_route - fsw_route * F_oral."""
-    F, fsw = f"F_{route}", f"fsw_{route}"
-
-    def fraction(p: Params, amount) -> np.ndarray:
-        mucosal = p[F] - p[fsw] * p["F_oral"]
-        if np.any(mucosal < -1e-12) or np.any(mucosal > 1 - p[fsw] + 1e-12):
-            raise ParameterError(
-                f"`{F}` must lie between fsw_{route} × F_oral and fsw_{route} × F_oral + "
-                f"(1 - fsw_{route}); got {F}={np.max(p[F]):g}, {fsw}={np.max(p[fsw]):g}, "
-                f"F_oral={np.max(p['F_oral']):g}. Change {fsw} or {F} together."
-            )
-        return np.clip(mucosal, 0.0, None)
-
-    return fraction
-
-
-def _pathways(spec: RouteSpec, enteral: Targets | None = None) -> list[Pathway]:
-    """The absorption pathways of a route, from its table entry (``spec.absorption``)."""
-    route = spec.name
-
-    def own(kind: str) -> str | None:
-        return f"{kind}_{route}" if kind in spec.kinds else None
-
-    if spec.absorption == "first-order":
-        return [Pathway(route, f"F_{route}", f"ka_{route}", lag=f"lag_{route}", duration=own("D"),
-                        presystemic=own("fpre"), targets=enteral if route == "oral" else None)]
-    if spec.absorption == "mucosal":
-        swallowed = Pathway(f"{route}_swallowed", "F_oral", "ka_oral", lag="lag_oral", duration="D_oral",
-                            presystemic="fpre_oral", share=f"fsw_{route}", targets=enteral)
-        return [Pathway(route, _mucosal_fraction(route), f"ka_{route}", lag=f"lag_{route}",
-                        duration=own("D")), swallowed]
-    if spec.absorption == "two-phase":
-        return [Pathway(f"{route}_fast", f"F_{route}", None, lag=f"lag_{route}", share=f"ffast_{route}"),
-                Pathway(route, f"F_{route}", f"ka_{route}", lag=f"lag_{route}",
-                        share=lambda p, amount: 1.0 - p[f"ffast_{route}"])]
-    raise ParameterError(f"no route layer for {route!r} ({spec.absorption} absorption)")
-
-
 def route_layer(values: Mapping[str, RouteValue], *, iv: Route, central: Targets,
                 metabolite: Targets, species: str, enteral: Targets | None = None) -> dict[str, Route]:
     """``iv`` plus the nine other routes; ``central``/``metabolite`` are the parent and
@@ -101,8 +60,8 @@ def route_layer(values: Mapping[str, RouteValue], *, iv: Route, central: Targets
         if spec.absorption == "direct":
             continue
         used = spec.parameters + (ROUTE_PARAMETERS["oral"] if spec.absorption == "mucosal" else ())
-        routes[route] = pathway_route(
-            route, _pathways(spec, enteral), central=central, metabolite=metabolite, species=species,
+        routes[route] = table_route(
+            route, **table_roles(route, enteral), central=central, metabolite=metabolite, species=species,
             basis="mass", description=f"{spec.description} [parameters: {', '.join(used)}]",
             sources=tuple(dict.fromkeys(values[n].source for n in used if not values[n].assumption)),
             assumptions=tuple(f"{n} (default {values[n].value}) is an assumption: {values[n].source}"

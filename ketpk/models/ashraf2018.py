@@ -27,10 +27,9 @@ import numpy as np
 
 from ..citations import Citation
 from ..model import (
-    Allometric, DrugModel, Input, OmegaBlock, Parameter, ParameterUncertainty, Params, ResidualError, Route,
-    SystemBuilder,
+    Allometric, DrugModel, OmegaBlock, Parameter, ParameterUncertainty, Params, ResidualError, SystemBuilder,
 )
-from ..routes import iv_route
+from ..routes import iv_route, table_route
 
 _T1, _T2 = "Table 1", "Table 2"
 
@@ -107,19 +106,15 @@ def _structure(p: Params) -> SystemBuilder:
     return s
 
 
-def _oral_build(s: SystemBuilder, p: Params) -> None:
-    s.compartment("ketamine.depot_oral", "s_ketamine")
-    s.transfer("ketamine.depot_oral", p.KA_SK,
-               {"ketamine.central": p.F_ORAL, "norketamine.central": p.F_ORAL_NK}, basis="mass")
-
-
-ORAL = Route(
-    name="oral",
-    inputs=lambda p, amount: [Input("ketamine.depot_oral")],
+#: The whole dose enters the depot; absorption at KA_SK yields F_ORAL as S-K and F_ORAL_NK as
+#: norketamine (mass), the rest is lost there: the route table's first-order kinds F, fpre, ka.
+ORAL = table_route(
+    "oral", {"F": "F_ORAL", "fpre": "F_ORAL_NK", "ka": "KA_SK"}, losses="absorption",
+    central="ketamine.central", metabolite="norketamine.central", species="s_ketamine", prefix="ketamine",
+    basis="mass",
     description="oral syrup: whole dose into a depot, ka; F_G·F_H reaches S-K central, gut-wall and "
                 "hepatic first-pass norketamine reaches norketamine central (QSS algebra, exact)",
     sources=("Ashraf 2018 Tables 1-2 and Supplement S2/S3",),
-    build=_oral_build,
 )
 
 ASHRAF2018 = DrugModel(

@@ -16,7 +16,7 @@ from __future__ import annotations
 from ..citations import Citation
 from ..model import Allometric, DrugModel, Parameter
 from ..residual import assumed
-from ..routes import absorption_route, iv_route
+from ..routes import iv_route, table_route
 from ._mammillary import CENTRAL, clearance_structure
 
 _OT = "opentiva class Hornik (pk_models.md §8), unverified; exponent from the abstract"
@@ -54,8 +54,8 @@ HORNIK2018 = DrugModel(
     structure=clearance_structure("V1", "CL", [("V2", "Q")]),
     routes={
         "iv": iv_route(source="Hornik 2018 (63 children IV)"),
-        "im": absorption_route(
-            "im", central=CENTRAL, F="F_IM", ka="ka_IM",
+        "im": table_route(
+            "im", {"F": "F_IM", "ka": "ka_IM"}, central=CENTRAL,
             description="IM injection: first-order absorption, F 0.41 (Hornik 2018)",
             sources=("Hornik 2018 abstract: F_IM 41%, first-order absorption",),
         ),

@@ -22,9 +22,9 @@ import numpy as np
 
 from ..citations import Citation
 from ..model import (
-    CovariateEffect, DrugModel, Input, OmegaBlock, Parameter, Params, ResidualError, Route, SystemBuilder,
+    CovariateEffect, DrugModel, OmegaBlock, Parameter, Params, ResidualError, SystemBuilder,
 )
-from ..routes import iv_route
+from ..routes import iv_route, table_route
 
 _T3 = "Table 3"
 _MIN_PER_HOUR = 60.0
@@ -137,31 +137,22 @@ def _structure(p: Params) -> SystemBuilder:
     return s
 
 
-_NASAL, _SWALLOWED, _ORAL = "ketamine.depot_intranasal", "ketamine.depot_swallowed", "ketamine.depot_oral"
+def _nasal_fraction(p: Params, amount):
+    """FRn of the dose (:func:`effective_frn`): the share absorbed through the nasal mucosa."""
+    return effective_frn(p.FRn, p.FRn_dose, p.DEVICE, amount)
 
 
-def _nasal_inputs(p: Params, amount) -> list[Input]:
-    frn = effective_frn(p.FRn, p.FRn_dose, p.DEVICE, amount)
-    return [Input(_NASAL, frn), Input(_SWALLOWED, (1 - frn) * p.Fgut, 0.0, p.Dsw)]
-
-
-def _nasal_build(s: SystemBuilder, p: Params) -> None:
-    s.compartment(_NASAL, "s_ketamine")
-    s.compartment(_SWALLOWED, "s_ketamine")
-    s.transfer(_NASAL, p.ka_n, "ketamine.central")
-    s.transfer(_SWALLOWED, p.ka_sw, "ketamine.liver")
-
-
-def _oral_build(s: SystemBuilder, p: Params) -> None:
-    s.compartment(_ORAL, "s_ketamine")
-    s.transfer(_ORAL, p.ka_po, "ketamine.liver")
-
+#: The paper's parameters by the route table's kinds (ketpk.routecodes.ROLES): a nasal dose is
+#: FRn through the mucosa and the rest swallowed (Fgut over Dsw, ka_sw), an oral solution Fgut
+#: over Dpo, ka_po; both swallowed paths enter the hepato-portal compartment.
+_ENTRY = dict(central="ketamine.central", species="s_ketamine", prefix="ketamine")
 
 ROUTES = {
     "iv": iv_route(source="Perez-Ruixo 2021 (28 mg IV, study ESKETINTRD1009)"),
-    "intranasal": Route(
-        name="intranasal",
-        inputs=_nasal_inputs,
+    "intranasal": table_route(
+        "intranasal", {"F": _nasal_fraction, "fsw": lambda p, amount: 1 - _nasal_fraction(p, amount),
+                       "ka": "ka_n"},
+        swallowed={"F": "Fgut", "ka": "ka_sw", "D": "Dsw"}, swallowed_targets="ketamine.liver", **_ENTRY,
         description="nasal spray (28-mg devices): FRn_eff via ka_n into central, the swallowed "
                     "(1 − FRn_eff)·Fgut over Dsw then ka_sw into the hepato-portal compartment",
         sources=("Perez-Ruixo 2021 Table 3 and Section 2.3",),
@@ -171,17 +162,12 @@ ROUTES = {
                      "devices given within 15 min of a session's first device are one dose for "
                      "FRn (the label's 5 min between devices, at most 3 per session): the first "
                      "device gets FRn, every later one FRn × 0.62, as the paper's 56/84-mg doses",),
-        infusion=False,
-        build=_nasal_build,
         session=15.0,
     ),
-    "oral": Route(
-        name="oral",
-        inputs=lambda p, amount: [Input(_ORAL, p.Fgut, 0.0, p.Dpo)],
+    "oral": table_route(
+        "oral", {"F": "Fgut", "ka": "ka_po", "D": "Dpo"}, targets="ketamine.liver", **_ENTRY,
         description="oral solution: Fgut over Dpo then ka_po into the hepato-portal compartment",
         sources=("Perez-Ruixo 2021 Table 3 (84 mg oral, study ESKETINTRD1009)",),
-        infusion=False,
-        build=_oral_build,
     ),
 }
 

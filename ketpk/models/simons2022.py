@@ -19,10 +19,10 @@ from __future__ import annotations
 
 from ..citations import Citation
 from ..model import (
-    Allometric, DrugModel, Input, OmegaBlock, Parameter, ParameterUncertainty, Params, ResidualError,
-    Route, SystemBuilder,
+    Allometric, DrugModel, OmegaBlock, Parameter, ParameterUncertainty, Params, ResidualError, Route,
+    SystemBuilder,
 )
-from ..routes import iv_route
+from ..routes import iv_route, table_route
 from ..units import read_known
 
 _V = (Allometric(1.0),)
@@ -132,17 +132,18 @@ _F2_UNPHYSICAL = (
 
 
 def _film_route(name: str, placement: str) -> Route:
-    """The OTF: two inputs of the full dose, each with its own zero-order phase."""
-    return Route(
-        name=name,
-        inputs=lambda p, amount: [Input(_MUCOSAL, p.F1, 0.0, p.D1), Input(_SWALLOWED, p.F2, 0.0, p.D2)],
+    """The OTF: two inputs of the full dose, each with its own zero-order phase, into the film
+    depots of the structure (both placements share them): the route table's mucosal kinds F and
+    D, and the swallowed share's F and D."""
+    return table_route(
+        name, {"F": "F1", "D": "D1"}, swallowed={"F": "F2", "D": "D2"}, central=_MUCOSAL,
+        swallowed_targets=_SWALLOWED,
         description=f"oral thin film, {placement}: mucosal F1 over D1 then KA1 into S-K central, plus "
                     "swallowed F2 over D2, KA2 and MTTG into hepatic S-K metabolism (Table 4)",
         sources=("Simons 2022 Table 4 and Figure 2",),
         assumptions=(_F2_UNPHYSICAL,) + (() if name == "sublingual" else (
             "buccal placement uses the sublingual film parameters: Simons pooled sublingual "
             "(n=15) and buccal (n=5) films because no PK difference was seen",)),
-        infusion=False,
         unphysical=(_F2_UNPHYSICAL,),
     )
 

@@ -6,10 +6,11 @@ import math
 from typing import Any
 
 from ..citations import Citation
+from ..display import value_text
 from ..regimen import Regimen
 from ..titration import escalate, rate_steps
 from ..errors import RegimenError
-from ..units import as_quantity, scalar, to_canonical
+from ..units import scalar, to_canonical
 from ._base import Protocol
 
 _FORM = {"esketamine": "S(+)-ketamine", "racemic": "racemic ketamine"}
@@ -65,7 +66,7 @@ def titration_protocol(name: str, drug: str, citation: Citation, assumption: str
     """An IV protocol raised by ``step`` every ``interval`` (day and night) to ``target``, then held."""
     line = titrated_line(start=start, step=step, target=target, duration=duration,
                          interval=interval, night_interval=interval)
-    q = [f"{as_quantity(v, 'rate'):.4g~P}" for v in (start, step, target)]
+    q = [value_text(v, 4) for v in (start, step, target)]
     return Protocol(
         line, name=name, drug=drug, citation=citation,
         steps=(f"IV {_FORM[drug]} {q[0]}, +{q[1]} every {interval} to {q[2]}, held until {duration}",),

@@ -13,7 +13,7 @@ from ..display import value_text
 from ..errors import RegimenError
 from ..regimen import Bolus, Infusion
 from ..titration import rate_steps
-from ..units import Q_, as_quantity
+from ..units import KNOWN_UNITS, Q_, as_quantity, split_known
 from . import citations as cit
 from ._base import Protocol, check_limit, register, single_infusion
 from ._titrate import titrated_line, titration_protocol
@@ -104,7 +104,7 @@ def schwartzman2009(*, rate: Any = "0.35 mg/kg/h", cap: Any = "25 mg/h", days: i
     for value in (cap if isinstance(cap, (list, tuple)) else [cap]):
         check_limit("schwartzman2009", "cap", value, SCHWARTZMAN_MAX, "Schwartzman 2009 abstract")
     rates = [first_day_rate or rate] + [rate] * (days - 1)
-    doses = [Infusion(Q_(24 * k, "h"), rate=r, duration="4 h", cap=cap) for k, r in enumerate(rates)]
+    doses = [Infusion(f"{24 * k} h", rate=r, duration="4 h", cap=cap) for k, r in enumerate(rates)]
     assumptions = ["every day at the maximum rate (the within-course escalation is not retrievable)"]
     if first_day_rate is not None:
         assumptions.append(f"day 1 at {first_day_rate}: inferred from a review's 0.175-0.35 mg/kg/h "
@@ -153,6 +153,15 @@ def mitchell2002(*, amount: Any = "0.6 mg/kg", duration: Any = "4 h") -> Protoco
         assumptions=("infusion duration 4 h (as summarised by Bell & Kalso 2018; not in the abstract)",))
 
 
+def _per_hour(daily: Any) -> Any:
+    """An amount per 24 h as a rate: a string for a known amount string (as pint's quotient
+    holds it, without pint), else the Quantity ``daily / 24 h``."""
+    known = split_known(daily) if isinstance(daily, str) else None
+    if known is not None and KNOWN_UNITS[known.base][0] == "[mass]":
+        return f"{known.number / 24!r} {known.unit}/h"
+    return as_quantity(daily, "daily") / Q_(24, "h")
+
+
 @register
 def hardy2012(*, daily: tuple = ("100 mg", "300 mg", "500 mg"), days: int = 3) -> Protocol:
     """Continuous SC racemic ketamine 100 → 300 → 500 mg/24 h (Hardy 2012, *J Clin Oncol* 30:3611).
@@ -163,9 +172,9 @@ def hardy2012(*, daily: tuple = ("100 mg", "300 mg", "500 mg"), days: int = 3) -
     """
     _check_days(days)
     levels = [daily[min(k, len(daily) - 1)] for k in range(days)]
-    steps = [(Q_(24 * k, "h"), as_quantity(d, "daily") / Q_(24, "h")) for k, d in enumerate(levels)]
+    steps = [(f"{24 * k} h", _per_hour(d)) for k, d in enumerate(levels)]
     return Protocol(
-        rate_steps(steps, end=Q_(24 * days, "h"), route="sc"), name="hardy2012", drug="racemic",
+        rate_steps(steps, end=f"{24 * days} h", route="sc"), name="hardy2012", drug="racemic",
         citation=cit.HARDY_2012,
         steps=(f"SC racemic ketamine {' -> '.join(map(str, levels))} per 24 h, one level per day",),
         assumptions=("escalated every 24 h with no hold or reduction (the trial escalated only "

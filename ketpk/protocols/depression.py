@@ -10,7 +10,7 @@ from typing import Any
 from ..errors import RegimenError
 from ..regimen import Bolus
 from ..titration import amount_steps, escalate
-from ..units import Q_, as_quantity
+from ..units import add_times, as_quantity, dose_in, to_canonical
 from . import citations as cit
 from ._base import Protocol, check_limit, register, single_infusion
 from ._titrate import titration_protocol
@@ -59,13 +59,14 @@ def spravato_induction(*, dose: Any = "56 mg", first_dose: Any = "56 mg",
     device is a 28-mg intranasal bolus.
     """
     sessions = []
+    to_canonical(device_gap, "[time]", "device_gap")
     for k, day in enumerate(SPRAVATO_DAYS):
-        amount = as_quantity(first_dose if k == 0 else dose, "dose").to("mg")
-        devices = amount / as_quantity(DEVICE, "device")
-        if abs(devices.magnitude - round(devices.magnitude)) > 1e-9 or not 1 <= round(devices.magnitude) <= 3:
+        amount = first_dose if k == 0 else dose
+        mg = dose_in(amount, "mg")
+        devices = (as_quantity(amount, "dose").to("mg").magnitude if mg is None else mg) / dose_in(DEVICE, "mg")
+        if abs(devices - round(devices)) > 1e-9 or not 1 <= round(devices) <= 3:
             raise RegimenError(f"Spravato session doses must be 28, 56 or 84 mg (1-3 devices); got {amount}.")
-        sessions += [Bolus(Q_(day, "day") + as_quantity(device_gap, "device_gap") * j, DEVICE, "intranasal")
-                     for j in range(round(devices.magnitude))]
+        sessions += [Bolus(add_times(f"{day} d", device_gap, j), DEVICE, "intranasal") for j in range(round(devices))]
     return Protocol(
         sessions, name="spravato_induction", drug="esketamine", citation=cit.POPOVA_2019,
         steps=(f"intranasal esketamine {first_dose} on day 1, then {dose} twice weekly to week 4; "
@@ -78,7 +79,7 @@ def spravato_induction(*, dose: Any = "56 mg", first_dose: Any = "56 mg",
 
 @register
 def alshirawi2017(*, start: Any = "50 mg", step: Any = "25 mg", target: Any = "100 mg",
-                  every: Any = "3 day", count: int = 10) -> Protocol:
+                  every: Any = "3 d", count: int = 10) -> Protocol:
     """Oral racemic ketamine maintenance, 50 mg every 3 days +25 mg per dose (Al Shirawi 2017).
 
     Published: "commenced at a dose of 50 mg every 3 days, titrated up by 25 mg every 3 days,
@@ -87,7 +88,8 @@ def alshirawi2017(*, start: Any = "50 mg", step: Any = "25 mg", target: Any = "1
     """
     if not isinstance(count, int) or count < 1:
         raise RegimenError(f"`count` must be a whole number >= 1; got {count!r}.")
-    times = [as_quantity(every, "every") * k for k in range(count)]
+    to_canonical(every, "[time]", "every")
+    times = [add_times(None, every, k) for k in range(count)]
     steps = escalate(start, step, target, times)
     steps += [(t, steps[-1][1]) for t in times[len(steps):]]
     return Protocol(

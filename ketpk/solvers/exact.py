@@ -9,9 +9,10 @@ singular systems and equal rate constants (ka = k, transit chains) are handled e
 
 States that no dose reaches (depots of routes not used) stay zero and are dropped first.
 On an evenly spaced run of output times the outputs come from one table ``[C E(jh), C G(jh)]``,
-j < chunk, built by doubling; the states at the starts of up to ``_GROUP`` blocks of ``chunk``
-outputs are stepped by the block transition and multiply the table in one batched product
-(each subject's table is read once per group). When the run's blocks reach the next dose event
+j < chunk, built by doubling and laid out times last; the states at the starts of the run's
+blocks of ``chunk`` outputs are stepped by the block transition, and one batched product
+``[x; u]^T @ table`` per piece writes the outputs of all its blocks (when :meth:`solve` fills an
+array, straight into it). When the run's blocks reach the next dose event
 exactly (a grid aligned with the doses), the state there is stepped on from the last block
 instead of exponentiating the whole gap again. Uneven output times are evaluated in blocks from
 the segment start, one batched exponential per block. No Python loop runs over subjects or
@@ -33,7 +34,6 @@ __all__ = ["ExactSolver"]
 
 _TABLE_BYTES = 32e6  # default memory budget of the output table when ``chunk`` is automatic
 _EXPM_BYTES = 4e6  # augmented matrices exponentiated at once (the Padé steps need ~15x this)
-_GROUP = 4  # table blocks computed by one product: each subject's table is read once per group
 
 
 class _Flows:
@@ -76,101 +76,178 @@ def _reachable(A: np.ndarray, fed: np.ndarray) -> np.ndarray:
         reach = grown
 
 
+def _parts(A: np.ndarray) -> list[np.ndarray]:
+    """The states split into parts with no flow between them in any subject (the R- and
+    S-enantiomer systems of a racemate), each part's states sorted; parts by first state."""
+    linked = (A != 0).any(axis=0)
+    linked = linked | linked.T | np.eye(A.shape[1], dtype=bool)
+    parts, free = [], np.ones(A.shape[1], dtype=bool)
+    while free.any():
+        part = np.zeros_like(free)
+        part[np.flatnonzero(free)[0]] = True
+        while True:
+            grown = linked[:, part].any(axis=1)
+            if (grown == part).all():
+                break
+            part = grown
+        parts.append(np.flatnonzero(part))
+        free &= ~part
+    return parts
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One part of the system: its states ``x[:, states]`` and inputs ``u[:, inputs]`` (slices),
+    its flows, and its inputs' states counted within the part (``rated``)."""
+
+    states: slice
+    inputs: slice
+    flows: _Flows
+    rated: np.ndarray
+
+
 class _Propagator:
     """Transitions and output tables for one batch, cached by step length (min).
 
-    Inputs ``u`` (S, k) are the rates into the states ``rated`` (column indices), so ``G`` and
-    the table's ``C G`` part have k columns, not n. Products are batched ``matmul`` s of
-    ``[E G]`` or the table with ``[x; u]``.
+    The states come ordered by part (:func:`_parts`, contiguous), and so do the inputs ``u``
+    (S, k): the rates into the states ``rated``. Each part moves by its own ``[E G]``
+    (S, n_p, n_p + k_p), so the transitions kept and the mat-vecs of a racemate's two
+    independent enantiomer systems are half the size of one joint system's. The table holds
+    every part: ``[C E(jh), C G(jh)]`` with k columns for ``C G``, not n.
     """
 
-    def __init__(self, A: np.ndarray, rated: np.ndarray, C: np.ndarray, chunk: int):
-        self.A, self.rated, self.C, self.chunk = _Flows(A), rated, C, chunk
-        self._transitions: dict[float, np.ndarray] = {}
+    def __init__(self, A: np.ndarray, rated: np.ndarray, C: np.ndarray, chunk: int,
+                 sizes: list[tuple[int, int]]):
+        self.C, self.chunk = C, chunk
+        self.parts = []
+        x0 = u0 = 0
+        for n_p, k_p in sizes:
+            states, inputs = slice(x0, x0 + n_p), slice(u0, u0 + k_p)
+            self.parts.append(_Part(states, inputs, _Flows(A[:, states, states]), rated[inputs] - x0))
+            x0, u0 = x0 + n_p, u0 + k_p
+        self._transitions: dict[float, list[np.ndarray]] = {}
         self._tables: dict[float, np.ndarray] = {}
 
-    def transition(self, h: float) -> np.ndarray:
-        """``[E G]`` for step ``h``: (S, n, n + k)."""
+    def transition(self, h: float) -> list[np.ndarray]:
+        """Each part's ``[E G]`` for step ``h``: (S, n_p, n_p + k_p)."""
         cached = self._transitions.get(h)
         if cached is None:
             cached = self._transitions[h] = self._step(h)
         return cached
 
-    def _step(self, h: float) -> np.ndarray:
-        return _augmented(self.A, self.rated, np.array([h]))[:, 0]
+    def _step(self, h: float) -> list[np.ndarray]:
+        return [_augmented(p.flows, p.rated, np.array([h]))[:, 0] for p in self.parts]
 
     def advance(self, x: np.ndarray, u: np.ndarray, h: float) -> np.ndarray:
         """State after ``h`` minutes from ``x`` (S, n) under constant input ``u`` (S, k)."""
         if h == 0.0:
             return x
-        return np.matmul(self.transition(h), np.concatenate([x, u], axis=1)[:, :, None])[:, :, 0]
+        moved = np.empty_like(x)
+        for p, EG in zip(self.parts, self.transition(h)):
+            z = np.concatenate([x[:, p.states], u[:, p.inputs]], axis=1)
+            moved[:, p.states] = np.einsum("sij,sj->si", EG, z)  # faster than matmul for small matrices
+        return moved
+
+    def exact(self, hs: np.ndarray) -> np.ndarray:
+        """``[E(h) G(h)]`` of the whole system (S, len(hs), n, n + k), zero between parts."""
+        S, n, k = self.C.shape[0], self.C.shape[2], sum(p.inputs.stop - p.inputs.start for p in self.parts)
+        EG = np.zeros((S, len(hs), n, n + k))
+        for p in self.parts:
+            part = _augmented(p.flows, p.rated, hs)
+            n_p = p.states.stop - p.states.start
+            EG[:, :, p.states, p.states] = part[..., :n_p]
+            EG[:, :, p.states, n + p.inputs.start:n + p.inputs.stop] = part[..., n_p:]
+        return EG
 
     def table(self, h: float) -> np.ndarray:
-        """``[C E(jh), C G(jh)]`` for j < chunk, shape (S, O, chunk, n + k)."""
+        """``[C E(jh), C G(jh)]`` for j < chunk, laid out times last: (S, O, n + k, chunk), so
+        that a run of blocks is one product ``[x; u]^T @ table`` straight into the outputs."""
         cached = self._tables.get(h)
         if cached is None:  # E(h), G(h) are not kept: only the table and E(mh), G(mh) are reused
-            EG = self._transitions.get(h)
-            EG = self._step(h) if EG is None else EG
-            n = EG.shape[1]
-            E, G = np.ascontiguousarray(EG[:, :, :n]), np.ascontiguousarray(EG[:, :, n:])
-            R = self.C[:, :, None, :]  # C E(jh), j < m: (S, O, m, n)
-            Q = np.zeros((*R.shape[:3], G.shape[2]))  # C G(jh): (S, O, m, k)
-            P, Gm = E, G  # E(mh), G(mh) for the current m
-            while R.shape[2] < self.chunk:
-                RP = R @ P[:, None]
-                Q = np.concatenate([Q, Q + R @ Gm[:, None]], axis=2)
-                R = np.concatenate([R, RP], axis=2)
-                Gm = Gm + P @ Gm
-                P = P @ P
+            steps = self._transitions.get(h) or self._step(h)
+            S, O, n = self.C.shape
+            k = sum(p.inputs.stop - p.inputs.start for p in self.parts)
+            table = np.zeros((S, O, n + k, self.chunk))
+            blocks = []
+            for p, EG in zip(self.parts, steps):
+                n_p = p.states.stop - p.states.start
+                R = table[:, :, p.states]  # (C E(jh))^T and (C G(jh))^T, filled by doubling
+                Q = table[:, :, n + p.inputs.start:n + p.inputs.stop]
+                R[..., 0] = self.C[:, :, p.states]
+                Pt = np.ascontiguousarray(EG[:, :, :n_p].transpose(0, 2, 1))[:, None]  # E(mh)^T
+                Gmt = np.ascontiguousarray(EG[:, :, n_p:].transpose(0, 2, 1))[:, None]  # G(mh)^T
+                m = 1
+                while m < self.chunk:
+                    np.matmul(Pt, R[..., :m], out=R[..., m:2 * m])
+                    Q[..., m:2 * m] = Q[..., :m] + Gmt @ R[..., :m]
+                    Gmt = Gmt + Gmt @ Pt  # G(2mh)^T = G(mh)^T + (E(mh) G(mh))^T
+                    Pt = Pt @ Pt
+                    m *= 2
+                blocks.append(np.ascontiguousarray(
+                    np.concatenate([Pt[:, 0].transpose(0, 2, 1), Gmt[:, 0].transpose(0, 2, 1)], axis=2)))
             # The doubling ends at E(mh), G(mh): the transition over one block, kept for advance().
-            self._transitions.setdefault(R.shape[2] * h, np.concatenate([P, Gm], axis=2))
-            table = np.concatenate([R[:, :, : self.chunk], Q[:, :, : self.chunk]], axis=3)
+            self._transitions.setdefault(self.chunk * h, blocks)
             cached = self._tables[h] = table
         return cached
 
     def outputs(self, x: np.ndarray, u: np.ndarray, offsets: np.ndarray, out: np.ndarray | None,
                 shift: int = 0, until: float | None = None):
         """Yield ``(shift + j0, shift + j1, y)``: outputs (S, O, j1-j0) at ``offsets[j0:j1]``
-        (min, sorted, >= 0) after state ``x`` under input ``u``, in blocks of at most ``chunk``
-        times; written into ``out[:, :, j0:j1]`` (and ``y`` a view of it) when ``out``
-        (S, O, len(offsets)) is given. Returns ``(state, offset)``: the latest state reached
-        and its offset (min), at most ``until`` (the next event), so that the caller continues
-        from there instead of exponentiating the whole gap again."""
+        (min, sorted, >= 0) after state ``x`` under input ``u``, in pieces of whole blocks of
+        ``chunk`` times (at most a quarter of the table's size unless written into ``out``); computed in
+        place in ``out[:, :, j0:j1]`` (and ``y`` a view of it) when ``out`` (S, O, len(offsets))
+        is given. Returns ``(state, offset)``: the latest state reached and its offset (min),
+        at most ``until`` (the next event), so that the caller continues from there instead of
+        exponentiating the whole gap again."""
         S, n = x.shape
         O, k = self.C.shape[1], u.shape[1]
         m = len(offsets)
         steps = np.diff(offsets)
         if m >= 3 and np.allclose(steps, steps.mean(), rtol=1e-9, atol=1e-12):
             h = float((offsets[-1] - offsets[0]) / (m - 1))
-            table = self.table(h).reshape(S, O * self.chunk, n + k)
+            table, chunk = self.table(h), self.chunk
             x = self.advance(x, u, float(offsets[0]))
             reached = float(offsets[0])
-            for g0 in range(0, m, _GROUP * self.chunk):  # one product per group of blocks
-                starts = range(g0, min(g0 + _GROUP * self.chunk, m), self.chunk)
-                z = np.empty((S, n + k, len(starts)))  # [x; u] at each block's start
-                z[:, n:] = u[:, :, None]
-                for b, j0 in enumerate(starts):
-                    z[:, :n, b] = x
-                    after = float(offsets[0] + (j0 + self.chunk) * h)
-                    if j0 + self.chunk < m or (until is not None and after <= until * (1 + 1e-12)):
-                        x, reached = self.advance(x, u, self.chunk * h), after
-                y = np.matmul(table, z).reshape(S, O, self.chunk, len(starts))
-                for b, j0 in enumerate(starts):
-                    j1 = min(j0 + self.chunk, m)
-                    piece = y[:, :, :j1 - j0, b]
-                    if out is not None:
-                        out[:, :, j0:j1] = piece
-                        piece = out[:, :, j0:j1]
-                    yield shift + j0, shift + j1, piece
+            n_blocks = -(-m // chunk)
+            # A streamed piece is whole blocks holding at most a quarter of the table's bytes.
+            per_piece = n_blocks if out is not None else max(1, (n + k) // 4)
+            for b0 in range(0, n_blocks, per_piece):
+                b1 = min(b0 + per_piece, n_blocks)
+                z = np.empty((S, 1, b1 - b0, n + k))  # [x; u] at each block's start
+                z[:, 0, :, n:] = u[:, None, :]
+                for b in range(b0, b1):
+                    z[:, 0, b - b0, :n] = x
+                    after = float(offsets[0] + (b + 1) * chunk * h)
+                    if (b + 1) * chunk < m or (until is not None and after <= until * (1 + 1e-12)):
+                        x, reached = self.advance(x, u, chunk * h), after
+                j0, j1 = b0 * chunk, min(b1 * chunk, m)
+                if out is None:
+                    piece = np.matmul(z, table).reshape(S, O, -1)[:, :, :j1 - j0]
+                else:
+                    full = (j1 - j0) // chunk
+                    if full:
+                        np.matmul(z[:, :, :full], table, out=_blocks_view(out[:, :, j0:j0 + full * chunk], chunk))
+                    if j0 + full * chunk < j1:
+                        rest = j1 - j0 - full * chunk
+                        np.matmul(z[:, :, full:], table[..., :rest], out=out[:, :, j0 + full * chunk:j1, None].swapaxes(2, 3))
+                    piece = out[:, :, j0:j1]
+                yield shift + j0, shift + j1, piece
             return x, reached
         block = max(1, int(_TABLE_BYTES // (S * (n + k) ** 2 * 8 * 6)))
         for j0 in range(0, m, block):
             j1 = min(j0 + block, m)
-            EG = _augmented(self.A, self.rated, offsets[j0:j1])
+            EG = self.exact(offsets[j0:j1])
             states = np.matmul(EG, np.concatenate([x, u], axis=1)[:, None, :, None])[..., 0]
             yield shift + j0, shift + j1, np.einsum("soi,ski->sok", self.C, states,
                                                     out=None if out is None else out[:, :, j0:j1])
         return x, 0.0
+
+
+def _blocks_view(run: np.ndarray, chunk: int) -> np.ndarray:
+    """``run`` (S, O, b * chunk), a slice of an output array, seen as (S, O, b, chunk) without copying."""
+    view = run.view()
+    view.shape = (*run.shape[:2], run.shape[2] // chunk, chunk)  # raises rather than copies
+    return view
 
 
 @dataclass(frozen=True)
@@ -198,8 +275,9 @@ class ExactSolver(Solver):
         return int(2 ** np.clip(np.floor(np.log2(max(fits, 1.0))), 3, 8))
 
     def solve(self, A: np.ndarray, schedule: Schedule, times: np.ndarray, C: np.ndarray) -> np.ndarray:
-        """Outputs ``C x(t)`` at ``times`` (min), shape (S, O, T)."""
-        out = np.empty((C.shape[0], C.shape[1], len(times)))
+        """Outputs ``C x(t)`` at ``times`` (min), shape (S, O, T); each output's (S, T) slice is
+        contiguous (the array is stored outputs first), so a result's curves are plain arrays."""
+        out = np.empty((C.shape[1], C.shape[0], len(times))).transpose(1, 0, 2)
         for _ in self.stream(A, schedule, times, C, out=out):
             pass
         return out
@@ -227,11 +305,15 @@ class ExactSolver(Solver):
             else:
                 out[...] = 0.0
             return iter([(0, len(times), out)])
+        parts = [keep[p] for p in _parts(A[:, keep][:, :, keep])]
+        keep = np.concatenate(parts)  # states ordered by part
+        rated = np.concatenate([rated[np.isin(rated, p)] for p in parts])  # inputs ordered by part
         position = {state: i for i, state in enumerate(keep)}  # index among the kept states
         jumped_kept = np.array([position[i] for i in jumped], dtype=int)
         rated_kept = np.array([position[i] for i in rated], dtype=int)
+        sizes = [(len(p), int(np.isin(rated, p).sum())) for p in parts]
         prop = _Propagator(A[:, keep][:, :, keep], rated_kept, C[:, :, keep],
-                           self._chunk(S, O, keep.size + rated.size))
+                           self._chunk(S, O, keep.size + rated.size), sizes)
         x0 = np.zeros((S, keep.size))
         x0[:, jumped_kept] = schedule.x0[:, jumped]
         return _pieces(prop, schedule.breakpoints, x0, jumped_kept,
@@ -242,7 +324,7 @@ class ExactSolver(Solver):
 def _pieces(prop: _Propagator, bps: np.ndarray, x: np.ndarray, jumped: np.ndarray,
             jumps: np.ndarray, rates: np.ndarray, times: np.ndarray, out: np.ndarray | None):
     """The pieces of :meth:`ExactSolver.stream`: jumps (B, S, j) into the states ``jumped``,
-    rates (B, S, k) into ``prop.rated``, starting from ``x`` (S, n)."""
+    rates (B, S, k) into the rated states (ordered by part), starting from ``x`` (S, n)."""
     first = np.searchsorted(times, bps, side="left")
     for k in range(len(bps)):
         x[:, jumped] += jumps[k]  # x is this stream's own array
