@@ -164,8 +164,10 @@ class Request:
         (indices into the times): arrays (O, block, stop - start), subjects last so that
         reductions over subjects run along contiguous memory. ``into(b)``, if given, returns the
         array to write block ``b`` into (then yielded; e.g. a slice of a buffer that all chunks
-        of a summary share), else each block is a new array. The plan (system, schedules)
-        is dropped once the solver's streams are open: they hold only what the solver kept.
+        of a summary share), else each block is a new array. Blocks are not checked for
+        finiteness here: :func:`ketpk.summarize` checks each block's means (:func:`check_finite`
+        when one is not finite), a pass it makes anyway. The plan (system, schedules) is
+        dropped once the solver's streams are open: they hold only what the solver kept.
         Subjects with kappas of several occasions: the occasions' blocks summed
         (:func:`ketpk.occasions.blocks`)."""
         if occasions.applies(self):
@@ -176,8 +178,7 @@ class Request:
         groups = plan.streams()
         del plan
         if len(groups) == 1:  # one group holds everyone in order: written straight into place
-            for block in _reblock(groups[0][1], edges, n_outputs, into):
-                yield check_finite(block, self)
+            yield from _reblock(groups[0][1], edges, n_outputs, into)
             return
         streams = [(idx, _reblock(pieces, edges, n_outputs)) for idx, pieces in groups]
         for b, parts in enumerate(zip(*(s for _, s in streams))):
@@ -185,7 +186,7 @@ class Request:
                      else into(b))
             for (idx, _), part in zip(streams, parts):
                 block[:, :, idx] = part
-            yield check_finite(block, self)
+            yield block
 
 
 def request(model: Any, regimen: Any, times: Any, *, subjects: Any = None, solver: Any = "exact",

@@ -12,6 +12,7 @@ across blocks.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -23,7 +24,7 @@ from .display import Card, CardData, regimen_text, time_span
 from .errors import ParameterError
 from . import occasions, uncertainty
 from .metrics import Running, check_levels, percentiles
-from .plan import Request, request
+from .plan import Request, check_finite, request
 from .result import provenance
 from .units import Q_, convert
 
@@ -32,6 +33,7 @@ __all__ = ["PopulationSummary", "summarize"]
 _CONCENTRATION = "a concentration unit, mass or molar (e.g. 'ng/mL', 'nmol/mL')"
 _BLOCK_BYTES = 32e6  # one block of outputs for all subjects
 _TABLE_BYTES = 64e6  # exact-solver output tables summed over all chunks
+_BUFFERS = 2  # blocks of all subjects in memory: the one being reduced, the next being computed
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -177,18 +179,74 @@ class PopulationSummary(Card):
         return plot_percentiles(self, analyte, **kwargs)
 
 
-def _threaded_blocks(streams: Sequence[Iterator[np.ndarray]], n_blocks: int,
-                     workers: int) -> Iterator[list[np.ndarray]]:
-    """Blocks of all chunks in subject order (one array per chunk), the chunks' next blocks
-    computed by ``workers`` threads (numpy releases the GIL) while the caller reduces the
-    current one."""
-    with ThreadPoolExecutor(workers) as pool:
-        ahead = [pool.submit(next, s) for s in streams]
+def _threaded_blocks(streams: Sequence[Iterator[np.ndarray]], n_blocks: int, workers: int,
+                     ahead: int) -> Iterator[list[np.ndarray]]:
+    """Blocks of all chunks in subject order (one array per chunk). ``workers`` threads advance
+    the streams (numpy releases the GIL), oldest block first, each stream up to ``ahead``
+    blocks beyond the one the caller is reducing (whose buffer is then still in use): no
+    thread waits for the slowest chunk of a block before starting on the next."""
+    state = threading.Condition()
+    done = [0] * len(streams)  # blocks produced, per stream
+    busy = [False] * len(streams)
+    parts: list[list[Any]] = [[None] * len(streams) for _ in range(ahead)]
+    reduced = 0  # blocks the caller is done with
+    failed: list[BaseException] = []
+    stop = False
+
+    def pick() -> int | None:
+        """A stream free to produce its next block, the one furthest behind; None: no more work."""
+        while not (failed or stop):
+            limit = min(n_blocks, reduced + ahead)
+            ready = [c for c in range(len(streams)) if not busy[c] and done[c] < limit]
+            if ready:
+                c = min(ready, key=done.__getitem__)
+                busy[c] = True
+                return c
+            if min(done) == n_blocks:
+                return None
+            state.wait()
+        return None
+
+    def work() -> None:
+        while True:
+            with state:
+                c = pick()
+            if c is None:
+                return
+            try:
+                block = next(streams[c])
+            except BaseException as error:  # handed to the caller, who raises it
+                with state:
+                    failed.append(error)
+                    state.notify_all()
+                return
+            with state:
+                parts[done[c] % ahead][c] = block
+                done[c] += 1
+                busy[c] = False
+                state.notify_all()
+
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    try:
         for b in range(n_blocks):
-            parts = [f.result() for f in ahead]
-            if b + 1 < n_blocks:
-                ahead = [pool.submit(next, s) for s in streams]
-            yield parts
+            with state:
+                while not failed and min(done) <= b:
+                    state.wait()
+                if failed:
+                    raise failed[0]
+                block = list(parts[b % ahead])
+            yield block
+            with state:
+                reduced = b + 1
+                state.notify_all()
+    finally:
+        with state:
+            stop = True
+            state.notify_all()
+        for thread in threads:
+            thread.join()
 
 
 def _edges(n_times: int, block_times: int) -> np.ndarray:
@@ -262,10 +320,11 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
     edges = _edges(minutes.size, block_times)
     bounds = [(a, min(a + chunk_subjects, S)) for a in range(0, S, chunk_subjects)]
     spans = list(zip(edges[:-1], edges[1:]))
-    # Block b of all subjects is written into buffers[b % 2] (analytes, times, subjects), each
-    # chunk into its columns, while block b - 1 is reduced in the other: two blocks in memory,
+    # Block b of all subjects is written into buffers[b % len(buffers)] (analytes, times,
+    # subjects), each chunk into its columns, while earlier blocks are reduced in the others:
     # no per-block allocations, and no copy joining the chunks.
-    buffers = [np.empty((n_analytes, int(np.diff(edges).max()), S)) for _ in range(min(2, len(spans)))]
+    width = int(np.diff(edges).max())
+    buffers = [np.empty((n_analytes, width, S)) for _ in range(min(_BUFFERS, len(spans)))]
 
     def buffer(b: int) -> np.ndarray:
         return buffers[b % len(buffers)][:, :edges[b + 1] - edges[b]]
@@ -273,7 +332,8 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
     if client is None:
         streams = [req.blocks(a, c, edges, into=lambda b, a=a, c=c: buffer(b)[:, :, a:c])
                    for a, c in bounds]
-        blocks: Iterator = _threaded_blocks(streams, len(spans), workers or os.cpu_count() or 1)
+        blocks: Iterator = _threaded_blocks(streams, len(spans), workers or os.cpu_count() or 1,
+                                            len(buffers))
     else:
         from .scaleout import dask_blocks
 
@@ -287,8 +347,10 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
     def reduce(a: str, values: np.ndarray, e0: int, e1: int) -> None:
         """Fold block ``values`` (times e0:e1, all subjects) of analyte ``a`` into the results;
         the percentiles last: they sort ``values`` in place."""
+        mean = means[a][e0:e1] = values.mean(axis=1)
+        if not np.isfinite(mean).all():  # an inf or NaN curve raises the solver's SolverError
+            check_finite(values, req)
         metrics[a].update(values, minutes[e0:e1], 0)
-        means[a][e0:e1] = values.mean(axis=1)
         if spreads:
             spreads[a][:, :, e0:e1] = uncertainty.intervals(values.T, replicate, q, ci)
         bands[a][:, e0:e1] = percentiles(values, q, axis=1, overwrite=True)

@@ -3,14 +3,17 @@ chunk (individual lag times) scattered into them, a short last block, and one Ru
 analyte over all subjects; every statistic equals the full array's."""
 
 import dataclasses
+import warnings
 
 import numpy as np
+import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 import ketpk
-from ketpk import Bolus, Q_, metrics
+from ketpk import Bolus, Q_, SolverError, metrics
 from ketpk.model import OmegaBlock
 from ketpk.population import sample
+from ketpk.solvers import ExactSolver, Solver
 
 from .conftest import one_compartment
 
@@ -32,3 +35,23 @@ def test_summary_of_lagged_groups_in_chunks_equals_the_full_array():
     assert_allclose(summary.cmax_umol_per_l["ketamine"], metrics.cmax(values), rtol=1e-12, atol=0)
     assert_array_equal(summary.tmax_min["ketamine"], metrics.tmax(t, values))
     assert_allclose(summary.auc_umol_min_per_l["ketamine"], metrics.auc(t, values), rtol=1e-12, atol=0)
+
+
+class OneNaN(Solver):
+    """The exact solver's outputs with one value spoiled: a curve no summary may report."""
+
+    name = "one-nan"
+
+    def solve(self, A, schedule, times, C):
+        out = ExactSolver().solve(A, schedule, times, C)
+        out[-1, 0, len(times) // 2] = np.nan
+        return out
+
+
+def test_a_non_finite_block_raises_the_solver_error_and_no_numpy_warning():
+    pop = sample("esketamine", 30, seed=5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(SolverError, match=r"gave non-finite concentrations \(inf or NaN\)"):
+            ketpk.summarize("esketamine", Bolus("0 min", "20 mg"), Q_(np.arange(0, 601, 10.0), "min"),
+                            subjects=pop, solver=OneNaN(), chunk_subjects=7, block_times=9)
