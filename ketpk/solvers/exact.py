@@ -145,7 +145,7 @@ class _Propagator:
         moved = np.empty_like(x)
         for p, EG in zip(self.parts, self.transition(h)):
             z = np.concatenate([x[:, p.states], u[:, p.inputs]], axis=1)
-            moved[:, p.states] = np.matmul(EG, z[:, :, None])[:, :, 0]
+            moved[:, p.states] = np.einsum("sij,sj->si", EG, z)  # faster than matmul for small matrices
         return moved
 
     def exact(self, hs: np.ndarray) -> np.ndarray:
