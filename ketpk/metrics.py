@@ -15,6 +15,7 @@ threshold crossings) are interpolated by the same rule.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Sequence
 from typing import Any
 
@@ -65,21 +66,32 @@ def _intervals(t: np.ndarray, c: np.ndarray, axis: int) -> tuple[np.ndarray, np.
 def segments(t: np.ndarray, c: np.ndarray, rule: str = DEFAULT_RULE, axis: int = -1) -> np.ndarray:
     """Area of each sampling interval, time along ``axis`` of ``c``: shape (S, T-1) for (S, T)."""
     dt, c0, c1 = _intervals(t, c, axis)
-    area = np.add(c0, c1, dtype=float)
-    area *= 0.5 * dt  # = 0.5 * (c0 + c1) * dt to the bit: halving is exact
-    down = _log_down(c0, c1, rule)
+    return _areas(dt, c0, c1, _rule(rule), np.empty(np.broadcast_shapes(c0.shape, c1.shape)))
+
+
+def _areas(dt: np.ndarray, c0: np.ndarray, c1: np.ndarray, log_down: bool, out: np.ndarray,
+           work: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """The areas of intervals of lengths ``dt`` from values ``c0`` to ``c1``, written into
+    ``out`` (float, their shape); ``work``: two float scratch arrays of that shape (default:
+    allocated), so that a caller folding many blocks allocates nothing per block."""
+    np.add(c0, c1, out=out, dtype=float)
+    out *= 0.5 * dt  # = 0.5 * (c0 + c1) * dt to the bit: halving is exact
+    if not log_down:
+        return out
+    down = _log_down(c0, c1, DEFAULT_RULE)
     if not down.any():
-        return area
+        return out
+    fall, log = work if work is not None else (np.empty_like(out), np.empty_like(out))
     # (c0 - c1) / ln(c0 / c1) * dt, with ln(c0 / c1) = log1p((c0 - c1) / c1): accurate to a few
     # units of rounding even where the curve is nearly flat (ln of a ratio near 1 is not).
     with np.errstate(divide="ignore", invalid="ignore"):
-        fall = c0 - c1
-        log = fall / c1
+        np.subtract(c0, c1, out=fall)
+        np.divide(fall, c1, out=log)
         np.log1p(log, out=log)
         np.divide(fall, log, out=log)
         log *= dt
-    np.copyto(area, log, where=down)
-    return area
+    np.copyto(out, log, where=down)
+    return out
 
 
 def auc(t: np.ndarray, c: np.ndarray, rule: str = DEFAULT_RULE, axis: int = -1) -> np.ndarray:
@@ -169,9 +181,9 @@ def percentiles(values: np.ndarray, q: Sequence[float], axis: int = 0,
                 overwrite: bool = False) -> np.ndarray:
     """Percentiles ``q`` (0-100) along ``axis`` (subjects) of ``values``: shape (len(q), *the
     other axes), e.g. (len(q), T) for (S, T) values. Equal to ``np.percentile`` (its default
-    linear method, computed the same way from the same order statistics), read off one sort:
-    numpy's vectorised sort is faster than its partition at several levels at once.
-    ``overwrite=True`` sorts a float ``values`` array in place (no copy)."""
+    linear method, computed the same way from the same order statistics), read off
+    :func:`_order_statistics`. ``overwrite=True`` reorders a float ``values`` array in place
+    (no copy)."""
     values = np.asarray(values, dtype=float)
     axis = axis % values.ndim
     n = values.shape[axis]
@@ -181,22 +193,52 @@ def percentiles(values: np.ndarray, q: Sequence[float], axis: int = 0,
     below = np.floor(virtual).astype(np.intp)
     above = below + 1
     top = virtual >= n - 1  # np.percentile takes the largest value there, gamma from index -1
-    below[top] = above[top] = -1
-    if overwrite:
-        values.sort(axis=axis)
-        part = values
-    else:
-        part = np.sort(values, axis=axis)
+    below[top] = above[top] = n - 1
+    lanes = np.moveaxis(values if overwrite else values.copy(), axis, -1)
+    order, nan = _order_statistics(lanes, np.union1d(below, above))
     shape = (-1,) + (1,) * (values.ndim - 1)
-    gamma = (virtual - below).reshape(shape)
-    a = np.moveaxis(part.take(below, axis=axis), axis, 0)
-    b = np.moveaxis(part.take(above, axis=axis), axis, 0)
+    gamma = (virtual - np.where(top, -1, below)).reshape(shape)
+    a, b = np.stack([order[k] for k in below]), np.stack([order[k] for k in above])
     diff = b - a  # numpy's lerp: a + diff * gamma, or b - diff * (1 - gamma) from gamma 0.5
     result = a + diff * gamma
     np.subtract(b, diff * (1 - gamma), out=result, where=gamma >= 0.5)
-    last = part.take(n - 1, axis=axis)  # NaNs sort last: a slice holding one gives NaN
-    np.copyto(result, last, where=np.isnan(last))
+    result[:, nan] = np.nan  # as np.percentile: a lane holding a NaN gives NaN
     return result
+
+
+def _order_statistics(lanes: np.ndarray, ks: np.ndarray) -> tuple[dict[int, np.ndarray], np.ndarray]:
+    """The ``ks``-th smallest values (sorted unique indices) of each lane (last axis) of
+    ``lanes``, which are reordered in place, and where a lane holds a NaN. Partitions at one
+    index at a time (numpy's vectorised selection; several indices at once take its much
+    slower generic path), each within the range its neighbours left; an index just above a
+    partitioned one is the minimum of the rest of that range."""
+    n = lanes.shape[-1]
+    pivots: list[int] = []
+    for k in map(int, ks):  # partition at every index but one just above a pivot
+        if not pivots or pivots[-1] != k - 1:
+            pivots.append(k)
+    order: dict[int, np.ndarray] = {}
+    ranges = [(0, n, pivots)]
+    while ranges:  # bisect: the middle pivot of each range first
+        lo, hi, inside = ranges.pop()
+        if not inside:
+            continue
+        mid = len(inside) // 2
+        k = inside[mid]
+        lanes[..., lo:hi].partition(k - lo, axis=-1)
+        order[k] = lanes[..., k].copy()
+        ranges += [(lo, k, inside[:mid]), (k + 1, hi, inside[mid + 1:])]
+    bounds = sorted(order) + [n]
+    for k in ks:
+        k = int(k)
+        if k not in order:  # k - 1 is a pivot: k's value is the smallest above it
+            stop = bounds[bisect_right(bounds, k)]
+            order[k] = lanes[..., k:stop].min(axis=-1)
+    nan = np.isnan(lanes[..., max(pivots):]).any(axis=-1)  # NaNs partition last
+    return order, nan
+
+
+_SLICE = 8192  # subjects folded at once by Running.update: its temporaries stay in cache
 
 
 class Running:
@@ -213,20 +255,34 @@ class Running:
         self.tmax = np.full(n, np.nan)
         self.auc = np.zeros(n)
         self._last: tuple[np.ndarray, float] | None = None
+        self._work: tuple[np.ndarray, ...] = (np.empty((0, _SLICE)),) * 3  # scratch of _areas
 
     def update(self, values: np.ndarray, times: np.ndarray, axis: int = -1) -> None:
         """Fold in a block: ``values`` at ``times`` (TB,), after the previous block's; the
-        times run along ``axis``: (S, TB) for -1, (TB, S) for 0."""
-        axis = axis % 2
-        peak = values.max(axis=axis)
-        higher = peak > self.cmax
+        times run along ``axis``: (S, TB) for -1, (TB, S) for 0 (the faster layout)."""
+        rows = values if axis % 2 == 0 else values.T  # (TB, S)
+        for s0 in range(0, rows.shape[1], _SLICE):
+            self._fold(rows[:, s0:s0 + _SLICE], times, slice(s0, s0 + _SLICE))
+        self._last = (rows[-1].copy(), float(times[-1]))
+
+    def _fold(self, rows: np.ndarray, times: np.ndarray, at: slice) -> None:
+        """Fold the block ``rows`` (TB, s) of the subjects ``at``."""
+        peak = rows.max(axis=0)
+        cmax = self.cmax[at]
+        higher = peak > cmax
         if higher.any():  # the time of the first maximum, for the subjects whose peak is new
-            first = np.argmax(values.compress(higher, axis=1 - axis), axis=axis)
-            self.cmax[higher] = peak[higher]
-            self.tmax[higher] = times[first]
+            first = np.argmax(rows == peak, axis=0)  # on booleans: cheaper than on the values
+            cmax[higher] = peak[higher]
+            self.tmax[at][higher] = times[first[higher]]
+        auc, log_down = self.auc[at], self.rule == DEFAULT_RULE
         if self._last is not None:  # the interval from the previous block's last time
             last, t_last = self._last
-            self.auc += segments(np.array([t_last, times[0]]),
-                                 np.column_stack([last, values.take(0, axis=axis)]), self.rule)[:, 0]
-        self.auc += auc(times, values, self.rule, axis)
-        self._last = (values.take(-1, axis=axis), float(times[-1]))
+            auc += _areas(times[0] - t_last, last[at], rows[0], log_down, np.empty(rows.shape[1]))
+        if len(times) < 2:
+            return
+        shape = (len(times) - 1, rows.shape[1])
+        if self._work[0].shape[0] < shape[0]:
+            self._work = tuple(np.empty((shape[0], _SLICE)) for _ in range(3))
+        out, *work = (w[:shape[0], :shape[1]] for w in self._work)
+        dt, c0, c1 = _intervals(times, rows, 0)
+        auc += _areas(dt, c0, c1, log_down, out, tuple(work)).sum(axis=0)

@@ -427,10 +427,7 @@ class SystemBuilder:
         for target, source, rate in self._flows:
             col = where[source if source is not None else target]
             A[:, where[target], col] += rate
-        balance = np.zeros_like(A)
-        for target, source, rate in self._balance:
-            balance[:, where[target], where[source]] += rate
-        check_balance(states, balance, np.array([s not in self._virtual for s in states]))
+        check_balance([s for s in states if s not in self._virtual], self._balance)
         observe = {}
         for analyte, comps in self._analytes.items():
             row = np.zeros((self.n, len(states)))

@@ -142,9 +142,14 @@ def solve(req: Any) -> tuple[Any, np.ndarray]:
     return first, total
 
 
-def blocks(req: Any, start: int, stop: int, edges: np.ndarray) -> Any:
-    """:meth:`ketpk.plan.Request.blocks` of a request that :func:`applies`: each block the sum
-    of the occasions' blocks (the occasions' solvers stream side by side)."""
-    streams = [occasion.blocks(start, stop, edges) for occasion in requests(req)]
+def blocks(req: Any, start: int, stop: int, edges: np.ndarray, into: Any = None) -> Any:
+    """:meth:`ketpk.plan.Request.blocks` of a request that :func:`applies` (``into`` as there):
+    each block the sum of the occasions' blocks (the occasions' solvers stream side by side)."""
+    occasions = requests(req)
+    streams = [occasions[0].blocks(start, stop, edges, into)]
+    streams += [occasion.blocks(start, stop, edges) for occasion in occasions[1:]]
     for parts in zip(*streams):
-        yield sum(parts[1:], parts[0])
+        total = parts[0]
+        for part in parts[1:]:
+            total += part
+        yield total

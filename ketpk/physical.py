@@ -78,20 +78,30 @@ def check_flow(source: str, rate: np.ndarray, targets: Mapping[str, Any], basis:
             "fractions sum to at most 1.")
 
 
-def check_balance(states: Sequence[str], balance: np.ndarray, real: np.ndarray) -> None:
-    """No column of the balance matrix (n, S, S; flows in their own basis) over the ``real``
-    (non-virtual) states may sum to more than 0: the total amount can only fall."""
-    if not real.any():
+def check_balance(states: Sequence[str], flows: Sequence[tuple[str, str, np.ndarray]]) -> None:
+    """No column of the balance matrix over the real (non-virtual) ``states`` may sum to more
+    than 0: the total amount can only fall. ``flows`` are its entries (target, source, rate
+    (S,) 1/min) in the flows' own basis, summed per pair; entries naming other states are
+    left out. Only the nonzero cells are formed (no subjects × states × states matrix)."""
+    index = {state: j for j, state in enumerate(states)}
+    cells: dict[tuple[int, int], np.ndarray] = {}
+    for target, source, rate in flows:
+        if target in index and source in index:
+            key = (index[target], index[source])
+            cells[key] = cells[key] + rate if key in cells else np.asarray(rate, dtype=float)
+    if not cells:
         return
-    sub = balance[:, real][:, :, real]
-    sums = sub.sum(axis=1)
-    scale = np.abs(sub).max(axis=1) + 1e-300
+    shape = (len(next(iter(cells.values()))), len(states))
+    sums, scale = np.zeros(shape), np.zeros(shape)
+    for (_, j), value in sorted(cells.items()):  # each column summed down its rows, in order
+        sums[:, j] += value
+        np.maximum(scale[:, j], np.abs(value), out=scale[:, j])
+    scale += 1e-300
     bad = sums > _TOL * scale
     if np.any(bad):
         s, j = np.argwhere(bad)[0]
-        state = str(np.asarray(states)[real][j])
         raise ParameterError(
-            f"the flows out of {state!r} return {sums[s, j] / scale[s, j] + 1:.6g} times what they "
+            f"the flows out of {states[j]!r} return {sums[s, j] / scale[s, j] + 1:.6g} times what they "
             "remove (the system matrix's column sums to more than 0): the model creates drug. "
             "Check the transfers and yields that form a cycle through this compartment.")
 

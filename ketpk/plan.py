@@ -13,7 +13,7 @@ Units inside (see :mod:`ketpk.units`): time min, amounts Âµmol, concentrations Â
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -158,25 +158,31 @@ class Request:
         return Plan(self, batch, params, system.states, system.species, system.A, C, outputs,
                     tuple(groups))
 
-    def blocks(self, start: int, stop: int, edges: np.ndarray) -> Iterator[np.ndarray]:
+    def blocks(self, start: int, stop: int, edges: np.ndarray,
+               into: Callable[[int], np.ndarray] | None = None) -> Iterator[np.ndarray]:
         """Outputs of subjects ``start:stop`` in blocks of times between consecutive ``edges``
         (indices into the times): arrays (O, block, stop - start), subjects last so that
-        reductions over subjects run along contiguous memory. The plan (system, schedules)
+        reductions over subjects run along contiguous memory. ``into(b)``, if given, returns the
+        array to write block ``b`` into (then yielded; e.g. a slice of a buffer that all chunks
+        of a summary share), else each block is a new array. The plan (system, schedules)
         is dropped once the solver's streams are open: they hold only what the solver kept.
         Subjects with kappas of several occasions: the occasions' blocks summed
         (:func:`ketpk.occasions.blocks`)."""
         if occasions.applies(self):
-            yield from occasions.blocks(self, start, stop, edges)
+            yield from occasions.blocks(self, start, stop, edges, into)
             return
         plan = self.plan(self.subjects.subset(start, stop))
         n_outputs = len(plan.outputs)
-        streams = [(idx, _reblock(pieces, edges, n_outputs)) for idx, pieces in plan.streams()]
+        groups = plan.streams()
         del plan
-        for parts in zip(*(s for _, s in streams)):
-            if len(streams) == 1:
-                yield check_finite(parts[0], self)
-                continue
-            block = np.empty((n_outputs, parts[0].shape[1], stop - start))
+        if len(groups) == 1:  # one group holds everyone in order: written straight into place
+            for block in _reblock(groups[0][1], edges, n_outputs, into):
+                yield check_finite(block, self)
+            return
+        streams = [(idx, _reblock(pieces, edges, n_outputs)) for idx, pieces in groups]
+        for b, parts in enumerate(zip(*(s for _, s in streams))):
+            block = (np.empty((n_outputs, parts[0].shape[1], stop - start)) if into is None
+                     else into(b))
             for (idx, _), part in zip(streams, parts):
                 block[:, :, idx] = part
             yield check_finite(block, self)
@@ -333,12 +339,14 @@ def _transpose_into(block: np.ndarray, y: np.ndarray) -> None:
         block[:, :, s0:s0 + _TILE] = y[s0:s0 + _TILE].transpose(1, 2, 0)
 
 
-def _reblock(pieces: Iterator, edges: np.ndarray, n_outputs: int) -> Iterator[np.ndarray]:
+def _reblock(pieces: Iterator, edges: np.ndarray, n_outputs: int,
+             into: Callable[[int], np.ndarray] | None = None) -> Iterator[np.ndarray]:
     """Re-cut time-ordered pieces ``(i0, i1, y)``, ``y`` (S, O, i1 - i0), into blocks between
-    consecutive ``edges``, laid out subjects last: (O, e1 - e0, S)."""
+    consecutive ``edges``, laid out subjects last: (O, e1 - e0, S), written into ``into(b)``
+    for block ``b`` when given, else new arrays."""
     current = None
-    for e0, e1 in zip(edges[:-1], edges[1:]):
-        block = None
+    for b, (e0, e1) in enumerate(zip(edges[:-1], edges[1:])):
+        block = None if into is None else into(b)
         filled = e0
         while filled < e1:
             if current is None or current[1] <= filled:

@@ -113,7 +113,10 @@ def build_schedules(model: DrugModel, params: Params, system: System,
         if end is not None:
             columns.append(end)
     times = np.stack(columns, axis=1)
-    rows, inverse = np.unique(times, axis=0, return_inverse=True)
+    if (times == times[0]).all():  # every subject shares the event times (the common case)
+        rows, inverse = times[:1], np.zeros(n, dtype=np.intp)
+    else:
+        rows, inverse = np.unique(times, axis=0, return_inverse=True)
     groups = []
     for g, row in enumerate(rows):
         idx = np.flatnonzero(inverse.ravel() == g)

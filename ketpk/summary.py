@@ -262,8 +262,17 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
     edges = _edges(minutes.size, block_times)
     bounds = [(a, min(a + chunk_subjects, S)) for a in range(0, S, chunk_subjects)]
     spans = list(zip(edges[:-1], edges[1:]))
+    # Block b of all subjects is written into buffers[b % 2] (analytes, times, subjects), each
+    # chunk into its columns, while block b - 1 is reduced in the other: two blocks in memory,
+    # no per-block allocations, and no copy joining the chunks.
+    buffers = [np.empty((n_analytes, int(np.diff(edges).max()), S)) for _ in range(min(2, len(spans)))]
+
+    def buffer(b: int) -> np.ndarray:
+        return buffers[b % len(buffers)][:, :edges[b + 1] - edges[b]]
+
     if client is None:
-        streams = [req.blocks(a, b, edges) for a, b in bounds]
+        streams = [req.blocks(a, c, edges, into=lambda b, a=a, c=c: buffer(b)[:, :, a:c])
+                   for a, c in bounds]
         blocks: Iterator = _threaded_blocks(streams, len(spans), workers or os.cpu_count() or 1)
     else:
         from .scaleout import dask_blocks
@@ -273,29 +282,28 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
     bands = {a: np.empty((len(q), minutes.size)) for a in analytes}
     means = {a: np.empty(minutes.size) for a in analytes}
     spreads = {} if replicate is None else {a: np.empty((len(q), len(ci), minutes.size)) for a in analytes}
-    metrics = {a: [Running(b - a0, auc_rule) for a0, b in bounds] for a in analytes}
+    metrics = {a: Running(S, auc_rule) for a in analytes}
 
-    def bands_of(a: str, parts: list[np.ndarray], e0: int, e1: int) -> None:
-        values = np.concatenate(parts, axis=1)  # (times, all subjects): this copy is sorted in place
+    def reduce(a: str, values: np.ndarray, e0: int, e1: int) -> None:
+        """Fold block ``values`` (times e0:e1, all subjects) of analyte ``a`` into the results;
+        the percentiles last: they sort ``values`` in place."""
+        metrics[a].update(values, minutes[e0:e1], 0)
         means[a][e0:e1] = values.mean(axis=1)
         if spreads:
             spreads[a][:, :, e0:e1] = uncertainty.intervals(values.T, replicate, q, ci)
         bands[a][:, e0:e1] = percentiles(values, q, axis=1, overwrite=True)
 
     meter = bar(minutes.size, f"{S} subjects", progress=progress, unit="times")
-    # The reduction of a block runs in threads too (numpy releases the GIL in the partitions
-    # and ufuncs): per analyte the bands over all subjects, and the per-subject metrics chunk
-    # by chunk (subjects are independent, so the results do not depend on the split). Blocks
-    # come per chunk, laid out subjects last (analytes, times, chunk): every reduction runs
-    # along contiguous memory.
+    # The reduction of a block runs in threads too, one per analyte (numpy releases the GIL in
+    # the sorts and ufuncs), next to the solver threads computing the next block.
     with ThreadPoolExecutor(workers or os.cpu_count() or 1) as pool:
         try:
-            for (e0, e1), parts in zip(spans, blocks):
-                tasks = []
-                for i, a in enumerate(analytes):
-                    tasks.append(pool.submit(bands_of, a, [p[i] for p in parts], e0, e1))
-                    tasks += [pool.submit(m.update, p[i], minutes[e0:e1], 0)
-                              for m, p in zip(metrics[a], parts)]
+            for b, ((e0, e1), parts) in enumerate(zip(spans, blocks)):
+                values = buffer(b)
+                if client is not None:  # a cluster's parts arrive as arrays of their own
+                    for (a, c), part in zip(bounds, parts):
+                        values[:, :, a:c] = part
+                tasks = [pool.submit(reduce, a, values[i], e0, e1) for i, a in enumerate(analytes)]
                 for task in tasks:
                     task.result()
                 meter.update(int(e1 - e0))
@@ -303,9 +311,9 @@ def summarize(model: Any, regimen: Any, times: Any, *, subjects: Any,
             meter.close()
     return PopulationSummary(
         times_min=minutes, q=q, percentiles_umol_per_l=bands, mean_umol_per_l=means,
-        cmax_umol_per_l={a: np.concatenate([m.cmax for m in ms]) for a, ms in metrics.items()},
-        tmax_min={a: np.concatenate([m.tmax for m in ms]) for a, ms in metrics.items()},
-        auc_umol_min_per_l={a: np.concatenate([m.auc for m in ms]) for a, ms in metrics.items()},
+        cmax_umol_per_l={a: m.cmax for a, m in metrics.items()},
+        tmax_min={a: m.tmax for a, m in metrics.items()},
+        auc_umol_min_per_l={a: m.auc for a, m in metrics.items()},
         model=req.model, n_subjects=S,
         metadata={**provenance(req.model, req.solver.name, req.subjects.seed), "auc_rule": auc_rule,
                   "subjects": req.subjects.describe(), "regimen": regimen_text(req.given),

@@ -1,4 +1,4 @@
-"""metrics.percentiles (one partition for all levels) equals np.percentile, and the streamed
+"""metrics.percentiles (one partition per level) equals np.percentile, and the streamed
 metrics do not depend on the layout of a block (times along either axis)."""
 
 import numpy as np
@@ -19,6 +19,22 @@ def test_percentiles_equal_numpy_along_either_axis(shape, kind):
     for axis in (0, 1):
         got = metrics.percentiles(values, LEVELS, axis=axis)
         assert_array_equal(got, np.percentile(values, LEVELS, axis=axis))
+
+
+def test_percentiles_equal_numpy_for_random_levels_sizes_ties_nan_and_inf():
+    """Runs of adjacent order statistics (small n, many levels), repeated levels, 0 and 100."""
+    rng = np.random.default_rng(12)
+    for trial in range(400):
+        n, m = int(rng.integers(1, 40)), int(rng.integers(1, 4))
+        grid = np.linspace(0, 100, max(n, 2))
+        q = np.sort(rng.choice(np.r_[rng.uniform(0, 100, 4), grid, 0, 100], size=int(rng.integers(1, 8))))
+        values = rng.integers(0, 4, size=(n, m)).astype(float) if trial % 2 else rng.normal(size=(n, m))
+        if trial % 5 == 0:
+            values[rng.integers(n), rng.integers(m)] = np.nan if trial % 10 else np.inf
+        with np.errstate(invalid="ignore"):
+            for axis in (0, 1):
+                assert_array_equal(metrics.percentiles(values, q, axis=axis),
+                                   np.percentile(values, q, axis=axis))
 
 
 def test_percentiles_propagate_nan_and_do_not_touch_the_input():
