@@ -1,9 +1,10 @@
 """One lookup and one row shape for every named library (models, protocols, target protocols,
-effect models, routes): :func:`lookup` finds a name (with close matches in the error) and every
-library's ``available()`` returns a list of :class:`Entry` rows.
+effect models, interactions, validation studies): :func:`lookup` finds a name, or raises one
+wording for all of them (close matches, then what is available), and every library's
+``available()`` returns a list of :class:`Entry` rows.
 
 >>> from ketpk.registry import lookup
->>> lookup({"otto2021": 1}, "otto2021", "no model {name!r}.{hint}")
+>>> lookup({"otto2021": 1}, "otto2021", "model")
 1
 """
 
@@ -35,22 +36,30 @@ class Entry:
 
 def did_you_mean(name: object, names: Iterable[str], *, cutoff: float = 0.6) -> str:
     """A ``" Did you mean 'a', 'b'?"`` hint naming up to three close matches, or ``""``."""
-    close = difflib.get_close_matches(str(name), list(names), n=3, cutoff=cutoff)
+    close = _close(name, names, cutoff)
     return f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
 
 
-def lookup(table: Mapping[str, T], name: Any, message: str, *, names: Iterable[str] | None = None,
+def _close(name: object, names: Iterable[str], cutoff: float) -> list[str]:
+    """Up to three of ``names`` close to ``name`` (difflib ratio >= ``cutoff``), closest first."""
+    return difflib.get_close_matches(str(name), list(names), n=3, cutoff=cutoff)
+
+
+def lookup(table: Mapping[str, T], name: Any, what: str, *, names: Iterable[str] | None = None,
            cutoff: float = 0.6, error: type[Exception] = ModelNotFoundError) -> T:
-    """``table[name]``, or ``error(message)`` with ``{name}`` and ``{hint}`` filled in.
+    """``table[name]``, or ``error`` worded the same for every library:
+    ``unknown <what> 'name'; did you mean 'a'? available: a, b.``
 
-    The hint names close matches among ``names`` (default: the table's keys).
+    Close matches and the list come from ``names`` (default: the table's keys, in order).
 
-    >>> lookup({"otto2021": 1}, "oto2021", "no model {name!r}.{hint}")
+    >>> lookup({"otto2021": 1, "kamp2020": 2}, "oto2021", "model")
     Traceback (most recent call last):
-    ketpk.errors.ModelNotFoundError: no model 'oto2021'. Did you mean 'otto2021'?
+    ketpk.errors.ModelNotFoundError: unknown model 'oto2021'; did you mean 'otto2021'? available: otto2021, kamp2020.
     """
     try:
         return table[name]
     except (KeyError, TypeError):
-        hint = did_you_mean(name, table if names is None else names, cutoff=cutoff)
-        raise error(message.format(name=name, hint=hint)) from None
+        known = list(table if names is None else names)
+        close = _close(name, known, cutoff)
+        hint = f" did you mean {', '.join(map(repr, close))}?" if close else ""
+        raise error(f"unknown {what} {name!r};{hint} available: {', '.join(known) or 'none'}.") from None

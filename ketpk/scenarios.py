@@ -28,6 +28,7 @@ import numpy as np
 
 from . import models
 from .errors import ParameterError
+from .registry import lookup
 from .model import DrugModel
 from .units import Q_
 
@@ -260,10 +261,7 @@ class HepaticImpairment:
 
 def interaction(name: str) -> Interaction:
     """The calibrated :class:`Interaction` called ``name`` (e.g. ``"clarithromycin"``)."""
-    try:
-        return INTERACTIONS[name]
-    except KeyError:
-        raise ParameterError(f"no interaction {name!r}; known: {', '.join(INTERACTIONS)}.") from None
+    return lookup(INTERACTIONS, name, "interaction", error=ParameterError)
 
 
 # -- how a fold reaches a model ------------------------------------------------------------

@@ -118,11 +118,11 @@ case("route", "infusion on a bolus-only route",
      lambda: _sim(Infusion("0 min", amount="5 mg", duration="1 h", route="oral")), RegimenError,
      r"route 'oral' of model .* takes boluses only .*give a Bolus")
 case("names", "misspelt model", lambda: models.get("esketamine.oto2021"), ModelNotFoundError,
-     r"no model 'esketamine\.oto2021'\. Did you mean 'esketamine\.otto2021'.*available\(\)")
+     r"unknown model 'esketamine\.oto2021'; did you mean 'esketamine\.otto2021'.*\? available: esketamine, racemic, .*esketamine\.otto2021")
 case("names", "misspelt model in simulate", lambda: _sim(model="esketamin"), ModelNotFoundError,
-     r"Did you mean 'esketamine'")
+     r"unknown model 'esketamin'; did you mean 'esketamine'")
 case("names", "misspelt protocol", lambda: protocols.get("zarate2007"), ModelNotFoundError,
-     r"no protocol 'zarate2007'; available: .*Did you mean 'zarate2006'")
+     r"unknown protocol 'zarate2007'; did you mean 'zarate2006'\? available: alshirawi2017, .*zarate2006\.$")
 case("names", "unknown protocol option", lambda: protocols.get("zarate2006", amout="0.5 mg/kg"),
      RegimenError, r"protocol 'zarate2006' has no option 'amout'; its options are amount, duration")
 case("names", "protocol option with a rate unit", lambda: protocols.get("zarate2006", amount="0.5 mg/h"),
@@ -130,7 +130,7 @@ case("names", "protocol option with a rate unit", lambda: protocols.get("zarate2
 case("names", "misspelt solver", lambda: _sim(solver="exakt"), SolverError,
      r"`solver` must be one of \['exact', 'ode'\] .*got 'exakt'")
 case("names", "misspelt effect model", lambda: ketpk.effects.get("olofsen"), ModelNotFoundError,
-     r"no effect model 'olofsen'\. Did you mean 'olofsen2022'")
+     r"unknown effect model 'olofsen'; did you mean 'olofsen2022'\? available: olofsen2022, ")
 case("names", "misspelt analyte", lambda: _probe().concentration("ketamin"), ParameterError,
      r"`analyte` must be one of ketamine, norketamine .*got 'ketamin'")
 for given in ({"amount": "5 mg"}, {"amount": "5 mg", "rate": "5 mg/h", "duration": "1 h"}):
@@ -300,8 +300,8 @@ CLI = {
     "route lacking": (["simulate", "--model", "esketamine.otto2021", "--dose", "5 mg", "--route", "oral"],
                       r"has no route 'oral'"),
     "misspelt route": (SIM + ["--dose", "5 mg", "--route", "orall"], r"Did you mean 'oral'"),
-    "misspelt model": (["simulate", "--model", "esketamine.oto2021", "--dose", "5 mg"], r"Did you mean"),
-    "misspelt protocol": (["simulate", "--protocol", "zarate2007"], r"Did you mean 'zarate2006'"),
+    "misspelt model": (["simulate", "--model", "esketamine.oto2021", "--dose", "5 mg"], r"unknown model 'esketamine\.oto2021'; did you mean"),
+    "misspelt protocol": (["simulate", "--protocol", "zarate2007"], r"unknown protocol 'zarate2007'; did you mean 'zarate2006'"),
     "bare protocol option": (["simulate", "--protocol", "zarate2006", "--option", "amount=0.5"], r"bare number"),
     "unit mg": (SIM + ["--dose", "5 mg", "--unit", "mg"], r"`unit` must be a concentration unit"),
     "plot format": (SIM + ["--dose", "5 mg", "--plot", "x.xyz"], r"the suffix must be one of .*got \.xyz"),

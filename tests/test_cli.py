@@ -76,7 +76,7 @@ def test_simulate_repeated_infusion_by_rate(capsys, tmp_path):
     (["simulate", "--drug", "esketamine", "--dose", "0.5 mg/kg"], "--weight"),
     (["simulate", "--drug", "esketamine"], "give a dose"),
     (["simulate", "--dose", "25 mg"], "choose a model"),
-    (["simulate", "--model", "esketamine.nope", "--dose", "25 mg"], "no model"),
+    (["simulate", "--model", "esketamine.nope", "--dose", "25 mg"], "unknown model 'esketamine.nope'"),
     (["simulate", "--drug", "ketamine", "--dose", "25 mg"], "invalid choice"),
     (["simulate", "--drug", "esketamine", "--dose", "25 mg", "--route", "nasal"], "route"),
     (["simulate", "--drug", "esketamine", "--dose", "25 mg", "--end", "-2 h"], "positive"),
@@ -202,7 +202,7 @@ def test_protocol_options_print_rounded_with_one_spelling_of_micrograms(capsys):
 
 
 @pytest.mark.parametrize("argv, fragment", [
-    (["protocols", "--describe", "sigtermann2009"], "Did you mean 'sigtermans2009'"),
+    (["protocols", "--describe", "sigtermann2009"], "unknown protocol 'sigtermann2009'; did you mean 'sigtermans2009'"),
     (["simulate", "--protocol", "sigtermans2009", "--drug", "racemic", "--weight", "70 kg"],
      "doses esketamine"),
     (["simulate", "--protocol", "sigtermans2009"], "--weight"),

@@ -22,7 +22,7 @@ def test_defaults_resolve():
 
 
 def test_unknown_model_suggests_close_names():
-    with pytest.raises(ModelNotFoundError, match="Did you mean 'esketamine'"):
+    with pytest.raises(ModelNotFoundError, match="unknown model 'esketamin'; did you mean 'esketamine'"):
         models.get("esketamin")
     with pytest.raises(LookupError):
         models.get("nothing-like-it")

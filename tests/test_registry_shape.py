@@ -1,6 +1,9 @@
-"""Every named library lists itself in one shape: a list of registry.Entry rows (issue 11)."""
+"""Every named library lists itself in one shape (a list of registry.Entry rows) and words an
+unknown name one way (issue 11)."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -26,3 +29,27 @@ def test_available_rows_are_entries_whose_id_get_takes(library):
         got = get(row.id)
         if row.drug is not None:
             assert got.drug == row.drug
+
+
+@pytest.mark.parametrize("get, what, bad, good, ids", [
+    (ketpk.models.get, "model", "esketamine.oto2021", "esketamine.otto2021",
+     lambda: [e.id for e in ketpk.models.available()]),
+    (ketpk.protocols.get, "protocol", "zarate2007", "zarate2006", lambda: [e.id for e in ketpk.protocols.available()]),
+    (ketpk.protocols.target_protocol, "target protocol", "bowdle1989", "bowdle1998",
+     lambda: [e.id for e in ketpk.protocols.target_protocols()]),
+    (ketpk.effects.get, "effect model", "olofsen2021", "olofsen2022", lambda: [e.id for e in ketpk.effects.available()]),
+    (ketpk.scenarios.interaction, "interaction", "clarythromycin", "clarithromycin",
+     lambda: list(ketpk.scenarios.INTERACTIONS)),
+    (ketpk.validation.study, "validation study", "zarate2006_i", "zarate2006_iv",
+     lambda: [s.id for s in ketpk.validation.STUDIES]),
+])
+def test_every_library_words_an_unknown_name_the_same_way(get, what, bad, good, ids):
+    with pytest.raises(ketpk.KetpkError) as caught:
+        get(bad)
+    match = re.fullmatch(rf"unknown {what} '{re.escape(bad)}'; did you mean '([^']+)'(?:, '[^']+')*\? available: (.+)\.",
+                         str(caught.value))
+    assert match, str(caught.value)
+    assert match.group(1) == good
+    assert set(ids()) <= set(match.group(2).split(", "))
+    with pytest.raises(ketpk.KetpkError, match=rf"^unknown {what} 'zzzz-qqqq'; available: "):
+        get("zzzz-qqqq")

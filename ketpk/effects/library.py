@@ -177,8 +177,7 @@ def get(effect_id: str | EffectModel) -> EffectModel:
     """The effect model ``effect_id`` (an :class:`EffectModel` passes through)."""
     if isinstance(effect_id, EffectModel):
         return effect_id
-    return lookup(EFFECT_MODELS, effect_id,
-                  "no effect model {name!r}.{hint} Known: " + ", ".join(EFFECT_MODELS) + ".", cutoff=0.5)
+    return lookup(EFFECT_MODELS, effect_id, "effect model", cutoff=0.5)
 
 
 def available() -> list[Entry]:

@@ -16,7 +16,7 @@ import pkgutil
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..errors import ModelNotFoundError, ParameterError
+from ..errors import ParameterError
 from ..registry import Entry, lookup
 from ..model import DrugModel
 from ..usermodels import from_dict, from_toml
@@ -80,8 +80,7 @@ def register(model: DrugModel, *, replace: bool = False) -> DrugModel:
 
 def unregister(model_id: str) -> None:
     """Forget a user model registered with :func:`register`."""
-    if model_id not in _USER:
-        raise ModelNotFoundError(f"no user model {model_id!r} is registered; registered: {sorted(_USER)}.")
+    lookup(_USER, model_id, "user model")
     del _USER[model_id]
 
 
@@ -98,8 +97,7 @@ def get(model_id: str) -> DrugModel:
     """The model registered as ``model_id`` (or a default: ``"esketamine"``, ``"racemic"``)."""
     registry = _all()
     key = DEFAULTS.get(model_id, model_id) if isinstance(model_id, str) else model_id
-    return lookup(registry, key, "no model {name!r}.{hint} See ketpk.models.available() for the list.",
-                  names=[*DEFAULTS, *registry], cutoff=0.5)
+    return lookup(registry, key, "model", names=[*DEFAULTS, *registry], cutoff=0.5)
 
 
 def resolve(model: object) -> DrugModel:

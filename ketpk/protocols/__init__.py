@@ -52,4 +52,4 @@ def get(name: str, **kwargs: Any) -> Protocol:
 
 
 def _builder(name: str) -> Any:
-    return lookup(REGISTRY, name, "no protocol {name!r}; available: " + ", ".join(sorted(REGISTRY)) + ".{hint}")
+    return lookup(REGISTRY, name, "protocol", names=sorted(REGISTRY))

@@ -70,8 +70,7 @@ TARGET_PROTOCOLS: dict[str, TargetProtocol] = {p.name: p for p in (SIGTERMANS200
 
 def target_protocol(name: str) -> TargetProtocol:
     """The target protocol ``name`` (see :func:`target_protocols`)."""
-    return lookup(TARGET_PROTOCOLS, name,
-                  "no target protocol {name!r}; available: " + ", ".join(TARGET_PROTOCOLS) + ".{hint}")
+    return lookup(TARGET_PROTOCOLS, name, "target protocol")
 
 
 def target_protocols() -> list[Entry]:

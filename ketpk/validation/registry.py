@@ -323,9 +323,7 @@ STUDIES: tuple[Study, ...] = (
 
 def study(study_id: str) -> Study:
     """The registry study with this id."""
-    for s in STUDIES:
-        if s.id == study_id:
-            return s
     from ..errors import ParameterError
+    from ..registry import lookup
 
-    raise ParameterError(f"no validation study {study_id!r}; see ketpk.validation.STUDIES.")
+    return lookup({s.id: s for s in STUDIES}, study_id, "validation study", error=ParameterError)
