@@ -1,6 +1,6 @@
 """Whole-process benchmarks (issue 11): W1 cold start against a numpy-only process, W2 in a process.
 
-    python3 benchmarks/cold.py pair --repeats 5   # W1 (both forms) and the numpy-only baseline, alternated
+    python3 benchmarks/cold.py pair --repeats 5   # W1 (both forms, and its setup) and the numpy-only baseline, alternated
     python3 benchmarks/cold.py pair --repeats 5 --before ../old  # and an older checkout's W1
     /usr/bin/time -v python3 benchmarks/cold.py w2  # W2: wall, CPU and peak RSS
     python3 benchmarks/cold.py load                 # the library load, in steps
@@ -13,6 +13,8 @@ forms that need no pint: the whole process never imports pint.
 ``w1_quantity``: the same with pint Quantities, as W1 was first written:
 ``ketpk.Q_(np.arange(0, 100.8 * 60 + 1), "min")`` and ``result.concentration(a, "ng/mL").magnitude``
 (pint is imported, ~0.2 s).
+``w1_setup``: W1 up to, not including, ``simulate`` (import, model, subjects, protocol, grid):
+the fixed cost of a first call.
 ``baseline``: import numpy only and make two arrays of the same shape and dtype (the same
 97 MB of outputs): what any Python process producing these outputs must pay at least.
 ``load``: wall times (s) of ``import ketpk``, then ``models.get("esketamine")``, then importing
@@ -45,6 +47,18 @@ def w1() -> None:
                             ketpk.TimeGrid("100.8 h", step="1 min"), subjects=pop)
     outputs = [result.concentration_values(a, "ng/mL") for a in result.analytes]
     assert sum(o.nbytes for o in outputs) == 2 * SHAPE[0] * SHAPE[1] * 8
+
+
+def w1_setup() -> None:
+    """W1 without the simulation: import ketpk, the model, the 1,000 subjects, the protocol and
+    the time grid (the fixed cost of a first call, which the numpy-only process does not pay)."""
+    sys.path.insert(0, str(ROOT))
+    import ketpk
+
+    model = ketpk.models.get("esketamine")
+    ketpk.population.sample(model, SHAPE[0], seed=2009)
+    ketpk.protocols.get("sigtermans2009")
+    ketpk.TimeGrid("100.8 h", step="1 min")
 
 
 def w1_quantity() -> None:
@@ -104,7 +118,8 @@ def pair(repeats: int, before: str | None) -> None:
     sys) times, each run and the medians (s). On a loaded machine the CPU times are the steadier
     figure. ``before``: a checkout of older code whose own ``benchmarks/cold.py w1`` joins the
     alternation as ``w1_before``."""
-    commands = {"w1": [__file__, "w1"], "w1_quantity": [__file__, "w1_quantity"]}
+    commands = {"w1": [__file__, "w1"], "w1_quantity": [__file__, "w1_quantity"],
+                "w1_setup": [__file__, "w1_setup"]}
     if before:
         commands["w1_before"] = [str(Path(before) / "benchmarks" / "cold.py"), "w1"]
     commands["baseline"] = [__file__, "baseline"]
@@ -130,11 +145,12 @@ def pair(repeats: int, before: str | None) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=("w1", "w1_quantity", "baseline", "w2", "load", "pair"))
+    parser.add_argument("what", choices=("w1", "w1_quantity", "w1_setup", "baseline", "w2", "load", "pair"))
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--before", metavar="CHECKOUT", help="pair: also run this checkout's W1")
     args = parser.parse_args()
-    steps = {"w1": w1, "w1_quantity": w1_quantity, "baseline": baseline, "w2": w2, "load": load}
+    steps = {"w1": w1, "w1_quantity": w1_quantity, "w1_setup": w1_setup, "baseline": baseline,
+             "w2": w2, "load": load}
     steps.get(args.what, lambda: pair(args.repeats, args.before))()
 
 

@@ -102,6 +102,13 @@ def _events(model: DrugModel, params: Params, system: System, doses: list[Resolv
     return events
 
 
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The sorted distinct values of a 1-D float array: ``np.unique`` without the masked-array
+    module numpy imports on its first call (≈ 8 ms of a fresh process's first simulate)."""
+    ordered = np.sort(values)
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
+
+
 def build_schedules(model: DrugModel, params: Params, system: System,
                     doses: list[ResolvedDose]) -> list[tuple[np.ndarray, Schedule]]:
     """Group subjects by shared event times; return (subject indices, Schedule) per group."""
@@ -120,7 +127,7 @@ def build_schedules(model: DrugModel, params: Params, system: System,
     groups = []
     for g, row in enumerate(rows):
         idx = np.flatnonzero(inverse.ravel() == g)
-        bps = np.unique(row)
+        bps = _distinct(row)
         jumps = np.zeros((len(bps), len(idx), n_states))
         rates = np.zeros((len(bps), len(idx), n_states))
         for state, start, end, value in events:
