@@ -41,7 +41,10 @@ def _log_down(c0: np.ndarray, c1: np.ndarray, rule: str) -> np.ndarray:
     """Where the rule interpolates logarithmically: a fall to a positive value (log-down only)."""
     if not _rule(rule):
         return np.zeros(np.broadcast_shapes(c0.shape, c1.shape), dtype=bool)
-    return (c1 < c0) & (c1 > 0)
+    down = np.less(c1, c0)
+    if not np.min(c1, initial=np.inf) > 0:  # the usual curve is positive: one pass spared
+        down &= c1 > 0
+    return down
 
 
 def cmax(c: np.ndarray) -> np.ndarray:

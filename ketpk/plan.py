@@ -330,7 +330,7 @@ class Plan:
                 for idx, schedule in self.groups]
 
 
-_TILE = 128  # subjects per tile of a transposing copy
+_TILE = 64  # subjects per tile of a transposing copy
 
 
 def _transpose_into(block: np.ndarray, y: np.ndarray) -> None:
