@@ -55,3 +55,25 @@ def test_a_non_finite_block_raises_the_solver_error_and_no_numpy_warning():
         with pytest.raises(SolverError, match=r"gave non-finite concentrations \(inf or NaN\)"):
             ketpk.summarize("esketamine", Bolus("0 min", "20 mg"), Q_(np.arange(0, 601, 10.0), "min"),
                             subjects=pop, solver=OneNaN(), chunk_subjects=7, block_times=9)
+
+
+class FailsLater(Solver):
+    """A streaming solver whose third piece fails: the summary must raise it, not hang."""
+
+    name = "fails-later"
+
+    def solve(self, A, schedule, times, C):
+        return ExactSolver().solve(A, schedule, times, C)
+
+    def stream(self, A, schedule, times, C):
+        for k, piece in enumerate(ExactSolver(chunk=8).stream(A, schedule, times, C)):
+            if k == 2:
+                raise RuntimeError("solver failed on its third piece")
+            yield piece
+
+
+def test_a_stream_that_fails_midway_raises_its_error_from_summarize():
+    pop = sample("esketamine", 30, seed=6)
+    with pytest.raises(RuntimeError, match="third piece"):
+        ketpk.summarize("esketamine", Bolus("0 min", "20 mg"), Q_(np.arange(0, 601, 5.0), "min"),
+                        subjects=pop, solver=FailsLater(), chunk_subjects=7, block_times=9, workers=2)
