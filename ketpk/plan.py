@@ -335,9 +335,18 @@ _TILE = 64  # subjects per tile of a transposing copy
 
 def _transpose_into(block: np.ndarray, y: np.ndarray) -> None:
     """``block`` (O, j, S) = ``y`` (S, O, j), copied in tiles of subjects: a strided ``y`` read
-    in one sweep is several times slower (cache conflicts)."""
-    for s0 in range(0, len(y), _TILE):
-        block[:, :, s0:s0 + _TILE] = y[s0:s0 + _TILE].transpose(1, 2, 0)
+    in one sweep is several times slower (cache conflicts). The whole tiles go in one ufunc
+    call over (tile, O, j, subject in tile) views, whose iterator walks them tile by tile (a
+    plain assignment would walk the destination's order), without the interpreter's lock; splitting
+    the subjects axis into tiles is always a view."""
+    S, O, j = y.shape
+    whole = S - S % _TILE
+    if whole:
+        tiles = (whole // _TILE, _TILE, O, j)
+        np.positive(y[:whole].reshape(tiles).transpose(0, 2, 3, 1),
+                    out=block[:, :, :whole].reshape(O, j, whole // _TILE, _TILE).transpose(2, 0, 1, 3))
+    if whole < S:
+        block[:, :, whole:] = y[whole:].transpose(1, 2, 0)
 
 
 def _reblock(pieces: Iterator, edges: np.ndarray, n_outputs: int,
