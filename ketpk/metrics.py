@@ -241,7 +241,7 @@ def _order_statistics(lanes: np.ndarray, ks: np.ndarray) -> tuple[dict[int, np.n
     return order, nan
 
 
-_SLICE = 8192  # subjects folded at once by Running.update: its temporaries stay in cache
+_SLICE = 16384  # subjects folded at once by Running.update: its temporaries stay in cache
 
 
 class Running:
