@@ -105,6 +105,11 @@ class _Part:
     flows: _Flows
     rated: np.ndarray
 
+    @property
+    def size(self) -> int:
+        """The part's number of states."""
+        return self.states.stop - self.states.start
+
 
 class _Propagator:
     """Transitions and output tables for one batch, cached by step length (min).
@@ -154,7 +159,7 @@ class _Propagator:
         EG = np.zeros((S, len(hs), n, n + k))
         for p in self.parts:
             part = _augmented(p.flows, p.rated, hs)
-            n_p = p.states.stop - p.states.start
+            n_p = p.size
             EG[:, :, p.states, p.states] = part[..., :n_p]
             EG[:, :, p.states, n + p.inputs.start:n + p.inputs.stop] = part[..., n_p:]
         return EG
@@ -170,7 +175,7 @@ class _Propagator:
             table = np.zeros((S, O, n + k, self.chunk))
             blocks = []
             for p, EG in zip(self.parts, steps):
-                n_p = p.states.stop - p.states.start
+                n_p = p.size
                 R = table[:, :, p.states]  # (C E(jh))^T and (C G(jh))^T, filled by doubling
                 Q = table[:, :, n + p.inputs.start:n + p.inputs.stop]
                 R[..., 0] = self.C[:, :, p.states]
@@ -209,6 +214,11 @@ class _Propagator:
             x = self.advance(x, u, float(offsets[0]))
             reached = float(offsets[0])
             n_blocks = -(-m // chunk)
+            # Block to block, each part's [x; u] is a contiguous array stepped in place by its
+            # E(mh), G(mh) (no per-block concatenation); x is put back together at the end.
+            block_steps = self.transition(chunk * h)
+            walkers = [np.concatenate([x[:, p.states], u[:, p.inputs]], axis=1) for p in self.parts]
+            spares = [w.copy() for w in walkers]
             # A streamed piece is whole blocks holding at most a quarter of the table's bytes.
             per_piece = n_blocks if out is not None else max(1, (n + k) // 4)
             for b0 in range(0, n_blocks, per_piece):
@@ -216,10 +226,13 @@ class _Propagator:
                 z = np.empty((S, 1, b1 - b0, n + k))  # [x; u] at each block's start
                 z[:, 0, :, n:] = u[:, None, :]
                 for b in range(b0, b1):
-                    z[:, 0, b - b0, :n] = x
+                    for p, w in zip(self.parts, walkers):
+                        z[:, 0, b - b0, p.states] = w[:, :p.size]
                     after = float(offsets[0] + (b + 1) * chunk * h)
                     if (b + 1) * chunk < m or (until is not None and after <= until * (1 + 1e-12)):
-                        x, reached = self.advance(x, u, chunk * h), after
+                        for p, EG, w, spare in zip(self.parts, block_steps, walkers, spares):
+                            np.einsum("sij,sj->si", EG, w, out=spare[:, :p.size])
+                        walkers, spares, reached = spares, walkers, after
                 j0, j1 = b0 * chunk, min(b1 * chunk, m)
                 if out is None:
                     piece = np.matmul(z, table).reshape(S, O, -1)[:, :, :j1 - j0]
@@ -232,7 +245,7 @@ class _Propagator:
                         np.matmul(z[:, :, full:], table[..., :rest], out=out[:, :, j0 + full * chunk:j1, None].swapaxes(2, 3))
                     piece = out[:, :, j0:j1]
                 yield shift + j0, shift + j1, piece
-            return x, reached
+            return np.concatenate([w[:, :p.size] for p, w in zip(self.parts, walkers)], axis=1), reached
         block = max(1, int(_TABLE_BYTES // (S * (n + k) ** 2 * 8 * 6)))
         for j0 in range(0, m, block):
             j1 = min(j0 + block, m)
