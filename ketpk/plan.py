@@ -21,7 +21,7 @@ import numpy as np
 
 from . import models, occasions, scenarios
 from .drugform import check_drug_form
-from .errors import CovariateRangeWarning, ParameterError, RegimenError, SolverError
+from .errors import CovariateRangeWarning, ParameterError, SolverError
 from .model import DrugModel, Params
 from .named import NamedRegimen
 from .regimen import Regimen, as_regimen

@@ -24,7 +24,7 @@ from .display import Card, CardData, regimen_text, time_span
 from .errors import ParameterError
 from . import occasions, uncertainty
 from .metrics import Running, check_levels, percentiles
-from .plan import Request, check_finite, request
+from .plan import check_finite, request
 from .result import provenance
 from .units import Q_, convert
 
