@@ -244,7 +244,9 @@ class _Propagator:
                         rest = j1 - j0 - full * chunk
                         np.matmul(z[:, :, full:], table[..., :rest], out=out[:, :, j0 + full * chunk:j1, None].swapaxes(2, 3))
                     piece = out[:, :, j0:j1]
+                del z  # nothing of a piece outlives its yield: a summary keeps many streams open
                 yield shift + j0, shift + j1, piece
+                del piece
             return np.concatenate([w[:, :p.size] for p, w in zip(self.parts, walkers)], axis=1), reached
         block = max(1, int(_TABLE_BYTES // (S * (n + k) ** 2 * 8 * 6)))
         for j0 in range(0, m, block):
