@@ -8,7 +8,6 @@ atomically. Research and teaching only, not a dosing device.
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import sys
 import warnings
