@@ -124,6 +124,7 @@ class _Propagator:
     def __init__(self, A: np.ndarray, rated: np.ndarray, C: np.ndarray, chunk: int,
                  sizes: list[tuple[int, int]]):
         self.C, self.chunk = C, chunk
+        self.k = sum(k_p for _, k_p in sizes)  # inputs of all parts
         self.parts = []
         x0 = u0 = 0
         for n_p, k_p in sizes:
@@ -155,7 +156,7 @@ class _Propagator:
 
     def exact(self, hs: np.ndarray) -> np.ndarray:
         """``[E(h) G(h)]`` of the whole system (S, len(hs), n, n + k), zero between parts."""
-        S, n, k = self.C.shape[0], self.C.shape[2], sum(p.inputs.stop - p.inputs.start for p in self.parts)
+        S, n, k = self.C.shape[0], self.C.shape[2], self.k
         EG = np.zeros((S, len(hs), n, n + k))
         for p in self.parts:
             part = _augmented(p.flows, p.rated, hs)
@@ -171,8 +172,7 @@ class _Propagator:
         if cached is None:  # E(h), G(h) are not kept: only the table and E(mh), G(mh) are reused
             steps = self._transitions.get(h) or self._step(h)
             S, O, n = self.C.shape
-            k = sum(p.inputs.stop - p.inputs.start for p in self.parts)
-            table = np.zeros((S, O, n + k, self.chunk))
+            table = np.zeros((S, O, n + self.k, self.chunk))
             blocks = []
             for p, EG in zip(self.parts, steps):
                 n_p = p.size
@@ -322,11 +322,12 @@ class ExactSolver(Solver):
             return iter([(0, len(times), out)])
         parts = [keep[p] for p in _parts(A[:, keep][:, :, keep])]
         keep = np.concatenate(parts)  # states ordered by part
-        rated = np.concatenate([rated[np.isin(rated, p)] for p in parts])  # inputs ordered by part
+        inputs = [rated[np.isin(rated, p)] for p in parts]
+        rated = np.concatenate(inputs)  # inputs ordered by part
         position = {state: i for i, state in enumerate(keep)}  # index among the kept states
         jumped_kept = np.array([position[i] for i in jumped], dtype=int)
         rated_kept = np.array([position[i] for i in rated], dtype=int)
-        sizes = [(len(p), int(np.isin(rated, p).sum())) for p in parts]
+        sizes = [(len(p), len(i)) for p, i in zip(parts, inputs)]
         prop = _Propagator(A[:, keep][:, :, keep], rated_kept, C[:, :, keep],
                            self._chunk(S, O, keep.size + rated.size), sizes)
         x0 = np.zeros((S, keep.size))
