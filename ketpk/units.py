@@ -368,7 +368,7 @@ def add_times(start: Any, by: Any, times: int = 1) -> Any:
         if b.unit != a.unit:
             step = step * TIME_FACTORS[(b.unit, a.unit)]
         return f"{a.number + step!r} {a.unit}"
-    step = as_quantity(by, "by") * times if times != 1 else as_quantity(by, "by")
+    step = as_quantity(by, "by") * times
     return step if start is None else as_quantity(start, "start") + step
 
 
